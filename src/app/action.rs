@@ -1,0 +1,98 @@
+//! Everything a user can ask of creel. The keymap maps keys to these; the
+//! help screen and footer are generated from that map, so a key is written
+//! down once.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Quit,
+    Help,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    Open,
+    Back,
+    NextScreen,
+    PrevScreen,
+    Command,
+    Filter,
+    Refresh,
+    ToggleInternal,
+    SortNext,
+    SortReverse,
+    NextTab,
+    PrevTab,
+}
+
+impl Action {
+    pub const ALL: [Action; 20] = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Top,
+        Action::Bottom,
+        Action::Open,
+        Action::Back,
+        Action::NextScreen,
+        Action::PrevScreen,
+        Action::NextTab,
+        Action::PrevTab,
+        Action::Filter,
+        Action::Command,
+        Action::SortNext,
+        Action::SortReverse,
+        Action::ToggleInternal,
+        Action::Refresh,
+        Action::Help,
+        Action::Quit,
+    ];
+
+    pub fn description(self) -> &'static str {
+        match self {
+            Action::Quit => "quit creel",
+            Action::Help => "show or hide this help",
+            Action::Up => "move up",
+            Action::Down => "move down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "go to the first row",
+            Action::Bottom => "go to the last row",
+            Action::Open => "open the selected row",
+            Action::Back => "go back / close / clear filter",
+            Action::NextScreen => "next screen",
+            Action::PrevScreen => "previous screen",
+            Action::Command => "jump to a screen (:topics, :brokers, :q)",
+            Action::Filter => "filter rows (regex, case-insensitive)",
+            Action::Refresh => "refresh now",
+            Action::ToggleInternal => "show or hide internal topics",
+            Action::SortNext => "sort by the next column",
+            Action::SortReverse => "reverse the sort order",
+            Action::NextTab => "next tab (topic detail)",
+            Action::PrevTab => "previous tab (topic detail)",
+        }
+    }
+
+    /// The short word shown in the footer.
+    pub fn short(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Open => "open",
+            Action::Back => "back",
+            Action::NextScreen => "screen",
+            Action::Command => "goto",
+            Action::Filter => "filter",
+            Action::Refresh => "refresh",
+            Action::ToggleInternal => "internal",
+            Action::SortNext => "sort",
+            Action::NextTab => "tab",
+            _ => "",
+        }
+    }
+}

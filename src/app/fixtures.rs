@@ -1,0 +1,144 @@
+//! Fixed states of the app, shared by the snapshot tests and the screenshot
+//! generator so that the pictures in screenshots/ are the tested screens.
+
+use chrono::{DateTime, Local, TimeZone};
+
+use super::{App, DetailTab, Event, Loadable};
+use crate::model::{
+    Broker, BrokerCounts, ClusterSnapshot, ConfigEntry, Partition, Topic, Watermarks,
+};
+
+/// 2026-11-27 10:42:01 local time, whatever the zone of the machine.
+pub fn fixed_now() -> DateTime<Local> {
+    Local
+        .with_ymd_and_hms(2026, 11, 27, 10, 42, 1)
+        .single()
+        .unwrap_or_else(Local::now)
+}
+
+fn topic(name: &str, parts: i32, rf: i32, base: i64, under: &[i32]) -> Topic {
+    let partitions = (0..parts)
+        .map(|id| {
+            let replicas: Vec<i32> = (0..rf).map(|r| 1 + (id + r) % 3).collect();
+            let isr = if under.contains(&id) {
+                replicas[..1].to_vec()
+            } else {
+                replicas.clone()
+            };
+            let low = if name == "audit-log" { 1_000 * i64::from(id) } else { 0 };
+            Partition {
+                id,
+                leader: replicas[0],
+                replicas,
+                isr,
+                watermarks: Some(Watermarks {
+                    low,
+                    high: low + base + 37 * i64::from(id),
+                }),
+                error: None,
+            }
+        })
+        .collect();
+    Topic {
+        name: name.into(),
+        partitions,
+        internal: Topic::is_internal_name(name),
+        error: None,
+    }
+}
+
+pub fn snapshot() -> ClusterSnapshot {
+    let brokers = (1..=3)
+        .map(|id| Broker {
+            id,
+            host: format!("kafka-{id}.shop.internal"),
+            port: 9092,
+            rack: Some(format!("eu-west-1{}", ['a', 'b', 'c'][(id - 1) as usize])),
+            is_controller: id == 2,
+        })
+        .collect();
+    ClusterSnapshot {
+        brokers,
+        topics: vec![
+            topic("orders", 6, 3, 12_480, &[]),
+            topic("payments", 3, 3, 8_113, &[]),
+            topic("shipments", 3, 3, 2_907, &[1]),
+            topic("clickstream", 12, 2, 145_221, &[]),
+            topic("audit-log", 4, 3, 500, &[]),
+            topic("inventory.changelog", 8, 3, 0, &[]),
+            topic("__consumer_offsets", 50, 3, 3, &[]),
+            topic("_schemas", 1, 3, 42, &[]),
+        ],
+        cluster_note: None,
+        taken_at: fixed_now(),
+        watermarks_complete: true,
+    }
+}
+
+/// Connected to the three-broker fixture cluster, topic list loaded.
+pub fn connected() -> App {
+    let mut app = App::new("shop-staging", "kafka-1.shop.internal:9092", fixed_now());
+    app.apply(Event::BrokerCounts(BrokerCounts { up: 3, total: 3 }));
+    app.apply(Event::Snapshot {
+        generation: 1,
+        snapshot: snapshot(),
+    });
+    app
+}
+
+/// The detail of "shipments" (one under-replicated partition).
+pub fn detail(tab: DetailTab) -> App {
+    let mut app = connected();
+    app.topics.cursor.selected = app
+        .topics
+        .visible
+        .iter()
+        .position(|&i| app.topic_list()[i].name == "shipments")
+        .unwrap_or(0);
+    app.update(super::Action::Open);
+    if let Some(d) = &mut app.detail {
+        d.tab = tab;
+        d.configs = Loadable::Loaded(configs());
+    }
+    app
+}
+
+pub fn configs() -> Vec<ConfigEntry> {
+    let entry = |name: &str, value: Option<&str>, default: bool, sensitive: bool| ConfigEntry {
+        name: name.into(),
+        value: value.map(String::from),
+        is_default: default,
+        is_sensitive: sensitive,
+        is_read_only: false,
+        source: if default { "default" } else { "topic" }.into(),
+    };
+    vec![
+        entry("cleanup.policy", Some("delete"), true, false),
+        entry("compression.type", Some("zstd"), false, false),
+        entry("max.message.bytes", Some("1048588"), true, false),
+        entry("min.insync.replicas", Some("2"), false, false),
+        entry("retention.bytes", Some("-1"), true, false),
+        entry("retention.ms", Some("604800000"), false, false),
+        entry("sasl.jaas.config", None, false, true),
+        entry("segment.bytes", Some("1073741824"), true, false),
+    ]
+}
+
+/// Nothing answers at the bootstrap address.
+pub fn all_brokers_down() -> App {
+    let now = fixed_now();
+    let mut app = App::new("cli", "127.0.0.1:1", now);
+    app.apply(Event::BrokerError {
+        reason: "Connect to ipv4#127.0.0.1:1 failed: Connection refused"
+            .into(),
+        all_down: true,
+    });
+    app.apply(Event::RefreshFailed {
+        generation: 1,
+        error: "Meta data fetch error: BrokerTransportFailure (Local: Broker transport failure)"
+            .into(),
+        unreachable: true,
+        retry_at: now + chrono::Duration::seconds(4),
+    });
+    app
+}

@@ -1,0 +1,488 @@
+//! Pure application state: `update` turns an action into state changes and
+//! commands for the worker, `apply` folds in the worker's events. No I/O.
+
+mod action;
+mod cursor;
+pub mod fixtures;
+mod input;
+mod messages;
+mod topics;
+
+pub use action::Action;
+pub use cursor::Cursor;
+pub use input::{Edit, LineInput};
+pub use messages::{Command, Event};
+pub use topics::{Filter, SortKey, TopicsView};
+
+use chrono::{DateTime, Local};
+
+use crate::model::{BrokerCounts, ClusterSnapshot, ConfigEntry, ConnectionState, Topic};
+
+/// The top-level screens, in Tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Topics,
+    Brokers,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 2] = [Screen::Topics, Screen::Brokers];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Topics => "topics",
+            Screen::Brokers => "brokers",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailTab {
+    Partitions,
+    Configs,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 2] = [DetailTab::Partitions, DetailTab::Configs];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Partitions => "Partitions",
+            DetailTab::Configs => "Configs",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Loadable<T> {
+    Loading,
+    Loaded(T),
+    Failed(String),
+}
+
+/// The topic detail opened with Enter on the topic list.
+#[derive(Debug, Clone)]
+pub struct TopicDetail {
+    pub topic: String,
+    pub tab: DetailTab,
+    pub partitions: Cursor,
+    pub configs: Loadable<Vec<ConfigEntry>>,
+    pub configs_cursor: Cursor,
+}
+
+/// Which one-line prompt has the keyboard, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prompt {
+    Filter(LineInput),
+    Command(LineInput),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusLevel {
+    Info,
+    Error,
+}
+
+/// Header facts that do not change while creel runs.
+#[derive(Debug, Clone)]
+pub struct ClusterLabel {
+    pub profile: String,
+    pub bootstrap: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct App {
+    pub label: ClusterLabel,
+    pub now: DateTime<Local>,
+    pub connection: ConnectionState,
+    pub broker_counts: Option<BrokerCounts>,
+    pub snapshot: Option<ClusterSnapshot>,
+    /// Generation of the snapshot shown; older results are ignored.
+    pub generation: u64,
+    pub refreshing: bool,
+    pub last_error: Option<String>,
+    pub screen: Screen,
+    pub topics: TopicsView,
+    pub detail: Option<TopicDetail>,
+    pub brokers: Cursor,
+    pub help: Option<Cursor>,
+    pub prompt: Option<Prompt>,
+    pub status: Option<(StatusLevel, String)>,
+    /// Rows a page-up/down moves; the UI sets it from the table height.
+    pub page_size: usize,
+    pub should_quit: bool,
+}
+
+impl App {
+    pub fn new(profile: &str, bootstrap: &str, now: DateTime<Local>) -> App {
+        App {
+            label: ClusterLabel {
+                profile: profile.into(),
+                bootstrap: bootstrap.into(),
+            },
+            now,
+            connection: ConnectionState::Connecting,
+            broker_counts: None,
+            snapshot: None,
+            generation: 0,
+            refreshing: true,
+            last_error: None,
+            screen: Screen::Topics,
+            topics: TopicsView::default(),
+            detail: None,
+            brokers: Cursor::default(),
+            help: None,
+            prompt: None,
+            status: None,
+            page_size: 10,
+            should_quit: false,
+        }
+    }
+
+    pub fn topic_list(&self) -> &[Topic] {
+        self.snapshot.as_ref().map(|s| s.topics.as_slice()).unwrap_or(&[])
+    }
+
+    /// The topic the detail view shows, from the current snapshot.
+    pub fn detail_topic(&self) -> Option<&Topic> {
+        let name = &self.detail.as_ref()?.topic;
+        self.topic_list().iter().find(|t| &t.name == name)
+    }
+
+    pub fn selected_topic(&self) -> Option<&Topic> {
+        let idx = *self.topics.visible.get(self.topics.cursor.selected)?;
+        self.topic_list().get(idx)
+    }
+
+    fn rebuild_topics(&mut self) {
+        let topics = self.snapshot.as_ref().map(|s| s.topics.as_slice()).unwrap_or(&[]);
+        self.topics.rebuild(topics);
+    }
+
+    fn remember_topic(&mut self) {
+        let topics = self.snapshot.as_ref().map(|s| s.topics.as_slice()).unwrap_or(&[]);
+        self.topics.remember(topics);
+    }
+
+    fn info(&mut self, msg: impl Into<String>) {
+        self.status = Some((StatusLevel::Info, msg.into()));
+    }
+
+    fn error(&mut self, msg: impl Into<String>) {
+        self.status = Some((StatusLevel::Error, msg.into()));
+    }
+
+    /// Handle one action; returns what the worker should do.
+    pub fn update(&mut self, action: Action) -> Vec<Command> {
+        if let Some(help) = &mut self.help {
+            match action {
+                Action::Help | Action::Back => self.help = None,
+                Action::Quit => self.should_quit = true,
+                other => {
+                    help.apply(other, Action::ALL.len(), self.page_size);
+                }
+            }
+            return vec![];
+        }
+        match action {
+            Action::Quit => {
+                self.should_quit = true;
+                vec![]
+            }
+            Action::Help => {
+                self.help = Some(Cursor::default());
+                vec![]
+            }
+            Action::Refresh => {
+                self.refreshing = true;
+                self.info("refreshing…");
+                vec![Command::RefreshTopics]
+            }
+            Action::Command => {
+                self.prompt = Some(Prompt::Command(LineInput::default()));
+                vec![]
+            }
+            Action::Filter => {
+                if self.screen == Screen::Topics && self.detail.is_none() {
+                    let text = self.topics.filter.text.clone();
+                    self.prompt = Some(Prompt::Filter(LineInput::with_text(&text)));
+                }
+                vec![]
+            }
+            Action::NextScreen | Action::PrevScreen => {
+                let i = Screen::ALL.iter().position(|s| *s == self.screen).unwrap_or(0);
+                let n = Screen::ALL.len();
+                let j = if action == Action::NextScreen { (i + 1) % n } else { (i + n - 1) % n };
+                self.screen = Screen::ALL[j];
+                vec![]
+            }
+            _ => match self.screen {
+                Screen::Topics if self.detail.is_some() => self.update_detail(action),
+                Screen::Topics => self.update_topics(action),
+                Screen::Brokers => {
+                    let n = self.snapshot.as_ref().map(|s| s.brokers.len()).unwrap_or(0);
+                    self.brokers.apply(action, n, self.page_size);
+                    vec![]
+                }
+            },
+        }
+    }
+
+    fn update_topics(&mut self, action: Action) -> Vec<Command> {
+        let len = self.topics.visible.len();
+        if self.topics.cursor.apply(action, len, self.page_size) {
+            self.remember_topic();
+            return vec![];
+        }
+        match action {
+            Action::Open => self.open_selected_topic(),
+            Action::Back if !self.topics.filter.text.is_empty() => {
+                self.topics.filter.set("");
+                self.rebuild_topics();
+                vec![]
+            }
+            Action::SortNext => {
+                self.topics.sort = self.topics.sort.next();
+                self.rebuild_topics();
+                self.info(format!("sorted by {}", self.topics.sort.label()));
+                vec![]
+            }
+            Action::SortReverse => {
+                self.topics.reverse = !self.topics.reverse;
+                self.rebuild_topics();
+                vec![]
+            }
+            Action::ToggleInternal => {
+                self.topics.show_internal = !self.topics.show_internal;
+                self.rebuild_topics();
+                let shown = if self.topics.show_internal { "shown" } else { "hidden" };
+                self.info(format!("internal topics {shown}"));
+                vec![]
+            }
+            _ => vec![],
+        }
+    }
+
+    fn open_selected_topic(&mut self) -> Vec<Command> {
+        let Some(topic) = self.selected_topic().map(|t| t.name.clone()) else {
+            return vec![];
+        };
+        self.detail = Some(TopicDetail {
+            topic: topic.clone(),
+            tab: DetailTab::Partitions,
+            partitions: Cursor::default(),
+            configs: Loadable::Loading,
+            configs_cursor: Cursor::default(),
+        });
+        vec![Command::DescribeTopicConfigs { topic }]
+    }
+
+    fn update_detail(&mut self, action: Action) -> Vec<Command> {
+        let partitions = self.detail_topic().map(|t| t.partitions.len()).unwrap_or(0);
+        let page = self.page_size;
+        let Some(detail) = &mut self.detail else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.detail = None,
+            Action::NextTab | Action::PrevTab => {
+                let i = DetailTab::ALL.iter().position(|t| *t == detail.tab).unwrap_or(0);
+                let n = DetailTab::ALL.len();
+                let j = if action == Action::NextTab { (i + 1) % n } else { (i + n - 1) % n };
+                detail.tab = DetailTab::ALL[j];
+            }
+            other => match detail.tab {
+                DetailTab::Partitions => {
+                    detail.partitions.apply(other, partitions, page);
+                }
+                DetailTab::Configs => {
+                    let n = match &detail.configs {
+                        Loadable::Loaded(v) => v.len(),
+                        _ => 0,
+                    };
+                    detail.configs_cursor.apply(other, n, page);
+                }
+            },
+        }
+        vec![]
+    }
+
+    /// A key typed while a prompt is open.
+    pub fn edit_prompt(&mut self, edit: Edit) {
+        match &mut self.prompt {
+            Some(Prompt::Filter(line)) => {
+                line.edit(edit);
+                let text = line.text.clone();
+                self.topics.filter.set(&text);
+                self.rebuild_topics();
+            }
+            Some(Prompt::Command(line)) => line.edit(edit),
+            None => {}
+        }
+    }
+
+    /// Enter in a prompt.
+    pub fn submit_prompt(&mut self) -> Vec<Command> {
+        match self.prompt.take() {
+            Some(Prompt::Command(line)) => self.run_command(line.text.trim()),
+            Some(Prompt::Filter(_)) | None => vec![],
+        }
+    }
+
+    /// Esc in a prompt: the filter prompt clears its filter.
+    pub fn cancel_prompt(&mut self) {
+        if let Some(Prompt::Filter(_)) = self.prompt.take() {
+            self.topics.filter.set("");
+            self.rebuild_topics();
+        }
+    }
+
+    fn run_command(&mut self, cmd: &str) -> Vec<Command> {
+        let word = cmd.trim_start_matches(':').to_ascii_lowercase();
+        if word.is_empty() {
+            return vec![];
+        }
+        match word.as_str() {
+            "q" | "q!" | "quit" | "exit" => {
+                self.should_quit = true;
+                return vec![];
+            }
+            "help" | "h" | "?" => {
+                self.help = Some(Cursor::default());
+                return vec![];
+            }
+            "refresh" | "r" => return self.update(Action::Refresh),
+            _ => {}
+        }
+        // A screen by its name, a prefix of it, or its plural/singular.
+        let screen = Screen::ALL.iter().copied().find(|s| {
+            let name = s.name();
+            name.starts_with(&word) || word.trim_end_matches('s') == name.trim_end_matches('s')
+        });
+        match screen {
+            Some(screen) => {
+                self.screen = screen;
+                if screen == Screen::Topics {
+                    self.detail = None;
+                }
+                self.status = None;
+            }
+            None => {
+                let names: Vec<&str> = Screen::ALL.iter().map(|s| s.name()).collect();
+                self.error(format!(
+                    "unknown command :{word} (screens: {}; also :help, :refresh, :q)",
+                    names.join(", ")
+                ));
+            }
+        }
+        vec![]
+    }
+
+    /// Fold in one event from the worker.
+    pub fn apply(&mut self, event: Event) {
+        match event {
+            Event::RefreshStarted { generation } => {
+                if generation >= self.generation {
+                    self.refreshing = true;
+                }
+            }
+            Event::Snapshot { generation, snapshot } => {
+                if generation < self.generation {
+                    return;
+                }
+                self.generation = generation;
+                self.refreshing = !snapshot.watermarks_complete;
+                if snapshot.watermarks_complete {
+                    if let Some((StatusLevel::Info, msg)) = &self.status {
+                        if msg == "refreshing…" {
+                            self.status = None;
+                        }
+                    }
+                }
+                self.connection = ConnectionState::Connected;
+                self.last_error = None;
+                let mut snapshot = snapshot;
+                if !snapshot.watermarks_complete {
+                    if let Some(old) = &self.snapshot {
+                        carry_over_watermarks(old, &mut snapshot);
+                    }
+                }
+                self.snapshot = Some(snapshot);
+                self.rebuild_topics();
+                let brokers = self.snapshot.as_ref().map(|s| s.brokers.len()).unwrap_or(0);
+                self.brokers.clamp(brokers);
+            }
+            Event::RefreshFailed {
+                generation,
+                error,
+                unreachable,
+                retry_at,
+            } => {
+                if generation < self.generation {
+                    return;
+                }
+                self.refreshing = false;
+                if unreachable {
+                    let reason = match &self.connection {
+                        // Keep librdkafka's more specific transport error.
+                        ConnectionState::AllBrokersDown { reason, .. } => reason.clone(),
+                        _ => error.clone(),
+                    };
+                    self.connection = ConnectionState::AllBrokersDown {
+                        reason,
+                        retry_at: Some(retry_at),
+                    };
+                }
+                self.last_error = Some(error);
+            }
+            Event::BrokerError { reason, all_down } => {
+                if all_down {
+                    let retry_at = match &self.connection {
+                        ConnectionState::AllBrokersDown { retry_at, .. } => *retry_at,
+                        _ => None,
+                    };
+                    self.connection = ConnectionState::AllBrokersDown { reason, retry_at };
+                }
+            }
+            Event::BrokerCounts(counts) => {
+                self.broker_counts = Some(counts);
+                if counts.up > 0 {
+                    if let ConnectionState::AllBrokersDown { .. } = self.connection {
+                        // Reconnected; the next snapshot confirms it.
+                        self.connection = ConnectionState::Connecting;
+                    }
+                }
+            }
+            Event::TopicConfigs { topic, result } => {
+                if let Some(detail) = &mut self.detail {
+                    if detail.topic == topic {
+                        detail.configs = match result {
+                            Ok(v) => Loadable::Loaded(v),
+                            Err(e) => Loadable::Failed(e),
+                        };
+                        detail.configs_cursor = Cursor::default();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Stale-while-revalidate: until the new watermarks arrive, show the last
+/// known ones rather than blanking every count.
+fn carry_over_watermarks(old: &ClusterSnapshot, new: &mut ClusterSnapshot) {
+    let old_topics: std::collections::HashMap<&str, &Topic> =
+        old.topics.iter().map(|t| (t.name.as_str(), t)).collect();
+    for t in &mut new.topics {
+        if let Some(o) = old_topics.get(t.name.as_str()) {
+            for p in &mut t.partitions {
+                if p.watermarks.is_none() {
+                    p.watermarks = o.partitions.iter().find(|op| op.id == p.id).and_then(|op| op.watermarks);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

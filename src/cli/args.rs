@@ -1,0 +1,90 @@
+//! The command line, kcat-compatible where kcat has a flag for the job.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{parse_property, Overrides};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "creel",
+    version,
+    about = "A terminal stream explorer and admin console for Kafka-compatible clusters",
+    long_about = "creel opens a full-screen view of a Kafka-compatible cluster: brokers, topics, \
+                  partitions and their watermarks. With a subcommand it prints the same facts \
+                  as text or JSON instead.\n\n\
+                  Configuration: profiles live in config.toml in creel's config directory \
+                  (on Linux ~/.config/creel/config.toml), or the file named by --config or \
+                  CREEL_CONFIG."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Bootstrap servers, HOST:PORT[,HOST:PORT...] (overrides the profile's)
+    #[arg(short = 'b', long = "bootstrap-servers", global = true, value_name = "HOST:PORT")]
+    pub bootstrap_servers: Option<String>,
+
+    /// A librdkafka property, repeatable: -X security.protocol=SSL
+    #[arg(short = 'X', value_name = "KEY=VALUE", value_parser = parse_property, global = true)]
+    pub properties: Vec<(String, String)>,
+
+    /// The profile of the config file to connect with
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The config file to read (default: creel's config dir, or $CREEL_CONFIG)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Seconds between automatic refreshes
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refresh: Option<u64>,
+
+    /// Write a log (creel's and librdkafka's) to creel's state dir; LEVEL is
+    /// error, warn, info (default), debug or trace
+    #[arg(long, global = true, env = "CREEL_LOG", value_name = "LEVEL", num_args = 0..=1, default_missing_value = "info")]
+    pub log: Option<String>,
+
+    /// Benchmark hook: exit once the topic table is complete, writing timings
+    /// as JSON to PATH
+    #[arg(long, hide = true, global = true, value_name = "PATH")]
+    pub exit_when_loaded: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            profile: self.profile.clone(),
+            bootstrap_servers: self.bootstrap_servers.clone(),
+            properties: self.properties.clone(),
+            refresh_secs: self.refresh,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Cmd {
+    /// Print every topic with partitions, replication factor and message count
+    Topics {
+        /// Print JSON (one document) instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Include internal topics (__consumer_offsets, _schemas...)
+        #[arg(long)]
+        internal: bool,
+    },
+    /// Print the brokers of the cluster
+    Brokers {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
+}

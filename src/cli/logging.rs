@@ -1,0 +1,32 @@
+//! Logging to a file, only when asked: a TUI cannot share the screen with
+//! log lines, and librdkafka's lines go through the same subscriber.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use anyhow::Context;
+use tracing_subscriber::EnvFilter;
+
+/// Start logging at `level` into creel's state (or cache) dir; returns the
+/// file's path.
+pub fn init(level: &str) -> anyhow::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "creel")
+        .context("cannot find a home directory for the log file")?;
+    let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf();
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join("creel.log");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    let filter = EnvFilter::try_new(level)
+        .with_context(|| format!("invalid log level {level:?} (try info or debug)"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(Mutex::new(file))
+        .try_init()
+        .map_err(|e| anyhow::anyhow!("cannot start logging: {e}"))?;
+    Ok(path)
+}

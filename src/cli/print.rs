@@ -1,0 +1,105 @@
+//! Headless `topics` and `brokers`: the same facts as the screens, as text
+//! or JSON, for scripts.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::EXIT_CONNECTION;
+use crate::config::Settings;
+use crate::kafka::fetch_snapshot_blocking;
+use crate::model::ClusterSnapshot;
+
+fn snapshot(settings: &Settings, timeout: Duration) -> Result<ClusterSnapshot, ExitCode> {
+    fetch_snapshot_blocking(settings, timeout).map_err(|e| {
+        eprintln!("creel: cannot read the cluster at {}: {e:#}", settings.bootstrap_servers);
+        ExitCode::from(EXIT_CONNECTION)
+    })
+}
+
+pub fn topics(settings: &Settings, as_json: bool, internal: bool, timeout: Duration) -> anyhow::Result<ExitCode> {
+    let snap = match snapshot(settings, timeout) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let mut topics: Vec<_> = snap.topics.iter().filter(|t| internal || !t.internal).collect();
+    topics.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let v: Vec<_> = topics
+            .iter()
+            .map(|t| {
+                json!({
+                    "name": t.name,
+                    "internal": t.internal,
+                    "partitions": t.partitions.len(),
+                    "replication_factor": t.replication_factor(),
+                    "messages": t.messages(),
+                    "under_replicated": t.under_replicated(),
+                    "partition_details": t.partitions.iter().map(|p| json!({
+                        "id": p.id,
+                        "leader": p.leader,
+                        "replicas": p.replicas,
+                        "isr": p.isr,
+                        "low": p.watermarks.map(|w| w.low),
+                        "high": p.watermarks.map(|w| w.high),
+                        "error": p.error,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        let width = topics.iter().map(|t| t.name.len()).max().unwrap_or(4).max(4);
+        writeln!(out, "{:width$}  {:>10}  {:>3}  {:>14}  URP", "NAME", "PARTITIONS", "RF", "MESSAGES")?;
+        for t in topics {
+            let msgs = t.messages().map(|m| m.to_string()).unwrap_or_else(|| "?".into());
+            writeln!(
+                out,
+                "{:width$}  {:>10}  {:>3}  {:>14}  {}",
+                crate::ui::text::sanitize(&t.name),
+                t.partitions.len(),
+                t.replication_factor(),
+                msgs,
+                t.under_replicated()
+            )?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn brokers(settings: &Settings, as_json: bool, timeout: Duration) -> anyhow::Result<ExitCode> {
+    let snap = match snapshot(settings, timeout) {
+        Ok(s) => s,
+        Err(code) => return Ok(code),
+    };
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let v: Vec<_> = snap
+            .brokers
+            .iter()
+            .map(|b| json!({"id": b.id, "host": b.host, "port": b.port, "rack": b.rack, "controller": b.is_controller}))
+            .collect();
+        serde_json::to_writer(&mut out, &v)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{:>4}  {:30}  {:12}  ROLE", "ID", "HOST:PORT", "RACK")?;
+        for b in &snap.brokers {
+            writeln!(
+                out,
+                "{:>4}  {:30}  {:12}  {}",
+                b.id,
+                format!("{}:{}", b.host, b.port),
+                b.rack.as_deref().unwrap_or("-"),
+                if b.is_controller { "controller" } else { "" }
+            )?;
+        }
+        if let Some(note) = &snap.cluster_note {
+            eprintln!("creel: {note}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

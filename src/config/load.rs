@@ -1,0 +1,103 @@
+//! Finding and parsing config files, with errors that name file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::app::Action;
+
+use super::keymap::Key;
+
+/// One connection profile.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub bootstrap_servers: Option<String>,
+    #[serde(default)]
+    pub properties: BTreeMap<String, String>,
+    pub refresh_secs: Option<u64>,
+}
+
+/// The shape of a config file, defaults and user file alike.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub default_profile: Option<String>,
+    pub refresh_secs: Option<u64>,
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    #[serde(default)]
+    pub keys: BTreeMap<Action, Vec<Key>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}:{line}:{column}: {message}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("cannot read config file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("unknown profile {name:?}; known profiles: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })]
+    UnknownProfile { name: String, known: Vec<String> },
+    #[error("profile {profile:?} has no bootstrap_servers; set it in the config or pass -b HOST:PORT")]
+    NoBootstrap { profile: String },
+}
+
+/// Which file to read: --config, then CREEL_CONFIG, then the platform's
+/// config dir. An explicitly named file must exist; the default one may not.
+pub fn config_path(explicit: Option<&Path>) -> Result<Option<PathBuf>, ConfigError> {
+    if let Some(path) = explicit {
+        return must_exist(path.to_path_buf());
+    }
+    if let Some(env) = std::env::var_os("CREEL_CONFIG").filter(|v| !v.is_empty()) {
+        return must_exist(PathBuf::from(env));
+    }
+    Ok(default_config_file().filter(|p| p.is_file()))
+}
+
+/// `<config dir>/creel/config.toml` as the `directories` crate finds it.
+pub fn default_config_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "creel").map(|d| d.config_dir().join("config.toml"))
+}
+
+fn must_exist(path: PathBuf) -> Result<Option<PathBuf>, ConfigError> {
+    if path.is_file() {
+        Ok(Some(path))
+    } else {
+        Err(ConfigError::Io {
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
+            path,
+        })
+    }
+}
+
+pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    parse(&text, path)
+}
+
+pub(super) fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> {
+    toml::from_str(text).map_err(|e| {
+        let offset = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+        ConfigError::Parse {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: e.message().trim().to_string(),
+        }
+    })
+}

@@ -1,0 +1,140 @@
+//! Profiles, refresh interval and keymap: the embedded defaults, the user's
+//! file on top, the command line on top of that.
+
+mod keymap;
+mod load;
+
+pub use keymap::{Key, Keymap};
+pub use load::{config_path, load_file, ConfigError, FileConfig, Profile};
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// The embedded defaults (config/default.toml).
+pub const DEFAULT_TOML: &str = include_str!("../../config/default.toml");
+
+/// What the command line says about the connection, applied over the profile.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub profile: Option<String>,
+    pub bootstrap_servers: Option<String>,
+    pub properties: Vec<(String, String)>,
+    pub refresh_secs: Option<u64>,
+}
+
+/// Everything creel needs to connect and draw, resolved once at start-up.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Shown in the header: the profile's name, or "cli" for a bare -b.
+    pub profile_name: String,
+    pub bootstrap_servers: String,
+    /// librdkafka properties from the profile and -X, -X winning.
+    pub properties: BTreeMap<String, String>,
+    pub refresh: Duration,
+    pub keymap: Keymap,
+    /// The config file that was read, if any.
+    pub source: Option<std::path::PathBuf>,
+}
+
+impl Settings {
+    /// Settings for a bootstrap address with every default; for tests and
+    /// embedded use.
+    pub fn for_bootstrap(bootstrap: &str) -> Settings {
+        Settings {
+            profile_name: "cli".into(),
+            bootstrap_servers: bootstrap.into(),
+            properties: BTreeMap::new(),
+            refresh: Duration::from_secs(10),
+            keymap: Keymap::defaults(),
+            source: None,
+        }
+    }
+}
+
+/// Read the embedded defaults and the user's file (if any), then apply the
+/// command line.
+pub fn resolve(explicit_path: Option<&std::path::Path>, cli: &Overrides) -> Result<Settings, ConfigError> {
+    let defaults = load::parse(DEFAULT_TOML, std::path::Path::new("<built-in config/default.toml>"))?;
+    let user_path = config_path(explicit_path)?;
+    let user = match &user_path {
+        Some(path) => Some(load_file(path)?),
+        None => None,
+    };
+    merge(defaults, user, user_path, cli)
+}
+
+fn merge(
+    defaults: FileConfig,
+    user: Option<FileConfig>,
+    source: Option<std::path::PathBuf>,
+    cli: &Overrides,
+) -> Result<Settings, ConfigError> {
+    let mut profiles = defaults.profiles;
+    let mut default_profile = defaults.default_profile;
+    let mut refresh_secs = defaults.refresh_secs;
+    let mut keymap = Keymap::from_bindings(&defaults.keys);
+    if let Some(user) = user {
+        profiles.extend(user.profiles);
+        default_profile = user.default_profile.or(default_profile);
+        refresh_secs = user.refresh_secs.or(refresh_secs);
+        keymap.override_with(&user.keys);
+    }
+
+    let chosen = cli.profile.clone().or_else(|| {
+        // A bare -b means "this cluster", not the default profile's cluster.
+        if cli.bootstrap_servers.is_some() {
+            None
+        } else {
+            default_profile.clone()
+        }
+    });
+    let (profile_name, profile) = match chosen {
+        Some(name) => match profiles.get(&name) {
+            Some(p) => (name, p.clone()),
+            None => {
+                return Err(ConfigError::UnknownProfile {
+                    name,
+                    known: profiles.keys().cloned().collect(),
+                })
+            }
+        },
+        None => ("cli".to_string(), Profile::default()),
+    };
+
+    let bootstrap_servers = cli
+        .bootstrap_servers
+        .clone()
+        .or(profile.bootstrap_servers.clone())
+        .ok_or_else(|| ConfigError::NoBootstrap {
+            profile: profile_name.clone(),
+        })?;
+    let mut properties = profile.properties.clone();
+    for (k, v) in &cli.properties {
+        properties.insert(k.clone(), v.clone());
+    }
+    let secs = cli
+        .refresh_secs
+        .or(profile.refresh_secs)
+        .or(refresh_secs)
+        .unwrap_or(10)
+        .max(1);
+    Ok(Settings {
+        profile_name,
+        bootstrap_servers,
+        properties,
+        refresh: Duration::from_secs(secs),
+        keymap,
+        source,
+    })
+}
+
+/// Parse `key=value` as kcat's -X does.
+pub fn parse_property(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() => Ok((k.trim().to_string(), v.to_string())),
+        _ => Err(format!("expected key=value, got {s:?}")),
+    }
+}
+
+#[cfg(test)]
+mod tests;

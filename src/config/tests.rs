@@ -1,0 +1,130 @@
+use super::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::io::Write;
+
+fn write(text: &str) -> tempfile::NamedTempFile {
+    let mut f = tempfile::NamedTempFile::new().unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+    f
+}
+
+#[test]
+fn embedded_defaults_parse_and_bind_every_action() {
+    let cfg = load::parse(DEFAULT_TOML, std::path::Path::new("default.toml")).unwrap();
+    let keymap = Keymap::from_bindings(&cfg.keys);
+    for action in crate::app::Action::ALL {
+        assert!(!keymap.keys(action).is_empty(), "{action:?} has no key");
+    }
+}
+
+#[test]
+fn malformed_file_names_file_line_and_column() {
+    let f = write("refresh_secs = 5\n[profiles.a]\nbootstrap_servers = \n");
+    let err = resolve(Some(f.path()), &Overrides::default()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with(&format!("{}:3:", f.path().display())), "{msg}");
+}
+
+#[test]
+fn unknown_setting_is_an_error_with_its_line() {
+    let f = write("[profiles.a]\nbootstrap_servers = \"x:1\"\nrefresh_sec = 3\n");
+    let msg = resolve(Some(f.path()), &Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains(":3:"), "{msg}");
+    assert!(msg.contains("refresh_sec"), "{msg}");
+}
+
+#[test]
+fn bad_key_in_keymap_is_reported() {
+    let f = write("[keys]\nquit = [\"q\", \"hyper-q\"]\n");
+    let msg = resolve(Some(f.path()), &Overrides::default())
+        .unwrap_err()
+        .to_string();
+    assert!(msg.contains(":2:"), "{msg}");
+    assert!(msg.contains("hyper"), "{msg}");
+}
+
+#[test]
+fn unknown_profile_lists_known_ones() {
+    let f = write("[profiles.staging]\nbootstrap_servers = \"s:9092\"\n");
+    let cli = Overrides {
+        profile: Some("prod".into()),
+        ..Default::default()
+    };
+    let msg = resolve(Some(f.path()), &cli).unwrap_err().to_string();
+    assert_eq!(msg, "unknown profile \"prod\"; known profiles: local, staging");
+}
+
+#[test]
+fn missing_explicit_file_is_an_error() {
+    let err = resolve(
+        Some(std::path::Path::new("/nonexistent/creel.toml")),
+        &Overrides::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/creel.toml"));
+}
+
+#[test]
+fn cli_overrides_profile() {
+    let f = write(
+        "default_profile = \"staging\"\n[profiles.staging]\nbootstrap_servers = \"s:9092\"\nrefresh_secs = 30\n[profiles.staging.properties]\n\"security.protocol\" = \"SSL\"\n\"client.id\" = \"me\"\n",
+    );
+    let s = resolve(Some(f.path()), &Overrides::default()).unwrap();
+    assert_eq!(s.profile_name, "staging");
+    assert_eq!(s.bootstrap_servers, "s:9092");
+    assert_eq!(s.refresh.as_secs(), 30);
+    let cli = Overrides {
+        profile: Some("staging".into()),
+        bootstrap_servers: Some("other:1".into()),
+        properties: vec![("client.id".into(), "cli".into())],
+        refresh_secs: Some(2),
+    };
+    let s = resolve(Some(f.path()), &cli).unwrap();
+    assert_eq!(s.bootstrap_servers, "other:1");
+    assert_eq!(s.properties["client.id"], "cli");
+    assert_eq!(s.properties["security.protocol"], "SSL");
+    assert_eq!(s.refresh.as_secs(), 2);
+}
+
+#[test]
+fn bare_bootstrap_does_not_take_default_profile_properties() {
+    let f = write(
+        "default_profile = \"x\"\n[profiles.x]\nbootstrap_servers = \"x:1\"\n[profiles.x.properties]\n\"security.protocol\" = \"SSL\"\n",
+    );
+    let cli = Overrides {
+        bootstrap_servers: Some("127.0.0.1:9092".into()),
+        ..Default::default()
+    };
+    let s = resolve(Some(f.path()), &cli).unwrap();
+    assert_eq!(s.profile_name, "cli");
+    assert!(s.properties.is_empty());
+}
+
+#[test]
+fn user_keys_replace_only_the_named_actions() {
+    let f = write("[keys]\nquit = [\"x\"]\n");
+    let s = resolve(Some(f.path()), &Overrides::default()).unwrap();
+    let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+    assert_eq!(s.keymap.action(&press('x')), Some(crate::app::Action::Quit));
+    assert_eq!(s.keymap.action(&press('q')), None);
+    assert_eq!(s.keymap.action(&press('j')), Some(crate::app::Action::Down));
+}
+
+#[test]
+fn shifted_letters_match_upper_case_bindings() {
+    let km = Keymap::defaults();
+    let ev = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+    assert_eq!(km.action(&ev), Some(crate::app::Action::Bottom));
+}
+
+#[test]
+fn property_parsing() {
+    assert_eq!(
+        parse_property("a.b=c=d").unwrap(),
+        ("a.b".to_string(), "c=d".to_string())
+    );
+    assert!(parse_property("novalue").is_err());
+    assert!(parse_property("=x").is_err());
+}

@@ -1,0 +1,13 @@
+//! The only module that talks to Kafka. It owns every rdkafka client, runs
+//! blocking librdkafka calls off the async threads with deadlines, and
+//! reports back with `app::Event`s.
+
+mod client;
+mod cluster_ffi;
+mod context;
+mod snapshot;
+mod worker;
+
+pub use client::{client_config, ClientError};
+pub use snapshot::fetch_snapshot_blocking;
+pub use worker::{spawn_worker, WorkerHandle};

@@ -1,0 +1,11 @@
+//! creel: a terminal stream explorer and admin console for Kafka-compatible
+//! clusters. See the README for the user's view and `../shared/design.md`
+//! for the shape of the code.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod kafka;
+pub mod model;
+pub mod tui;
+pub mod ui;

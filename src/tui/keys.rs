@@ -1,0 +1,50 @@
+//! Keys to actions: through the keymap normally, as text while a prompt is
+//! open.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::app::{App, Command, Edit};
+use crate::config::Keymap;
+
+pub fn on_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Command> {
+    if key.kind == KeyEventKind::Release {
+        return vec![];
+    }
+    if app.prompt.is_some() {
+        return on_prompt_key(app, key);
+    }
+    app.status = None;
+    match keymap.action(&key) {
+        Some(action) => app.update(action),
+        None => vec![],
+    }
+}
+
+fn on_prompt_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let edit = match key.code {
+        KeyCode::Enter => return app.submit_prompt(),
+        KeyCode::Esc => {
+            app.cancel_prompt();
+            return vec![];
+        }
+        KeyCode::Char('c') if ctrl => {
+            app.cancel_prompt();
+            return vec![];
+        }
+        KeyCode::Char('w') if ctrl => Edit::DeleteWord,
+        KeyCode::Char('u') if ctrl => Edit::Clear,
+        KeyCode::Char('a') if ctrl => Edit::Home,
+        KeyCode::Char('e') if ctrl => Edit::End,
+        KeyCode::Char(c) if !ctrl => Edit::Insert(c),
+        KeyCode::Backspace => Edit::Backspace,
+        KeyCode::Delete => Edit::Delete,
+        KeyCode::Left => Edit::Left,
+        KeyCode::Right => Edit::Right,
+        KeyCode::Home => Edit::Home,
+        KeyCode::End => Edit::End,
+        _ => return vec![],
+    };
+    app.edit_prompt(edit);
+    vec![]
+}

@@ -1,0 +1,157 @@
+//! The interactive loop: terminal in, actions to `App`, commands to the
+//! worker, events back, frames out. Nothing here waits on Kafka.
+
+mod keys;
+mod terminal;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use futures::StreamExt;
+use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
+
+use crate::app::{Action, App, Command};
+use crate::config::Settings;
+use crate::kafka::{spawn_worker, WorkerHandle};
+use crate::ui;
+
+pub use terminal::TerminalGuard;
+
+pub struct TuiOptions {
+    pub started: Instant,
+    pub exit_when_loaded: Option<PathBuf>,
+}
+
+pub fn run(settings: Settings, opts: TuiOptions) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .thread_name("creel-worker")
+        .build()
+        .context("cannot start the async runtime")?;
+    let result = runtime.block_on(async {
+        // Clients are created before the terminal is touched, so a bad -X
+        // property is a plain error on stderr.
+        let worker = spawn_worker(&settings)?;
+        let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+        let r = event_loop(&mut guard, &settings, worker, &opts).await;
+        guard.restore();
+        r
+    });
+    // librdkafka calls still running on blocking threads are abandoned, so
+    // quitting never waits on a slow or dead broker.
+    runtime.shutdown_timeout(Duration::from_millis(300));
+    result
+}
+
+async fn event_loop(
+    guard: &mut TerminalGuard,
+    settings: &Settings,
+    mut worker: WorkerHandle,
+    opts: &TuiOptions,
+) -> anyhow::Result<()> {
+    let keymap = &settings.keymap;
+    let mut app = App::new(&settings.profile_name, &settings.bootstrap_servers, chrono::Local::now());
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(500));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut first_frame: Option<Duration> = None;
+    loop {
+        // Every wake-up below changed something worth a frame.
+        app.now = chrono::Local::now();
+        let size = guard.terminal.size()?;
+        app.page_size = ui::page_size(size.height);
+        guard.terminal.draw(|f| ui::draw(f, &app, keymap))?;
+        first_frame.get_or_insert_with(|| opts.started.elapsed());
+        if let Some(path) = &opts.exit_when_loaded {
+            if app.snapshot.as_ref().is_some_and(|s| s.watermarks_complete) {
+                write_bench_report(path, &app, opts.started.elapsed(), first_frame)?;
+                break;
+            }
+        }
+        if app.should_quit {
+            break;
+        }
+        tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(ev)) => {
+                    for cmd in on_terminal_event(&mut app, keymap, ev) {
+                        send(&mut app, &worker, cmd);
+                    }
+                }
+                Some(Err(e)) => return Err(e).context("reading the terminal"),
+                None => break,
+            },
+            ev = worker.events.recv() => match ev {
+                Some(ev) => {
+                    app.apply(ev);
+                    // Apply whatever else is queued before drawing once.
+                    while let Ok(ev) = worker.events.try_recv() {
+                        app.apply(ev);
+                    }
+                }
+                None => anyhow::bail!("the Kafka worker stopped unexpectedly"),
+            },
+            _ = tick.tick() => {}
+        }
+    }
+    worker.shutdown();
+    Ok(())
+}
+
+fn on_terminal_event(app: &mut App, keymap: &crate::config::Keymap, ev: TermEvent) -> Vec<Command> {
+    match ev {
+        TermEvent::Key(key) => keys::on_key(app, keymap, key),
+        TermEvent::Mouse(m) if app.prompt.is_none() => match m.kind {
+            MouseEventKind::ScrollDown => app.update(Action::Down),
+            MouseEventKind::ScrollUp => app.update(Action::Up),
+            _ => vec![],
+        },
+        _ => vec![],
+    }
+}
+
+fn send(app: &mut App, worker: &WorkerHandle, cmd: Command) {
+    use tokio::sync::mpsc::error::TrySendError;
+    match worker.commands.try_send(cmd) {
+        Ok(()) => {}
+        Err(TrySendError::Full(_)) => {
+            app.status = Some((
+                crate::app::StatusLevel::Error,
+                "busy: the worker has too many requests queued; try again".into(),
+            ))
+        }
+        Err(TrySendError::Closed(_)) => {
+            app.status = Some((crate::app::StatusLevel::Error, "the Kafka worker has stopped".into()))
+        }
+    }
+}
+
+fn write_bench_report(
+    path: &std::path::Path,
+    app: &App,
+    loaded: Duration,
+    first_frame: Option<Duration>,
+) -> anyhow::Result<()> {
+    let topics = app.topic_list();
+    let report = serde_json::json!({
+        "first_frame_ms": first_frame.map(|d| d.as_secs_f64() * 1000.0),
+        "loaded_ms": loaded.as_secs_f64() * 1000.0,
+        "topics": topics.len(),
+        "partitions": topics.iter().map(|t| t.partitions.len()).sum::<usize>(),
+        "messages": topics.iter().filter_map(|t| t.messages()).sum::<i64>(),
+        "max_rss_kb": max_rss_kb(),
+    });
+    std::fs::write(path, report.to_string()).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Peak resident memory of this process (Linux), in KiB.
+pub fn max_rss_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}

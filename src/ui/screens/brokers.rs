@@ -1,0 +1,55 @@
+//! The brokers of the cluster.
+
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Row};
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::ui::text::sanitize;
+use crate::ui::theme;
+use crate::ui::widgets::table::WindowedTable;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let brokers = app.snapshot.as_ref().map(|s| s.brokers.as_slice()).unwrap_or(&[]);
+    let mut block = Block::bordered().title(Line::from(vec![
+        Span::styled(" Brokers ", theme::title()),
+        Span::raw(format!("({}) ", brokers.len())),
+    ]));
+    if let Some(note) = app.snapshot.as_ref().and_then(|s| s.cluster_note.as_ref()) {
+        block = block.title_bottom(Line::styled(format!(" {} ", sanitize(note)), theme::dim()));
+    }
+    let empty = if app.snapshot.is_none() {
+        "Waiting for the cluster's metadata…"
+    } else {
+        "The cluster reported no brokers."
+    };
+    WindowedTable {
+        block,
+        header: Row::new(["ID", "Host:Port", "Rack", "Role"]),
+        widths: &[
+            Constraint::Length(6),
+            Constraint::Fill(2),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+        ],
+        len: brokers.len(),
+        cursor: &app.brokers,
+        row: |i: usize| {
+            let b = &brokers[i];
+            let role = if b.is_controller {
+                Span::styled("★ controller", theme::key())
+            } else {
+                Span::raw("")
+            };
+            Row::new(vec![
+                ratatui::widgets::Cell::from(b.id.to_string()),
+                ratatui::widgets::Cell::from(sanitize(&format!("{}:{}", b.host, b.port))),
+                ratatui::widgets::Cell::from(b.rack.as_deref().map(sanitize).unwrap_or_else(|| "-".into())),
+                ratatui::widgets::Cell::from(role),
+            ])
+        },
+        empty: empty.into(),
+    }
+    .draw(frame, area);
+}

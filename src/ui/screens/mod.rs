@@ -1,0 +1,3 @@
+pub mod brokers;
+pub mod topic_detail;
+pub mod topics;

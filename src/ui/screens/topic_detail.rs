@@ -1,0 +1,164 @@
+//! One topic: its partitions and its configuration.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Tabs};
+use ratatui::Frame;
+
+use crate::app::{App, DetailTab, Loadable, TopicDetail};
+use crate::model::Topic;
+use crate::ui::text::{sanitize, thousands};
+use crate::ui::theme;
+use crate::ui::widgets::table::WindowedTable;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
+    let [tabs_area, body] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
+    let selected = DetailTab::ALL.iter().position(|t| *t == detail.tab).unwrap_or(0);
+    let tabs = Tabs::new(DetailTab::ALL.iter().map(|t| t.title()))
+        .select(selected)
+        .style(theme::dim())
+        .highlight_style(theme::key())
+        .divider("│");
+    let [name_area, tabs_rest] =
+        Layout::horizontal([Constraint::Length(detail.topic.chars().count() as u16 + 4), Constraint::Fill(1)])
+            .areas(tabs_area);
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!(" {} ", sanitize(&detail.topic)), theme::title())),
+        name_area,
+    );
+    frame.render_widget(tabs, tabs_rest);
+
+    let Some(topic) = app.detail_topic() else {
+        let msg = if app.snapshot.is_some() {
+            "This topic is not in the cluster's metadata any more (deleted?). Esc goes back."
+        } else {
+            "Waiting for metadata…"
+        };
+        frame.render_widget(Paragraph::new(msg).block(Block::bordered()), body);
+        return;
+    };
+    match detail.tab {
+        DetailTab::Partitions => draw_partitions(frame, body, topic, detail),
+        DetailTab::Configs => draw_configs(frame, body, detail),
+    }
+}
+
+fn ids(v: &[i32]) -> String {
+    v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicDetail) {
+    let total = topic.messages().map(thousands).unwrap_or_else(|| "…".into());
+    let title = Line::from(vec![
+        Span::styled(" Partitions ", theme::title()),
+        Span::raw(format!(
+            "({} · RF {} · {} messages) ",
+            topic.partitions.len(),
+            topic.replication_factor(),
+            total
+        )),
+    ]);
+    let right = |s: String| Cell::from(Line::from(s).right_aligned());
+    WindowedTable {
+        block: Block::bordered().title(title),
+        header: Row::new([
+            Cell::from("Partition"),
+            Cell::from("Leader"),
+            Cell::from("Replicas"),
+            Cell::from("ISR"),
+            right("Low".into()),
+            right("High".into()),
+            right("Messages".into()),
+            Cell::from("Status"),
+        ]),
+        widths: &[
+            Constraint::Length(9),
+            Constraint::Length(6),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(12),
+            Constraint::Length(12),
+            Constraint::Length(12),
+            Constraint::Length(16),
+        ],
+        len: topic.partitions.len(),
+        cursor: &detail.partitions,
+        row: |i: usize| {
+            let p = &topic.partitions[i];
+            let (low, high, msgs) = match p.watermarks {
+                Some(w) => (thousands(w.low), thousands(w.high), thousands(w.messages())),
+                None => ("…".into(), "…".into(), "…".into()),
+            };
+            let (status, style) = if p.leader < 0 {
+                ("offline".to_string(), theme::bad())
+            } else if p.under_replicated() {
+                ("under-replicated".to_string(), theme::warn())
+            } else if let Some(e) = &p.error {
+                (sanitize(e), theme::warn())
+            } else {
+                ("ok".to_string(), Style::new())
+            };
+            let leader = if p.leader < 0 { "none".to_string() } else { p.leader.to_string() };
+            Row::new([
+                Cell::from(p.id.to_string()),
+                Cell::from(leader),
+                Cell::from(ids(&p.replicas)),
+                Cell::from(ids(&p.isr)),
+                right(low),
+                right(high),
+                right(msgs),
+                Cell::from(status),
+            ])
+            .style(if style == Style::new() { style } else { style.remove_modifier(ratatui::style::Modifier::BOLD) })
+        },
+        empty: "This topic has no partitions.".into(),
+    }
+    .draw(frame, area);
+}
+
+fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
+    let block = Block::bordered().title(Line::styled(" Configs ", theme::title()));
+    let entries = match &detail.configs {
+        Loadable::Loading => {
+            frame.render_widget(Paragraph::new("Loading configs (DescribeConfigs)…").style(theme::dim()).block(block), area);
+            return;
+        }
+        Loadable::Failed(e) => {
+            frame.render_widget(
+                Paragraph::new(format!("DescribeConfigs failed: {}", sanitize(e)))
+                    .style(theme::bad())
+                    .wrap(ratatui::widgets::Wrap { trim: true })
+                    .block(block),
+                area,
+            );
+            return;
+        }
+        Loadable::Loaded(entries) => entries,
+    };
+    let overridden = entries.iter().filter(|e| !e.is_default).count();
+    let block = block.title(Line::raw(format!("({} entries, {} overridden) ", entries.len(), overridden)));
+    WindowedTable {
+        block,
+        header: Row::new(["Name", "Value", "Source"]),
+        widths: &[Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(16)],
+        len: entries.len(),
+        cursor: &detail.configs_cursor,
+        row: |i: usize| {
+            let e = &entries[i];
+            let value = if e.is_sensitive {
+                "•••••• (sensitive)".to_string()
+            } else {
+                e.value.as_deref().map(sanitize).unwrap_or_else(|| "(null)".into())
+            };
+            let source = if e.is_default { e.source.clone() } else { format!("{} *", e.source) };
+            let style = if e.is_default { theme::dim() } else { Style::new() };
+            Row::new([sanitize(&e.name), value, source]).style(style)
+        },
+        empty: "The broker returned no config entries for this topic.\n\
+                (Some Kafka-compatible brokers do not implement DescribeConfigs.)"
+            .into(),
+    }
+    .draw(frame, area);
+}

@@ -1,0 +1,104 @@
+//! The prompt line (filter, command, status) and the key hints, both taken
+//! from the keymap.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::{Action, App, Prompt, Screen, StatusLevel};
+use crate::config::Keymap;
+use crate::ui::text::sanitize;
+use crate::ui::theme;
+
+pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
+    let line = match &app.prompt {
+        Some(Prompt::Filter(input)) => {
+            let mut spans = vec![Span::styled("/", theme::key()), Span::raw(input.text.clone())];
+            if let Some(err) = &app.topics.filter.error {
+                spans.push(Span::styled(format!("   ✖ invalid regex: {err}"), theme::bad()));
+            }
+            place_cursor(frame, area, 1 + input.cursor);
+            Line::from(spans)
+        }
+        Some(Prompt::Command(input)) => {
+            place_cursor(frame, area, 1 + input.cursor);
+            Line::from(vec![Span::styled(":", theme::key()), Span::raw(input.text.clone())])
+        }
+        None => match &app.status {
+            Some((StatusLevel::Error, msg)) => Line::styled(format!(" ✖ {}", sanitize(msg)), theme::bad()),
+            Some((StatusLevel::Info, msg)) => Line::styled(format!(" {}", sanitize(msg)), theme::dim()),
+            None if !app.topics.filter.text.is_empty() && app.screen == Screen::Topics && app.detail.is_none() => {
+                Line::from(vec![
+                    Span::styled(" filter ", theme::dim()),
+                    Span::raw(format!("/{}", app.topics.filter.text)),
+                    Span::styled("  (esc clears)", theme::dim()),
+                ])
+            }
+            None => Line::default(),
+        },
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn place_cursor(frame: &mut Frame, area: Rect, col: usize) {
+    let x = area.x.saturating_add(u16::try_from(col).unwrap_or(u16::MAX)).min(area.right().saturating_sub(1));
+    frame.set_cursor_position(Position::new(x, area.y));
+}
+
+/// The actions worth a hint on the current screen.
+fn hints(app: &App) -> &'static [Action] {
+    if app.help.is_some() {
+        return &[Action::Back, Action::Quit];
+    }
+    if app.prompt.is_some() {
+        return &[];
+    }
+    match app.screen {
+        Screen::Topics if app.detail.is_some() => &[
+            Action::NextTab,
+            Action::Back,
+            Action::Refresh,
+            Action::NextScreen,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+        Screen::Topics => &[
+            Action::Open,
+            Action::Filter,
+            Action::SortNext,
+            Action::ToggleInternal,
+            Action::Refresh,
+            Action::NextScreen,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+        Screen::Brokers => &[
+            Action::NextScreen,
+            Action::Refresh,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+    }
+}
+
+pub fn draw_keys(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap) {
+    let mut spans = vec![Span::raw(" ")];
+    if app.prompt.is_some() {
+        spans.push(Span::styled("enter", theme::key()));
+        spans.push(Span::raw(" accept  "));
+        spans.push(Span::styled("esc", theme::key()));
+        spans.push(Span::raw(" cancel"));
+    }
+    for action in hints(app) {
+        let Some(key) = keymap.keys(*action).first() else {
+            continue;
+        };
+        spans.push(Span::styled(key.to_string(), theme::key()));
+        spans.push(Span::raw(format!(" {}  ", action.short())));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

@@ -1,0 +1,74 @@
+//! The two header lines: where creel is connected, and how that is going.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::App;
+use crate::model::ConnectionState;
+use crate::ui::text::{age, sanitize};
+use crate::ui::theme;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let sep = Span::styled(" │ ", theme::dim());
+    let mut first = vec![
+        Span::styled(" creel ", theme::brand()),
+        sep.clone(),
+        Span::styled(sanitize(&app.label.profile), theme::title()),
+        sep.clone(),
+        Span::raw(sanitize(&app.label.bootstrap)),
+        sep.clone(),
+    ];
+    match app.broker_counts {
+        Some(c) => {
+            let style = if c.up == c.total {
+                theme::ok()
+            } else if c.up == 0 {
+                theme::bad()
+            } else {
+                theme::warn()
+            };
+            first.push(Span::styled(format!("brokers {}/{} up", c.up, c.total), style));
+        }
+        None => first.push(Span::styled("brokers ?/?", theme::dim())),
+    }
+
+    let mut second = vec![Span::raw(" ")];
+    match &app.connection {
+        ConnectionState::Connecting => {
+            second.push(Span::styled("◌ connecting…", theme::warn()));
+        }
+        ConnectionState::Connected => {
+            second.push(Span::styled("● connected", theme::ok()));
+        }
+        ConnectionState::AllBrokersDown { reason, retry_at } => {
+            let retry = match retry_at {
+                Some(at) if *at > app.now => format!(", retrying in {}", age(app.now, *at)),
+                Some(_) => ", retrying now".to_string(),
+                None => ", retrying".to_string(),
+            };
+            second.push(Span::styled(
+                format!("✖ all brokers down: {}{retry}", sanitize(reason)),
+                theme::bad(),
+            ));
+        }
+    }
+    if let Some(snap) = &app.snapshot {
+        second.push(sep.clone());
+        second.push(Span::raw(format!(
+            "refreshed {} ({} ago)",
+            snap.taken_at.format("%H:%M:%S"),
+            age(snap.taken_at, app.now)
+        )));
+    }
+    if app.refreshing && app.connection != ConnectionState::Connecting {
+        second.push(sep.clone());
+        second.push(Span::styled("refreshing…", theme::dim()));
+    }
+    if let (Some(err), ConnectionState::Connected) = (&app.last_error, &app.connection) {
+        second.push(sep);
+        second.push(Span::styled(format!("last refresh failed: {}", sanitize(err)), theme::warn()));
+    }
+    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+}

@@ -1,0 +1,4 @@
+pub mod footer;
+pub mod header;
+pub mod help;
+pub mod table;
