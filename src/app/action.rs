@@ -91,7 +91,7 @@ impl Action {
             Action::Refresh => "refresh",
             Action::ToggleInternal => "internal",
             Action::SortNext => "sort",
-            Action::NextTab => "tab",
+            Action::NextTab => "next tab",
             _ => "",
         }
     }

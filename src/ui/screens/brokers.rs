@@ -50,6 +50,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ])
         },
         empty: empty.into(),
+        spacing: 2,
     }
     .draw(frame, area);
 }

@@ -61,10 +61,23 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
         )),
     ]);
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
+    // Below 100 columns the numbers get narrower columns and less air.
+    let compact = area.width < 100;
+    let (num, spacing) = if compact { (9, 1) } else { (12, 2) };
+    let widths = [
+        Constraint::Length(if compact { 4 } else { 9 }),
+        Constraint::Length(6),
+        Constraint::Min(8),
+        Constraint::Min(8),
+        Constraint::Length(num),
+        Constraint::Length(num),
+        Constraint::Length(num),
+        Constraint::Length(16),
+    ];
     WindowedTable {
         block: Block::bordered().title(title),
         header: Row::new([
-            Cell::from("Partition"),
+            Cell::from(if compact { "Part" } else { "Partition" }),
             Cell::from("Leader"),
             Cell::from("Replicas"),
             Cell::from("ISR"),
@@ -73,16 +86,7 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
             right("Messages".into()),
             Cell::from("Status"),
         ]),
-        widths: &[
-            Constraint::Length(9),
-            Constraint::Length(6),
-            Constraint::Fill(1),
-            Constraint::Fill(1),
-            Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(12),
-            Constraint::Length(16),
-        ],
+        widths: &widths,
         len: topic.partitions.len(),
         cursor: &detail.partitions,
         row: |i: usize| {
@@ -114,6 +118,7 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
             .style(if style == Style::new() { style } else { style.remove_modifier(ratatui::style::Modifier::BOLD) })
         },
         empty: "This topic has no partitions.".into(),
+        spacing,
     }
     .draw(frame, area);
 }
@@ -138,7 +143,10 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
         Loadable::Loaded(entries) => entries,
     };
     let overridden = entries.iter().filter(|e| !e.is_default).count();
-    let block = block.title(Line::raw(format!("({} entries, {} overridden) ", entries.len(), overridden)));
+    let block = Block::bordered().title(Line::from(vec![
+        Span::styled(" Configs ", theme::title()),
+        Span::raw(format!("({} entries, {} overridden) ", entries.len(), overridden)),
+    ]));
     WindowedTable {
         block,
         header: Row::new(["Name", "Value", "Source"]),
@@ -159,6 +167,7 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
         empty: "The broker returned no config entries for this topic.\n\
                 (Some Kafka-compatible brokers do not implement DescribeConfigs.)"
             .into(),
+        spacing: 2,
     }
     .draw(frame, area);
 }

@@ -82,6 +82,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             ])
         },
         empty,
+        spacing: 2,
     }
     .draw(frame, area);
 }

@@ -93,12 +93,21 @@ pub fn draw_keys(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap) {
         spans.push(Span::styled("esc", theme::key()));
         spans.push(Span::raw(" cancel"));
     }
-    for action in hints(app) {
-        let Some(key) = keymap.keys(*action).first() else {
-            continue;
-        };
-        spans.push(Span::styled(key.to_string(), theme::key()));
-        spans.push(Span::raw(format!(" {}  ", action.short())));
+    let mut items: Vec<(String, &str)> = hints(app)
+        .iter()
+        .filter_map(|a| Some((keymap.keys(*a).first()?.to_string(), a.short())))
+        .collect();
+    // Help and quit are last and always shown: drop hints before them
+    // until the line fits.
+    let width = |items: &[(String, &str)]| -> usize {
+        items.iter().map(|(k, w)| k.chars().count() + w.chars().count() + 3).sum::<usize>() + 1
+    };
+    while width(&items) > usize::from(area.width) && items.len() > 2 {
+        items.remove(items.len() - 3);
+    }
+    for (key, word) in items {
+        spans.push(Span::styled(key, theme::key()));
+        spans.push(Span::raw(format!(" {word}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -44,12 +44,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
         ConnectionState::AllBrokersDown { reason, retry_at } => {
             let retry = match retry_at {
-                Some(at) if *at > app.now => format!(", retrying in {}", age(app.now, *at)),
-                Some(_) => ", retrying now".to_string(),
-                None => ", retrying".to_string(),
+                Some(at) if *at > app.now => format!(" (retrying in {})", age(app.now, *at)),
+                Some(_) => " (retrying now)".to_string(),
+                None => " (retrying)".to_string(),
             };
+            // The retry comes first so a narrow terminal cuts the reason,
+            // not the countdown.
             second.push(Span::styled(
-                format!("✖ all brokers down: {}{retry}", sanitize(reason)),
+                format!("✖ all brokers down{retry}: {}", sanitize(reason)),
                 theme::bad(),
             ));
         }

@@ -40,6 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, cursor: &Cursor, keymap: &Keymap) {
             Row::new([keymap.label(a), a.description().to_string()])
         },
         empty: "".into(),
+        spacing: 2,
     }
     .draw(frame, popup);
 }

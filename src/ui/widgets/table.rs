@@ -18,6 +18,7 @@ pub struct WindowedTable<'a, F> {
     pub row: F,
     /// Shown inside the block when there are no rows.
     pub empty: Text<'a>,
+    pub spacing: u16,
 }
 
 impl<'a, F: Fn(usize) -> Row<'a>> WindowedTable<'a, F> {
@@ -35,7 +36,7 @@ impl<'a, F: Fn(usize) -> Row<'a>> WindowedTable<'a, F> {
         let table = Table::new(rows, self.widths)
             .header(self.header.style(theme::header_row()))
             .block(self.block)
-            .column_spacing(2)
+            .column_spacing(self.spacing)
             .row_highlight_style(theme::selected());
         let mut state = TableState::default().with_selected(selected);
         frame.render_stateful_widget(table, area, &mut state);

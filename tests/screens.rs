@@ -1,0 +1,137 @@
+//! Snapshot tests of every screen at 120x40 and 80x24, drawn from the
+//! fixtures in `creel::app::fixtures` (no broker needed).
+
+use creel::app::{fixtures, Action, App, DetailTab, Edit, Event, Loadable};
+use creel::config::Keymap;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let keymap = Keymap::defaults();
+    terminal.draw(|f| creel::ui::draw(f, app, &keymap)).unwrap();
+    let buf = terminal.backend().buffer().clone();
+    let mut out = String::new();
+    for y in 0..h {
+        for x in 0..w {
+            out.push_str(buf[(x, y)].symbol());
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn both_sizes(name: &str, app: &App) {
+    insta::assert_snapshot!(format!("{name}_120x40"), render(app, 120, 40));
+    insta::assert_snapshot!(format!("{name}_80x24"), render(app, 80, 24));
+}
+
+#[test]
+fn topics() {
+    both_sizes("topics", &fixtures::connected());
+}
+
+#[test]
+fn topics_with_internal_sorted_by_messages() {
+    let mut app = fixtures::connected();
+    app.update(Action::ToggleInternal);
+    app.update(Action::SortNext);
+    app.update(Action::SortNext);
+    app.status = None;
+    both_sizes("topics_internal_by_messages", &app);
+}
+
+#[test]
+fn topics_filter_with_invalid_regex() {
+    let mut app = fixtures::connected();
+    app.update(Action::Filter);
+    for c in "pay|ship(".chars() {
+        app.edit_prompt(Edit::Insert(c));
+    }
+    both_sizes("topics_filter_invalid", &app);
+}
+
+#[test]
+fn topics_while_connecting() {
+    let app = App::new("local", "127.0.0.1:9092", fixtures::fixed_now());
+    both_sizes("topics_connecting", &app);
+}
+
+#[test]
+fn all_brokers_down() {
+    both_sizes("all_brokers_down", &fixtures::all_brokers_down());
+}
+
+#[test]
+fn topic_detail_partitions() {
+    both_sizes("detail_partitions", &fixtures::detail(DetailTab::Partitions));
+}
+
+#[test]
+fn topic_detail_configs() {
+    both_sizes("detail_configs", &fixtures::detail(DetailTab::Configs));
+}
+
+#[test]
+fn topic_detail_configs_empty_and_failed() {
+    let mut app = fixtures::detail(DetailTab::Configs);
+    app.apply(Event::TopicConfigs {
+        topic: "shipments".into(),
+        result: Ok(vec![]),
+    });
+    insta::assert_snapshot!("detail_configs_empty_80x24", render(&app, 80, 24));
+    if let Some(d) = &mut app.detail {
+        d.configs = Loadable::Failed("not supported by this cluster (Broker: Unsupported version)".into());
+    }
+    insta::assert_snapshot!("detail_configs_failed_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn brokers() {
+    let mut app = fixtures::connected();
+    app.update(Action::NextScreen);
+    both_sizes("brokers", &app);
+}
+
+#[test]
+fn help() {
+    let mut app = fixtures::connected();
+    app.update(Action::Help);
+    both_sizes("help", &app);
+}
+
+#[test]
+fn too_small() {
+    insta::assert_snapshot!("too_small_50x12", render(&fixtures::connected(), 50, 12));
+}
+
+#[test]
+fn hostile_names_are_escaped() {
+    let mut app = fixtures::connected();
+    let mut snap = fixtures::snapshot();
+    snap.topics[0].name = "evil\x1b]0;pwned\x07\x1b[2J".into();
+    snap.brokers[0].host = "h\x1b[31mred".into();
+    app.apply(Event::Snapshot { generation: 5, snapshot: snap });
+    let screen = render(&app, 120, 40);
+    assert!(!screen.contains('\x1b'));
+    assert!(screen.contains("evil\\x1b]0;pwned\\x07\\x1b[2J"));
+}
+
+#[test]
+fn ten_thousand_topics_draw_only_visible_rows() {
+    let mut app = fixtures::connected();
+    let mut snap = fixtures::snapshot();
+    let template = snap.topics[0].clone();
+    snap.topics = (0..10_000)
+        .map(|i| {
+            let mut t = template.clone();
+            t.name = format!("topic-{i:05}");
+            t
+        })
+        .collect();
+    app.apply(Event::Snapshot { generation: 9, snapshot: snap });
+    app.update(Action::Bottom);
+    let screen = render(&app, 80, 24);
+    assert!(screen.contains("Topics (10000 of 10000)"), "{screen}");
+    assert!(screen.contains("topic-09999"), "{screen}");
+}
