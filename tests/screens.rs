@@ -6,11 +6,15 @@ use creel::config::Keymap;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-fn render(app: &App, w: u16, h: u16) -> String {
+fn draw(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let keymap = Keymap::defaults();
     terminal.draw(|f| creel::ui::draw(f, app, &keymap)).unwrap();
-    let buf = terminal.backend().buffer().clone();
+    terminal.backend().buffer().clone()
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    let buf = draw(app, w, h);
     let mut out = String::new();
     for y in 0..h {
         for x in 0..w {
@@ -64,7 +68,10 @@ fn all_brokers_down() {
 
 #[test]
 fn topic_detail_partitions() {
-    both_sizes("detail_partitions", &fixtures::detail(DetailTab::Partitions));
+    both_sizes(
+        "detail_partitions",
+        &fixtures::detail(DetailTab::Partitions),
+    );
 }
 
 #[test]
@@ -81,7 +88,8 @@ fn topic_detail_configs_empty_and_failed() {
     });
     insta::assert_snapshot!("detail_configs_empty_80x24", render(&app, 80, 24));
     if let Some(d) = &mut app.detail {
-        d.configs = Loadable::Failed("not supported by this cluster (Broker: Unsupported version)".into());
+        d.configs =
+            Loadable::Failed("not supported by this cluster (Broker: Unsupported version)".into());
     }
     insta::assert_snapshot!("detail_configs_failed_80x24", render(&app, 80, 24));
 }
@@ -111,7 +119,10 @@ fn hostile_names_are_escaped() {
     let mut snap = fixtures::snapshot();
     snap.topics[0].name = "evil\x1b]0;pwned\x07\x1b[2J".into();
     snap.brokers[0].host = "h\x1b[31mred".into();
-    app.apply(Event::Snapshot { generation: 5, snapshot: snap });
+    app.apply(Event::Snapshot {
+        generation: 5,
+        snapshot: snap,
+    });
     let screen = render(&app, 120, 40);
     assert!(!screen.contains('\x1b'));
     assert!(screen.contains("evil\\x1b]0;pwned\\x07\\x1b[2J"));
@@ -129,9 +140,53 @@ fn ten_thousand_topics_draw_only_visible_rows() {
             t
         })
         .collect();
-    app.apply(Event::Snapshot { generation: 9, snapshot: snap });
+    app.apply(Event::Snapshot {
+        generation: 9,
+        snapshot: snap,
+    });
     app.update(Action::Bottom);
     let screen = render(&app, 80, 24);
     assert!(screen.contains("Topics (10000 of 10000)"), "{screen}");
     assert!(screen.contains("topic-09999"), "{screen}");
+}
+
+/// screenshots/ holds these screens as SVG; this test fails when a screen
+/// changed and the pictures were not regenerated with
+/// `UPDATE_SCREENSHOTS=1 cargo test --test screens screenshots`.
+#[test]
+fn screenshots_are_current() {
+    let mut brokers = fixtures::connected();
+    brokers.update(Action::NextScreen);
+    let mut help = fixtures::connected();
+    help.update(Action::Help);
+    let mut filtered = fixtures::connected();
+    filtered.update(Action::Filter);
+    for c in "pay|ship".chars() {
+        filtered.edit_prompt(Edit::Insert(c));
+    }
+    let shots = [
+        ("topics", fixtures::connected()),
+        ("topics-filter", filtered),
+        ("topic-partitions", fixtures::detail(DetailTab::Partitions)),
+        ("topic-configs", fixtures::detail(DetailTab::Configs)),
+        ("brokers", brokers),
+        ("help", help),
+        ("all-brokers-down", fixtures::all_brokers_down()),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("screenshots");
+    let update = std::env::var_os("UPDATE_SCREENSHOTS").is_some();
+    let mut stale = vec![];
+    for (name, app) in shots {
+        let svg = creel::ui::svg::buffer_to_svg(&draw(&app, 120, 30));
+        let path = dir.join(format!("{name}.svg"));
+        if update {
+            std::fs::write(&path, &svg).unwrap();
+        } else if std::fs::read_to_string(&path).ok().as_deref() != Some(svg.as_str()) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "out of date: {stale:?}; run UPDATE_SCREENSHOTS=1 cargo test --test screens screenshots"
+    );
 }

@@ -22,7 +22,10 @@ async fn drive(
         match tokio::time::timeout_at(deadline, worker.events.recv()).await {
             Ok(Some(ev)) => app.apply(ev),
             Ok(None) => panic!("worker stopped"),
-            Err(_) => panic!("timed out; app state: {:?} {:?}", app.connection, app.last_error),
+            Err(_) => panic!(
+                "timed out; app state: {:?} {:?}",
+                app.connection, app.last_error
+            ),
         }
     }
 }
@@ -48,10 +51,19 @@ async fn worker_reports_topics_partitions_and_watermarks() {
     .await;
 
     let snap = complete(&app).unwrap();
-    let topic = |n: &str| snap.topics.iter().find(|t| t.name == n).unwrap_or_else(|| panic!("{n} missing"));
+    let topic = |n: &str| {
+        snap.topics
+            .iter()
+            .find(|t| t.name == n)
+            .unwrap_or_else(|| panic!("{n} missing"))
+    };
     let alpha = topic("alpha");
     assert_eq!(alpha.partitions.len(), 3);
-    let highs: Vec<i64> = alpha.partitions.iter().map(|p| p.watermarks.unwrap().high).collect();
+    let highs: Vec<i64> = alpha
+        .partitions
+        .iter()
+        .map(|p| p.watermarks.unwrap().high)
+        .collect();
     assert_eq!(highs, [5, 0, 2]);
     assert_eq!(alpha.messages(), Some(7));
     assert_eq!(topic("beta").messages(), Some(3));
@@ -62,7 +74,12 @@ async fn worker_reports_topics_partitions_and_watermarks() {
     assert_eq!(app.connection, creel::model::ConnectionState::Connected);
 
     // The user sees the counts: the list shows alpha with 7 messages.
-    let visible: Vec<String> = app.topics.visible.iter().map(|&i| app.topic_list()[i].name.clone()).collect();
+    let visible: Vec<String> = app
+        .topics
+        .visible
+        .iter()
+        .map(|&i| app.topic_list()[i].name.clone())
+        .collect();
     assert_eq!(visible, ["alpha", "beta", "empty"]);
 
     // New messages show up on `r`.
@@ -87,7 +104,9 @@ async fn topic_configs_answer_even_when_the_broker_returns_none() {
     let mut worker = spawn_worker(&Settings::for_bootstrap(&b)).expect("worker");
     worker
         .commands
-        .try_send(Command::DescribeTopicConfigs { topic: "cfg".into() })
+        .try_send(Command::DescribeTopicConfigs {
+            topic: "cfg".into(),
+        })
         .unwrap();
     let result = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
@@ -123,9 +142,18 @@ fn headless_topics_json_matches_the_broker() {
         .args(["-b", &b, "topics", "--json"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let orders = v.as_array().unwrap().iter().find(|t| t["name"] == "orders").expect("orders listed");
+    let orders = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "orders")
+        .expect("orders listed");
     assert_eq!(orders["partitions"], 4);
     assert_eq!(orders["messages"], 7);
     assert_eq!(orders["partition_details"][1]["high"], 6);
@@ -135,7 +163,11 @@ fn headless_topics_json_matches_the_broker() {
         .output()
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
-    assert!(text.lines().any(|l| l.starts_with("orders") && l.contains(" 7 ")), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("orders") && l.contains(" 7 ")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -146,7 +178,10 @@ fn headless_unreachable_broker_exits_2_with_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("cannot read the cluster at 127.0.0.1:1"), "{err}");
+    assert!(
+        err.contains("cannot read the cluster at 127.0.0.1:1"),
+        "{err}"
+    );
 }
 
 #[test]

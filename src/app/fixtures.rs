@@ -25,7 +25,11 @@ fn topic(name: &str, parts: i32, rf: i32, base: i64, under: &[i32]) -> Topic {
             } else {
                 replicas.clone()
             };
-            let low = if name == "audit-log" { 1_000 * i64::from(id) } else { 0 };
+            let low = if name == "audit-log" {
+                1_000 * i64::from(id)
+            } else {
+                0
+            };
             Partition {
                 id,
                 leader: replicas[0],
@@ -129,8 +133,7 @@ pub fn all_brokers_down() -> App {
     let now = fixed_now();
     let mut app = App::new("cli", "127.0.0.1:1", now);
     app.apply(Event::BrokerError {
-        reason: "Connect to ipv4#127.0.0.1:1 failed: Connection refused"
-            .into(),
+        reason: "Connect to ipv4#127.0.0.1:1 failed: Connection refused".into(),
         all_down: true,
     });
     app.apply(Event::RefreshFailed {

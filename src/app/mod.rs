@@ -140,7 +140,10 @@ impl App {
     }
 
     pub fn topic_list(&self) -> &[Topic] {
-        self.snapshot.as_ref().map(|s| s.topics.as_slice()).unwrap_or(&[])
+        self.snapshot
+            .as_ref()
+            .map(|s| s.topics.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The topic the detail view shows, from the current snapshot.
@@ -155,12 +158,20 @@ impl App {
     }
 
     fn rebuild_topics(&mut self) {
-        let topics = self.snapshot.as_ref().map(|s| s.topics.as_slice()).unwrap_or(&[]);
+        let topics = self
+            .snapshot
+            .as_ref()
+            .map(|s| s.topics.as_slice())
+            .unwrap_or(&[]);
         self.topics.rebuild(topics);
     }
 
     fn remember_topic(&mut self) {
-        let topics = self.snapshot.as_ref().map(|s| s.topics.as_slice()).unwrap_or(&[]);
+        let topics = self
+            .snapshot
+            .as_ref()
+            .map(|s| s.topics.as_slice())
+            .unwrap_or(&[]);
         self.topics.remember(topics);
     }
 
@@ -210,9 +221,16 @@ impl App {
                 vec![]
             }
             Action::NextScreen | Action::PrevScreen => {
-                let i = Screen::ALL.iter().position(|s| *s == self.screen).unwrap_or(0);
+                let i = Screen::ALL
+                    .iter()
+                    .position(|s| *s == self.screen)
+                    .unwrap_or(0);
                 let n = Screen::ALL.len();
-                let j = if action == Action::NextScreen { (i + 1) % n } else { (i + n - 1) % n };
+                let j = if action == Action::NextScreen {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 self.screen = Screen::ALL[j];
                 vec![]
             }
@@ -255,7 +273,11 @@ impl App {
             Action::ToggleInternal => {
                 self.topics.show_internal = !self.topics.show_internal;
                 self.rebuild_topics();
-                let shown = if self.topics.show_internal { "shown" } else { "hidden" };
+                let shown = if self.topics.show_internal {
+                    "shown"
+                } else {
+                    "hidden"
+                };
                 self.info(format!("internal topics {shown}"));
                 vec![]
             }
@@ -286,9 +308,16 @@ impl App {
         match action {
             Action::Back => self.detail = None,
             Action::NextTab | Action::PrevTab => {
-                let i = DetailTab::ALL.iter().position(|t| *t == detail.tab).unwrap_or(0);
+                let i = DetailTab::ALL
+                    .iter()
+                    .position(|t| *t == detail.tab)
+                    .unwrap_or(0);
                 let n = DetailTab::ALL.len();
-                let j = if action == Action::NextTab { (i + 1) % n } else { (i + n - 1) % n };
+                let j = if action == Action::NextTab {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 detail.tab = DetailTab::ALL[j];
             }
             other => match detail.tab {
@@ -386,7 +415,10 @@ impl App {
                     self.refreshing = true;
                 }
             }
-            Event::Snapshot { generation, snapshot } => {
+            Event::Snapshot {
+                generation,
+                snapshot,
+            } => {
                 if generation < self.generation {
                     return;
                 }
@@ -477,7 +509,11 @@ fn carry_over_watermarks(old: &ClusterSnapshot, new: &mut ClusterSnapshot) {
         if let Some(o) = old_topics.get(t.name.as_str()) {
             for p in &mut t.partitions {
                 if p.watermarks.is_none() {
-                    p.watermarks = o.partitions.iter().find(|op| op.id == p.id).and_then(|op| op.watermarks);
+                    p.watermarks = o
+                        .partitions
+                        .iter()
+                        .find(|op| op.id == p.id)
+                        .and_then(|op| op.watermarks);
                 }
             }
         }

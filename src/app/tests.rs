@@ -16,7 +16,14 @@ fn snapshot_marks_connected_and_lists_non_internal_topics_by_name() {
     assert_eq!(app.connection, ConnectionState::Connected);
     assert_eq!(
         names(&app),
-        ["audit-log", "clickstream", "inventory.changelog", "orders", "payments", "shipments"]
+        [
+            "audit-log",
+            "clickstream",
+            "inventory.changelog",
+            "orders",
+            "payments",
+            "shipments"
+        ]
     );
 }
 
@@ -104,16 +111,25 @@ fn enter_opens_detail_and_asks_for_configs() {
         topic: "shipments".into(),
         result: Ok(vec![]),
     });
-    assert_eq!(app.detail.as_ref().map(|d| d.configs.clone()), Some(Loadable::Loaded(vec![])));
+    assert_eq!(
+        app.detail.as_ref().map(|d| d.configs.clone()),
+        Some(Loadable::Loaded(vec![]))
+    );
     // A late answer for another topic is ignored.
     app.apply(Event::TopicConfigs {
         topic: "orders".into(),
         result: Err("x".into()),
     });
-    assert_eq!(app.detail.as_ref().map(|d| d.configs.clone()), Some(Loadable::Loaded(vec![])));
+    assert_eq!(
+        app.detail.as_ref().map(|d| d.configs.clone()),
+        Some(Loadable::Loaded(vec![]))
+    );
     app.update(Action::Back);
     assert!(app.detail.is_none());
-    assert_eq!(app.selected_topic().map(|t| t.name.as_str()), Some("shipments"));
+    assert_eq!(
+        app.selected_topic().map(|t| t.name.as_str()),
+        Some("shipments")
+    );
 }
 
 #[test]

@@ -174,24 +174,40 @@ mod tests {
 
     #[test]
     fn internal_topics_hidden_until_toggled() {
-        let topics = vec![topic("orders", 3, 1), topic("__consumer_offsets", 50, 0), topic("_schemas", 1, 0)];
+        let topics = vec![
+            topic("orders", 3, 1),
+            topic("__consumer_offsets", 50, 0),
+            topic("_schemas", 1, 0),
+        ];
         let mut v = TopicsView::default();
         v.rebuild(&topics);
         assert_eq!(names(&v, &topics), ["orders"]);
         v.show_internal = true;
         v.rebuild(&topics);
-        assert_eq!(names(&v, &topics), ["__consumer_offsets", "_schemas", "orders"]);
+        assert_eq!(
+            names(&v, &topics),
+            ["__consumer_offsets", "_schemas", "orders"]
+        );
     }
 
     #[test]
     fn filter_is_case_insensitive_regex_and_bad_pattern_keeps_last_good() {
-        let topics = vec![topic("Orders", 1, 1), topic("payments", 1, 1), topic("orders-dlq", 1, 1)];
+        let topics = vec![
+            topic("Orders", 1, 1),
+            topic("payments", 1, 1),
+            topic("orders-dlq", 1, 1),
+        ];
         let mut v = TopicsView::default();
         v.filter.set("^orders");
         v.rebuild(&topics);
         assert_eq!(names(&v, &topics), ["Orders", "orders-dlq"]);
         v.filter.set("^orders(");
-        assert!(v.filter.error.as_deref().unwrap().contains("unclosed group"));
+        assert!(v
+            .filter
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("unclosed group"));
         v.rebuild(&topics);
         assert_eq!(names(&v, &topics), ["Orders", "orders-dlq"]);
     }

@@ -29,7 +29,12 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Bootstrap servers, HOST:PORT[,HOST:PORT...] (overrides the profile's)
-    #[arg(short = 'b', long = "bootstrap-servers", global = true, value_name = "HOST:PORT")]
+    #[arg(
+        short = 'b',
+        long = "bootstrap-servers",
+        global = true,
+        value_name = "HOST:PORT"
+    )]
     pub bootstrap_servers: Option<String>,
 
     /// A librdkafka property, repeatable: -X security.protocol=SSL
@@ -57,6 +62,10 @@ pub struct GlobalArgs {
     /// as JSON to PATH
     #[arg(long, hide = true, global = true, value_name = "PATH")]
     pub exit_when_loaded: Option<PathBuf>,
+
+    /// Benchmark hook: exit after the first frame, writing timings to PATH
+    #[arg(long, hide = true, global = true, value_name = "PATH")]
+    pub exit_after_first_frame: Option<PathBuf>,
 }
 
 impl GlobalArgs {

@@ -12,7 +12,10 @@ use tracing_subscriber::EnvFilter;
 pub fn init(level: &str) -> anyhow::Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "creel")
         .context("cannot find a home directory for the log file")?;
-    let dir = dirs.state_dir().unwrap_or_else(|| dirs.cache_dir()).to_path_buf();
+    let dir = dirs
+        .state_dir()
+        .unwrap_or_else(|| dirs.cache_dir())
+        .to_path_buf();
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join("creel.log");
     let file = std::fs::OpenOptions::new()

@@ -26,6 +26,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
             let opts = crate::tui::TuiOptions {
                 started,
                 exit_when_loaded: cli.global.exit_when_loaded.clone(),
+                exit_after_first_frame: cli.global.exit_after_first_frame.clone(),
             };
             crate::tui::run(settings, opts)?;
             ExitCode::SUCCESS

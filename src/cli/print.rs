@@ -14,17 +14,29 @@ use crate::model::ClusterSnapshot;
 
 fn snapshot(settings: &Settings, timeout: Duration) -> Result<ClusterSnapshot, ExitCode> {
     fetch_snapshot_blocking(settings, timeout).map_err(|e| {
-        eprintln!("creel: cannot read the cluster at {}: {e:#}", settings.bootstrap_servers);
+        eprintln!(
+            "creel: cannot read the cluster at {}: {e:#}",
+            settings.bootstrap_servers
+        );
         ExitCode::from(EXIT_CONNECTION)
     })
 }
 
-pub fn topics(settings: &Settings, as_json: bool, internal: bool, timeout: Duration) -> anyhow::Result<ExitCode> {
+pub fn topics(
+    settings: &Settings,
+    as_json: bool,
+    internal: bool,
+    timeout: Duration,
+) -> anyhow::Result<ExitCode> {
     let snap = match snapshot(settings, timeout) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
-    let mut topics: Vec<_> = snap.topics.iter().filter(|t| internal || !t.internal).collect();
+    let mut topics: Vec<_> = snap
+        .topics
+        .iter()
+        .filter(|t| internal || !t.internal)
+        .collect();
     topics.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = std::io::stdout().lock();
     if as_json {
@@ -53,10 +65,22 @@ pub fn topics(settings: &Settings, as_json: bool, internal: bool, timeout: Durat
         serde_json::to_writer(&mut out, &v)?;
         writeln!(out)?;
     } else {
-        let width = topics.iter().map(|t| t.name.len()).max().unwrap_or(4).max(4);
-        writeln!(out, "{:width$}  {:>10}  {:>3}  {:>14}  URP", "NAME", "PARTITIONS", "RF", "MESSAGES")?;
+        let width = topics
+            .iter()
+            .map(|t| t.name.len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
+        writeln!(
+            out,
+            "{:width$}  {:>10}  {:>3}  {:>14}  URP",
+            "NAME", "PARTITIONS", "RF", "MESSAGES"
+        )?;
         for t in topics {
-            let msgs = t.messages().map(|m| m.to_string()).unwrap_or_else(|| "?".into());
+            let msgs = t
+                .messages()
+                .map(|m| m.to_string())
+                .unwrap_or_else(|| "?".into());
             writeln!(
                 out,
                 "{:width$}  {:>10}  {:>3}  {:>14}  {}",

@@ -173,7 +173,10 @@ impl Keymap {
     }
 
     pub fn keys(&self, action: Action) -> &[Key] {
-        self.by_action.get(&action).map(Vec::as_slice).unwrap_or(&[])
+        self.by_action
+            .get(&action)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 
     /// "j/↓" style label of an action's keys.

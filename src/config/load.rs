@@ -47,7 +47,9 @@ pub enum ConfigError {
     },
     #[error("unknown profile {name:?}; known profiles: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })]
     UnknownProfile { name: String, known: Vec<String> },
-    #[error("profile {profile:?} has no bootstrap_servers; set it in the config or pass -b HOST:PORT")]
+    #[error(
+        "profile {profile:?} has no bootstrap_servers; set it in the config or pass -b HOST:PORT"
+    )]
     NoBootstrap { profile: String },
 }
 

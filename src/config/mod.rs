@@ -53,8 +53,14 @@ impl Settings {
 
 /// Read the embedded defaults and the user's file (if any), then apply the
 /// command line.
-pub fn resolve(explicit_path: Option<&std::path::Path>, cli: &Overrides) -> Result<Settings, ConfigError> {
-    let defaults = load::parse(DEFAULT_TOML, std::path::Path::new("<built-in config/default.toml>"))?;
+pub fn resolve(
+    explicit_path: Option<&std::path::Path>,
+    cli: &Overrides,
+) -> Result<Settings, ConfigError> {
+    let defaults = load::parse(
+        DEFAULT_TOML,
+        std::path::Path::new("<built-in config/default.toml>"),
+    )?;
     let user_path = config_path(explicit_path)?;
     let user = match &user_path {
         Some(path) => Some(load_file(path)?),

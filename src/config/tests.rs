@@ -22,7 +22,10 @@ fn malformed_file_names_file_line_and_column() {
     let f = write("refresh_secs = 5\n[profiles.a]\nbootstrap_servers = \n");
     let err = resolve(Some(f.path()), &Overrides::default()).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.starts_with(&format!("{}:3:", f.path().display())), "{msg}");
+    assert!(
+        msg.starts_with(&format!("{}:3:", f.path().display())),
+        "{msg}"
+    );
 }
 
 #[test]
@@ -53,7 +56,10 @@ fn unknown_profile_lists_known_ones() {
         ..Default::default()
     };
     let msg = resolve(Some(f.path()), &cli).unwrap_err().to_string();
-    assert_eq!(msg, "unknown profile \"prod\"; known profiles: local, staging");
+    assert_eq!(
+        msg,
+        "unknown profile \"prod\"; known profiles: local, staging"
+    );
 }
 
 #[test]

@@ -69,7 +69,11 @@ unsafe fn run_admin(
     rk: *mut sys::rd_kafka_t,
     op: sys::rd_kafka_admin_op_t,
     timeout: Duration,
-    start: impl FnOnce(*mut sys::rd_kafka_t, *const sys::rd_kafka_AdminOptions_t, *mut sys::rd_kafka_queue_t),
+    start: impl FnOnce(
+        *mut sys::rd_kafka_t,
+        *const sys::rd_kafka_AdminOptions_t,
+        *mut sys::rd_kafka_queue_t,
+    ),
 ) -> Result<EventGuard, String> {
     let queue = Queue(sys::rd_kafka_queue_new(rk));
     let options = Options(sys::rd_kafka_AdminOptions_new(rk, op));
@@ -102,7 +106,10 @@ unsafe fn run_admin(
 
 /// DescribeCluster: every broker with its rack, and the controller.
 /// Blocking: call it from a blocking thread.
-pub fn describe_cluster(rk: *mut sys::rd_kafka_t, timeout: Duration) -> Result<ClusterDescription, String> {
+pub fn describe_cluster(
+    rk: *mut sys::rd_kafka_t,
+    timeout: Duration,
+) -> Result<ClusterDescription, String> {
     // SAFETY: the caller holds the client that owns `rk` for this call; the
     // result pointers are read while `event` is alive and copied out.
     unsafe {

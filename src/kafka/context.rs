@@ -30,7 +30,10 @@ impl CreelContext {
     /// The most recent connection failure librdkafka reported, which says
     /// more than "timed out" (refused, DNS, TLS, SASL...).
     pub fn last_transport_error(&self) -> Option<String> {
-        self.last_transport_error.lock().ok().and_then(|g| g.clone())
+        self.last_transport_error
+            .lock()
+            .ok()
+            .and_then(|g| g.clone())
     }
 
     pub fn clear_transport_error(&self) {

@@ -51,14 +51,18 @@ fn topics(md: &Metadata) -> Vec<Topic> {
                     replicas: p.replicas().to_vec(),
                     isr: p.isr().to_vec(),
                     watermarks: None,
-                    error: p.error().map(|e| format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(e))),
+                    error: p
+                        .error()
+                        .map(|e| format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(e))),
                 })
                 .collect();
             partitions.sort_by_key(|p| p.id);
             Topic {
                 name: t.name().to_string(),
                 internal: Topic::is_internal_name(t.name()),
-                error: t.error().map(|e| format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(e))),
+                error: t
+                    .error()
+                    .map(|e| format!("{:?}", rdkafka::types::RDKafkaErrorCode::from(e))),
                 partitions,
             }
         })
@@ -83,7 +87,9 @@ pub fn describe_cluster(
             }
             None
         }
-        Err(e) => Some(format!("controller and racks unknown: DescribeCluster failed: {e}")),
+        Err(e) => Some(format!(
+            "controller and racks unknown: DescribeCluster failed: {e}"
+        )),
     }
 }
 
@@ -113,9 +119,7 @@ pub fn fetch_watermarks(
     let (low, high) = std::thread::scope(|s| {
         let low = s.spawn(|| consumer.offsets_for_times(earliest, timeout));
         let high = consumer.offsets_for_times(latest, timeout);
-        let low = low
-            .join()
-            .unwrap_or_else(|_| Err(KafkaError::Canceled));
+        let low = low.join().unwrap_or_else(|_| Err(KafkaError::Canceled));
         (low, high)
     });
     let low = offsets_by_partition(&low?);
@@ -124,9 +128,7 @@ pub fn fetch_watermarks(
         for p in t.partitions.iter_mut() {
             let key = (t.name.clone(), p.id);
             match (low.get(&key), high.get(&key)) {
-                (Some(Ok(l)), Some(Ok(h))) => {
-                    p.watermarks = Some(Watermarks { low: *l, high: *h })
-                }
+                (Some(Ok(l)), Some(Ok(h))) => p.watermarks = Some(Watermarks { low: *l, high: *h }),
                 (Some(Err(e)), _) | (_, Some(Err(e))) => p.error = Some(e.clone()),
                 _ => {}
             }

@@ -252,8 +252,11 @@ impl Refresh {
         let (brokers, topics) = match md {
             Ok(Ok(v)) => v,
             Ok(Err(e)) => {
-                let unreachable = is_unreachable(&e) || self.consumer.context().last_transport_error().is_some();
-                return self.fail(format!("metadata: {}", unsupported_hint(&e)), unreachable).await;
+                let unreachable =
+                    is_unreachable(&e) || self.consumer.context().last_transport_error().is_some();
+                return self
+                    .fail(format!("metadata: {}", unsupported_hint(&e)), unreachable)
+                    .await;
             }
             Err(e) => return self.fail(format!("metadata: {e}"), true).await,
         };
@@ -282,7 +285,9 @@ impl Refresh {
         });
         let (described, marked) = tokio::join!(describe, watermarks);
         let (Ok((brokers, note)), Ok((topics, wm))) = (described, marked) else {
-            return self.fail("watermarks: no answer in time".into(), false).await;
+            return self
+                .fail("watermarks: no answer in time".into(), false)
+                .await;
         };
         snap.brokers = brokers;
         snap.cluster_note = note;
@@ -310,7 +315,8 @@ impl Refresh {
 
     async fn fail(&self, error: String, unreachable: bool) -> bool {
         let retry_at = chrono::Local::now()
-            + chrono::Duration::from_std(self.retry_in).unwrap_or_else(|_| chrono::Duration::seconds(1));
+            + chrono::Duration::from_std(self.retry_in)
+                .unwrap_or_else(|_| chrono::Duration::seconds(1));
         let error = match self.consumer.context().last_transport_error() {
             Some(t) if unreachable => t,
             _ => error,
@@ -357,7 +363,6 @@ fn is_unreachable(e: &KafkaError) -> bool {
                 | RDKafkaErrorCode::OperationTimedOut
                 | RDKafkaErrorCode::RequestTimedOut
                 | RDKafkaErrorCode::Resolve
-
         )
     )
 }

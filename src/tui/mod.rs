@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use futures::StreamExt;
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
+use futures::StreamExt;
 
 use crate::app::{Action, App, Command};
 use crate::config::Settings;
@@ -21,6 +21,7 @@ pub use terminal::TerminalGuard;
 pub struct TuiOptions {
     pub started: Instant,
     pub exit_when_loaded: Option<PathBuf>,
+    pub exit_after_first_frame: Option<PathBuf>,
 }
 
 pub fn run(settings: Settings, opts: TuiOptions) -> anyhow::Result<()> {
@@ -52,7 +53,11 @@ async fn event_loop(
     opts: &TuiOptions,
 ) -> anyhow::Result<()> {
     let keymap = &settings.keymap;
-    let mut app = App::new(&settings.profile_name, &settings.bootstrap_servers, chrono::Local::now());
+    let mut app = App::new(
+        &settings.profile_name,
+        &settings.bootstrap_servers,
+        chrono::Local::now(),
+    );
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -64,6 +69,10 @@ async fn event_loop(
         app.page_size = ui::page_size(size.height);
         guard.terminal.draw(|f| ui::draw(f, &app, keymap))?;
         first_frame.get_or_insert_with(|| opts.started.elapsed());
+        if let Some(path) = &opts.exit_after_first_frame {
+            write_bench_report(path, &app, opts.started.elapsed(), first_frame)?;
+            break;
+        }
         if let Some(path) = &opts.exit_when_loaded {
             if app.snapshot.as_ref().is_some_and(|s| s.watermarks_complete) {
                 write_bench_report(path, &app, opts.started.elapsed(), first_frame)?;
@@ -123,7 +132,10 @@ fn send(app: &mut App, worker: &WorkerHandle, cmd: Command) {
             ))
         }
         Err(TrySendError::Closed(_)) => {
-            app.status = Some((crate::app::StatusLevel::Error, "the Kafka worker has stopped".into()))
+            app.status = Some((
+                crate::app::StatusLevel::Error,
+                "the Kafka worker has stopped".into(),
+            ))
         }
     }
 }

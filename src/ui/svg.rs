@@ -35,12 +35,17 @@ fn rgb(c: Color, default: &str) -> String {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn buffer_to_svg(buf: &Buffer) -> String {
     let area = buf.area;
-    let (w, h) = (f32::from(area.width) * CELL_W, f32::from(area.height) * CELL_H);
+    let (w, h) = (
+        f32::from(area.width) * CELL_W,
+        f32::from(area.height) * CELL_H,
+    );
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\">\n\
          <rect width=\"100%\" height=\"100%\" fill=\"{BG}\"/>\n\
@@ -71,7 +76,11 @@ pub fn buffer_to_svg(buf: &Buffer) -> String {
                 ));
             }
             if !text.trim().is_empty() {
-                let weight = if modifier.contains(Modifier::BOLD) { " font-weight=\"bold\"" } else { "" };
+                let weight = if modifier.contains(Modifier::BOLD) {
+                    " font-weight=\"bold\""
+                } else {
+                    ""
+                };
                 out.push_str(&format!(
                     "<text x=\"{px}\" y=\"{}\" fill=\"{}\"{weight} textLength=\"{}\">{}</text>\n",
                     py + CELL_H * 0.75,

@@ -31,7 +31,10 @@ pub fn header_row() -> Style {
 }
 
 pub fn selected() -> Style {
-    Style::new().bg(Color::Blue).fg(Color::White).add_modifier(Modifier::BOLD)
+    Style::new()
+        .bg(Color::Blue)
+        .fg(Color::White)
+        .add_modifier(Modifier::BOLD)
 }
 
 pub fn key() -> Style {

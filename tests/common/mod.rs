@@ -21,7 +21,11 @@ pub fn tansu_bin() -> PathBuf {
         return PathBuf::from(p);
     }
     let candidates = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("tansu")).collect::<Vec<_>>())
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("tansu"))
+                .collect::<Vec<_>>()
+        })
         .unwrap_or_default()
         .into_iter()
         .chain(std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo/bin/tansu")));
@@ -101,7 +105,11 @@ pub async fn create_topics(bootstrap: &str, topics: &[(&str, i32)]) {
         .map(|(name, parts)| NewTopic::new(name, *parts, TopicReplication::Fixed(1)))
         .collect();
     let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
-    for r in admin.create_topics(&new, &opts).await.expect("create_topics") {
+    for r in admin
+        .create_topics(&new, &opts)
+        .await
+        .expect("create_topics")
+    {
         r.unwrap_or_else(|(t, e)| panic!("create topic {t}: {e}"));
     }
 }
@@ -138,7 +146,10 @@ pub fn wait_for<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<
         if let Some(v) = f() {
             return v;
         }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out after {timeout:?} waiting for {what}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

@@ -11,7 +11,11 @@ use crate::ui::theme;
 use crate::ui::widgets::table::WindowedTable;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let brokers = app.snapshot.as_ref().map(|s| s.brokers.as_slice()).unwrap_or(&[]);
+    let brokers = app
+        .snapshot
+        .as_ref()
+        .map(|s| s.brokers.as_slice())
+        .unwrap_or(&[]);
     let mut block = Block::bordered().title(Line::from(vec![
         Span::styled(" Brokers ", theme::title()),
         Span::raw(format!("({}) ", brokers.len())),
@@ -45,7 +49,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Row::new(vec![
                 ratatui::widgets::Cell::from(b.id.to_string()),
                 ratatui::widgets::Cell::from(sanitize(&format!("{}:{}", b.host, b.port))),
-                ratatui::widgets::Cell::from(b.rack.as_deref().map(sanitize).unwrap_or_else(|| "-".into())),
+                ratatui::widgets::Cell::from(
+                    b.rack
+                        .as_deref()
+                        .map(sanitize)
+                        .unwrap_or_else(|| "-".into()),
+                ),
                 ratatui::widgets::Cell::from(role),
             ])
         },

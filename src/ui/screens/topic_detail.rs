@@ -15,17 +15,25 @@ use crate::ui::widgets::table::WindowedTable;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
     let [tabs_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
-    let selected = DetailTab::ALL.iter().position(|t| *t == detail.tab).unwrap_or(0);
+    let selected = DetailTab::ALL
+        .iter()
+        .position(|t| *t == detail.tab)
+        .unwrap_or(0);
     let tabs = Tabs::new(DetailTab::ALL.iter().map(|t| t.title()))
         .select(selected)
         .style(theme::dim())
         .highlight_style(theme::key())
         .divider("│");
-    let [name_area, tabs_rest] =
-        Layout::horizontal([Constraint::Length(detail.topic.chars().count() as u16 + 4), Constraint::Fill(1)])
-            .areas(tabs_area);
+    let [name_area, tabs_rest] = Layout::horizontal([
+        Constraint::Length(detail.topic.chars().count() as u16 + 4),
+        Constraint::Fill(1),
+    ])
+    .areas(tabs_area);
     frame.render_widget(
-        Paragraph::new(Line::styled(format!(" {} ", sanitize(&detail.topic)), theme::title())),
+        Paragraph::new(Line::styled(
+            format!(" {} ", sanitize(&detail.topic)),
+            theme::title(),
+        )),
         name_area,
     );
     frame.render_widget(tabs, tabs_rest);
@@ -46,11 +54,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
 }
 
 fn ids(v: &[i32]) -> String {
-    v.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(",")
+    v.iter()
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicDetail) {
-    let total = topic.messages().map(thousands).unwrap_or_else(|| "…".into());
+    let total = topic
+        .messages()
+        .map(thousands)
+        .unwrap_or_else(|| "…".into());
     let title = Line::from(vec![
         Span::styled(" Partitions ", theme::title()),
         Span::raw(format!(
@@ -104,7 +118,11 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
             } else {
                 ("ok".to_string(), Style::new())
             };
-            let leader = if p.leader < 0 { "none".to_string() } else { p.leader.to_string() };
+            let leader = if p.leader < 0 {
+                "none".to_string()
+            } else {
+                p.leader.to_string()
+            };
             Row::new([
                 Cell::from(p.id.to_string()),
                 Cell::from(leader),
@@ -115,7 +133,11 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
                 right(msgs),
                 Cell::from(status),
             ])
-            .style(if style == Style::new() { style } else { style.remove_modifier(ratatui::style::Modifier::BOLD) })
+            .style(if style == Style::new() {
+                style
+            } else {
+                style.remove_modifier(ratatui::style::Modifier::BOLD)
+            })
         },
         empty: "This topic has no partitions.".into(),
         spacing,
@@ -127,7 +149,12 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
     let block = Block::bordered().title(Line::styled(" Configs ", theme::title()));
     let entries = match &detail.configs {
         Loadable::Loading => {
-            frame.render_widget(Paragraph::new("Loading configs (DescribeConfigs)…").style(theme::dim()).block(block), area);
+            frame.render_widget(
+                Paragraph::new("Loading configs (DescribeConfigs)…")
+                    .style(theme::dim())
+                    .block(block),
+                area,
+            );
             return;
         }
         Loadable::Failed(e) => {
@@ -145,12 +172,20 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
     let overridden = entries.iter().filter(|e| !e.is_default).count();
     let block = Block::bordered().title(Line::from(vec![
         Span::styled(" Configs ", theme::title()),
-        Span::raw(format!("({} entries, {} overridden) ", entries.len(), overridden)),
+        Span::raw(format!(
+            "({} entries, {} overridden) ",
+            entries.len(),
+            overridden
+        )),
     ]));
     WindowedTable {
         block,
         header: Row::new(["Name", "Value", "Source"]),
-        widths: &[Constraint::Fill(2), Constraint::Fill(3), Constraint::Length(16)],
+        widths: &[
+            Constraint::Fill(2),
+            Constraint::Fill(3),
+            Constraint::Length(16),
+        ],
         len: entries.len(),
         cursor: &detail.configs_cursor,
         row: |i: usize| {
@@ -158,10 +193,21 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
             let value = if e.is_sensitive {
                 "•••••• (sensitive)".to_string()
             } else {
-                e.value.as_deref().map(sanitize).unwrap_or_else(|| "(null)".into())
+                e.value
+                    .as_deref()
+                    .map(sanitize)
+                    .unwrap_or_else(|| "(null)".into())
             };
-            let source = if e.is_default { e.source.clone() } else { format!("{} *", e.source) };
-            let style = if e.is_default { theme::dim() } else { Style::new() };
+            let source = if e.is_default {
+                e.source.clone()
+            } else {
+                format!("{} *", e.source)
+            };
+            let style = if e.is_default {
+                theme::dim()
+            } else {
+                Style::new()
+            };
             Row::new([sanitize(&e.name), value, source]).style(style)
         },
         empty: "The broker returned no config entries for this topic.\n\

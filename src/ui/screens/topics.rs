@@ -13,9 +13,16 @@ use crate::ui::widgets::table::WindowedTable;
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let topics = app.topic_list();
     let view = &app.topics;
-    let total = topics.iter().filter(|t| view.show_internal || !t.internal).count();
+    let total = topics
+        .iter()
+        .filter(|t| view.show_internal || !t.internal)
+        .count();
     let arrow = if view.reverse { "↓" } else { "↑" };
-    let internal = if view.show_internal { "internal shown" } else { "internal hidden" };
+    let internal = if view.show_internal {
+        "internal shown"
+    } else {
+        "internal hidden"
+    };
     let title = Line::from(vec![
         Span::styled(" Topics ", theme::title()),
         Span::raw(format!("({} of {}) ", view.visible.len(), total)),

@@ -14,21 +14,37 @@ use crate::ui::theme;
 pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
     let line = match &app.prompt {
         Some(Prompt::Filter(input)) => {
-            let mut spans = vec![Span::styled("/", theme::key()), Span::raw(input.text.clone())];
+            let mut spans = vec![
+                Span::styled("/", theme::key()),
+                Span::raw(input.text.clone()),
+            ];
             if let Some(err) = &app.topics.filter.error {
-                spans.push(Span::styled(format!("   ✖ invalid regex: {err}"), theme::bad()));
+                spans.push(Span::styled(
+                    format!("   ✖ invalid regex: {err}"),
+                    theme::bad(),
+                ));
             }
             place_cursor(frame, area, 1 + input.cursor);
             Line::from(spans)
         }
         Some(Prompt::Command(input)) => {
             place_cursor(frame, area, 1 + input.cursor);
-            Line::from(vec![Span::styled(":", theme::key()), Span::raw(input.text.clone())])
+            Line::from(vec![
+                Span::styled(":", theme::key()),
+                Span::raw(input.text.clone()),
+            ])
         }
         None => match &app.status {
-            Some((StatusLevel::Error, msg)) => Line::styled(format!(" ✖ {}", sanitize(msg)), theme::bad()),
-            Some((StatusLevel::Info, msg)) => Line::styled(format!(" {}", sanitize(msg)), theme::dim()),
-            None if !app.topics.filter.text.is_empty() && app.screen == Screen::Topics && app.detail.is_none() => {
+            Some((StatusLevel::Error, msg)) => {
+                Line::styled(format!(" ✖ {}", sanitize(msg)), theme::bad())
+            }
+            Some((StatusLevel::Info, msg)) => {
+                Line::styled(format!(" {}", sanitize(msg)), theme::dim())
+            }
+            None if !app.topics.filter.text.is_empty()
+                && app.screen == Screen::Topics
+                && app.detail.is_none() =>
+            {
                 Line::from(vec![
                     Span::styled(" filter ", theme::dim()),
                     Span::raw(format!("/{}", app.topics.filter.text)),
@@ -42,7 +58,10 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
 }
 
 fn place_cursor(frame: &mut Frame, area: Rect, col: usize) {
-    let x = area.x.saturating_add(u16::try_from(col).unwrap_or(u16::MAX)).min(area.right().saturating_sub(1));
+    let x = area
+        .x
+        .saturating_add(u16::try_from(col).unwrap_or(u16::MAX))
+        .min(area.right().saturating_sub(1));
     frame.set_cursor_position(Position::new(x, area.y));
 }
 
@@ -100,7 +119,11 @@ pub fn draw_keys(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap) {
     // Help and quit are last and always shown: drop hints before them
     // until the line fits.
     let width = |items: &[(String, &str)]| -> usize {
-        items.iter().map(|(k, w)| k.chars().count() + w.chars().count() + 3).sum::<usize>() + 1
+        items
+            .iter()
+            .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+            .sum::<usize>()
+            + 1
     };
     while width(&items) > usize::from(area.width) && items.len() > 2 {
         items.remove(items.len() - 3);

@@ -29,7 +29,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             } else {
                 theme::warn()
             };
-            first.push(Span::styled(format!("brokers {}/{} up", c.up, c.total), style));
+            first.push(Span::styled(
+                format!("brokers {}/{} up", c.up, c.total),
+                style,
+            ));
         }
         None => first.push(Span::styled("brokers ?/?", theme::dim())),
     }
@@ -70,7 +73,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     }
     if let (Some(err), ConnectionState::Connected) = (&app.last_error, &app.connection) {
         second.push(sep);
-        second.push(Span::styled(format!("last refresh failed: {}", sanitize(err)), theme::warn()));
+        second.push(Span::styled(
+            format!("last refresh failed: {}", sanitize(err)),
+            theme::warn(),
+        ));
     }
-    frame.render_widget(Paragraph::new(vec![Line::from(first), Line::from(second)]), area);
+    frame.render_widget(
+        Paragraph::new(vec![Line::from(first), Line::from(second)]),
+        area,
+    );
 }

@@ -12,7 +12,10 @@ use crate::ui::widgets::table::WindowedTable;
 
 pub fn draw(frame: &mut Frame, area: Rect, cursor: &Cursor, keymap: &Keymap) {
     let width = area.width.saturating_sub(4).min(72);
-    let height = area.height.saturating_sub(2).min(Action::ALL.len() as u16 + 3);
+    let height = area
+        .height
+        .saturating_sub(2)
+        .min(Action::ALL.len() as u16 + 3);
     let [_, mid, _] = Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(height),
@@ -28,7 +31,10 @@ pub fn draw(frame: &mut Frame, area: Rect, cursor: &Cursor, keymap: &Keymap) {
     frame.render_widget(Clear, popup);
     let block = Block::bordered()
         .title(Line::styled(" Help: keys ", theme::title()))
-        .title_bottom(Line::styled(" esc or ? closes · keys are set in config.toml [keys] ", theme::dim()));
+        .title_bottom(Line::styled(
+            " esc or ? closes · keys are set in config.toml [keys] ",
+            theme::dim(),
+        ));
     WindowedTable {
         block,
         header: Row::new(["Keys", "Action"]),

@@ -1,0 +1,177 @@
+//! End to end: the real binary in tmux, against tansu and against nothing.
+//! Drives keys as a person would and reads the screen back.
+
+mod common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::{create_topics, produce, wait_for, Tansu};
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(cmd: &str) -> Tmux {
+        assert!(
+            Command::new("tmux").arg("-V").output().is_ok(),
+            "tmux is not installed; the end-to-end tests need it (apt-get install tmux)"
+        );
+        let session = format!("creel-e2e-{}-{}", std::process::id(), common::free_port());
+        // The shell line prints the exit code and whether the terminal was
+        // left in raw mode, then stays so the pane can be read.
+        let script = format!(
+            "{cmd}; echo EXIT=$?; stty -a | grep -q -- '-icanon' && echo RAW || echo COOKED; sleep 600"
+        );
+        let ok = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                "120",
+                "-y",
+                "40",
+                "sh",
+                "-c",
+                &script,
+            ])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "tmux new-session failed");
+        Tmux { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            Command::new("tmux")
+                .args(["send-keys", "-t", &self.session, k])
+                .status()
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(60));
+        }
+    }
+
+    fn wait_for(&self, what: &str, timeout: Duration) -> String {
+        wait_for(timeout, &format!("{what:?} on screen"), || {
+            let s = self.screen();
+            s.contains(what).then_some(s)
+        })
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        let out = Command::new("tmux")
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{alternate_on}",
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.session])
+            .status();
+    }
+}
+
+fn creel() -> &'static str {
+    env!("CARGO_BIN_EXE_creel")
+}
+
+#[test]
+fn browse_filter_open_and_quit_against_tansu() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        create_topics(&b, &[("orders", 3), ("payments", 2), ("clicks", 1)]).await;
+        produce(&b, "orders", 1, 4).await;
+    });
+    let t = Tmux::start(&format!("{} -b {b} --refresh 2", creel()));
+    let s = t.wait_for("payments", Duration::from_secs(20));
+    assert!(s.contains("orders") && s.contains("clicks"), "{s}");
+    assert!(s.contains("● connected"), "{s}");
+    assert!(
+        s.contains("brokers 1/1 up")
+            || t.wait_for("brokers 1/1 up", Duration::from_secs(5))
+                .contains("1/1")
+    );
+
+    // "/" filters as you type.
+    t.keys(&["/", "o", "r", "d"]);
+    let s = t.wait_for("Topics (1 of 3)", Duration::from_secs(5));
+    assert!(!s.contains("payments"), "{s}");
+    // An invalid regex is an error on the filter line, not a crash.
+    t.keys(&["("]);
+    t.wait_for("invalid regex", Duration::from_secs(5));
+    t.keys(&["BSpace", "Enter", "Enter"]);
+    let s = t.wait_for("Partitions (3", Duration::from_secs(5));
+    assert!(s.contains("orders"), "{s}");
+    assert!(
+        s.lines().any(|l| l.contains("│1 ") && l.contains(" 4 ")),
+        "partition 1 has 4 messages:\n{s}"
+    );
+
+    // Brokers screen via ":".
+    t.keys(&[":", "b", "r", "o", "Enter"]);
+    let s = t.wait_for("Brokers (1)", Duration::from_secs(5));
+    assert!(s.contains(&format!("127.0.0.1:{}", broker.port)), "{s}");
+    assert!(s.contains("controller"), "{s}");
+
+    let asked = Instant::now();
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "quit took {:?}",
+        asked.elapsed()
+    );
+    assert!(s.contains("EXIT=0"), "{s}");
+    assert!(s.contains("COOKED"), "terminal left in raw mode:\n{s}");
+    assert!(!t.alternate_screen_on(), "alternate screen still on");
+}
+
+#[test]
+fn no_broker_shows_down_and_quits_at_once() {
+    let started = Instant::now();
+    let t = Tmux::start(&format!("{} -b 127.0.0.1:1", creel()));
+    t.wait_for("creel", Duration::from_secs(5));
+    let first = started.elapsed();
+    let s = t.wait_for("all brokers down", Duration::from_secs(15));
+    assert!(s.contains("Connection refused"), "{s}");
+    // Keys still answer while nothing does.
+    t.keys(&["?"]);
+    t.wait_for("Help: keys", Duration::from_secs(2));
+    t.keys(&["Escape"]);
+    let asked = Instant::now();
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "quit took {:?}",
+        asked.elapsed()
+    );
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+    assert!(
+        first < Duration::from_secs(5),
+        "first frame after {first:?}"
+    );
+}
