@@ -2,8 +2,8 @@
 //! blocking librdkafka calls off the async threads with deadlines, and
 //! reports back with `app::Event`s.
 
+mod admin_ffi;
 mod client;
-mod cluster_ffi;
 mod context;
 mod snapshot;
 mod worker;

@@ -9,7 +9,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::metadata::Metadata;
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::cluster_ffi;
+use super::admin_ffi;
 use super::context::CreelContext;
 use crate::model::{Broker, Partition, Topic, Watermarks};
 
@@ -77,7 +77,7 @@ pub fn describe_cluster(
     timeout: Duration,
 ) -> Option<String> {
     let rk = consumer.client().native_ptr();
-    match cluster_ffi::describe_cluster(rk, timeout) {
+    match admin_ffi::describe_cluster(rk, timeout) {
         Ok(desc) => {
             for b in brokers.iter_mut() {
                 if let Some(n) = desc.nodes.iter().find(|n| n.id == b.id) {
@@ -93,37 +93,81 @@ pub fn describe_cluster(
     }
 }
 
-/// Low and high watermarks of every partition that has a leader, as two
-/// batched requests (ListOffsets at "earliest" and at "latest"); librdkafka
-/// groups each by leader broker.
+/// Partitions per ListOffsets request. Some brokers answer one huge request
+/// far slower than many small ones (tansu 0.6.0: 30,000 partitions take
+/// 5.5 s in one request, 0.17 s as thirty concurrent requests of 1,000).
+const OFFSETS_CHUNK: usize = 1_000;
+/// ListOffsets requests in flight at once.
+const OFFSETS_PARALLEL: usize = 8;
+
+/// Low and high watermarks of every partition that has a leader, as batched
+/// ListOffsets requests ("earliest" and "latest"), librdkafka grouping each
+/// batch by leader broker.
 pub fn fetch_watermarks(
     consumer: &BaseConsumer<CreelContext>,
     topics: &mut [Topic],
     timeout: Duration,
 ) -> Result<(), KafkaError> {
-    let mut earliest = TopicPartitionList::new();
-    let mut latest = TopicPartitionList::new();
+    let mut wanted: Vec<(&str, i32)> = Vec::new();
     for t in topics.iter_mut() {
         for p in t.partitions.iter_mut() {
             if p.leader < 0 {
                 p.error.get_or_insert_with(|| "no leader".into());
-                continue;
             }
-            earliest.add_partition_offset(&t.name, p.id, Offset::Beginning)?;
-            latest.add_partition_offset(&t.name, p.id, Offset::End)?;
         }
     }
-    if earliest.count() == 0 {
+    for t in topics.iter() {
+        for p in t.partitions.iter().filter(|p| p.leader >= 0) {
+            wanted.push((t.name.as_str(), p.id));
+        }
+    }
+    if wanted.is_empty() {
         return Ok(());
     }
-    let (low, high) = std::thread::scope(|s| {
-        let low = s.spawn(|| consumer.offsets_for_times(earliest, timeout));
-        let high = consumer.offsets_for_times(latest, timeout);
-        let low = low.join().unwrap_or_else(|_| Err(KafkaError::Canceled));
-        (low, high)
-    });
-    let low = offsets_by_partition(&low?);
-    let high = offsets_by_partition(&high?);
+    // Each job is one request: a chunk of partitions at one end of the log.
+    let jobs: Vec<(&[(&str, i32)], Offset)> = wanted
+        .chunks(OFFSETS_CHUNK)
+        .flat_map(|c| [(c, Offset::Beginning), (c, Offset::End)])
+        .collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results: Vec<Result<Vec<(usize, Offset, OffsetMap)>, KafkaError>> =
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..OFFSETS_PARALLEL.min(jobs.len()))
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut done = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((chunk, at)) = jobs.get(i) else {
+                                break;
+                            };
+                            let mut tpl = TopicPartitionList::with_capacity(chunk.len());
+                            for (topic, partition) in chunk.iter() {
+                                tpl.add_partition_offset(topic, *partition, *at)?;
+                            }
+                            let answer = consumer.offsets_for_times(tpl, timeout)?;
+                            done.push((i, *at, offsets_by_partition(&answer)));
+                        }
+                        Ok(done)
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or(Err(KafkaError::Canceled)))
+                .collect()
+        });
+    let mut low = OffsetMap::new();
+    let mut high = OffsetMap::new();
+    for r in results {
+        for (_, at, map) in r? {
+            if at == Offset::Beginning {
+                low.extend(map);
+            } else {
+                high.extend(map);
+            }
+        }
+    }
     for t in topics.iter_mut() {
         for p in t.partitions.iter_mut() {
             let key = (t.name.clone(), p.id);
