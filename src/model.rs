@@ -134,3 +134,79 @@ pub struct BrokerCounts {
     pub up: usize,
     pub total: usize,
 }
+
+/// A member of a consumer group, as DescribeConsumerGroups reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMember {
+    pub member_id: String,
+    pub client_id: String,
+    pub host: String,
+    pub assignment: Vec<(String, i32)>,
+}
+
+/// One partition a group has committed on, or is assigned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupPartition {
+    pub topic: String,
+    pub partition: i32,
+    /// None: the group has no committed offset here.
+    pub committed: Option<i64>,
+    pub log_start: Option<i64>,
+    /// None when the log end could not be read (topic deleted, no leader).
+    pub log_end: Option<i64>,
+    /// client id of the member assigned this partition.
+    pub owner: Option<String>,
+    pub error: Option<String>,
+}
+
+impl GroupPartition {
+    /// Lag = max(log end - max(committed, log start), 0); no commit means
+    /// no lag figure at all, never zero.
+    pub fn lag(&self) -> Option<i64> {
+        let committed = self.committed?;
+        let end = self.log_end?;
+        let from = committed.max(self.log_start.unwrap_or(0));
+        Some((end - from).max(0))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsumerGroup {
+    pub id: String,
+    /// Stable, PreparingRebalance, CompletingRebalance, Empty, Dead, or
+    /// Unknown when the cluster cannot describe groups.
+    pub state: String,
+    pub assignor: String,
+    pub members: Vec<GroupMember>,
+    /// Sorted by topic, partition.
+    pub partitions: Vec<GroupPartition>,
+    pub error: Option<String>,
+}
+
+impl ConsumerGroup {
+    pub fn total_lag(&self) -> Option<i64> {
+        let lags: Vec<i64> = self.partitions.iter().filter_map(|p| p.lag()).collect();
+        (!lags.is_empty()).then(|| lags.iter().sum())
+    }
+
+    pub fn topics(&self) -> Vec<&str> {
+        let mut t: Vec<&str> = self.partitions.iter().map(|p| p.topic.as_str()).collect();
+        t.dedup();
+        t
+    }
+
+    /// True while members are joined: offsets must not be reset then.
+    pub fn has_active_members(&self) -> bool {
+        !self.members.is_empty() || !matches!(self.state.as_str(), "Empty" | "Dead")
+    }
+}
+
+/// Every group creel can see, with their offsets, replaced atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupsSnapshot {
+    pub groups: Vec<ConsumerGroup>,
+    pub taken_at: DateTime<Local>,
+    /// Why the full list is not shown (ListGroups denied or unsupported);
+    /// the watched groups are shown regardless.
+    pub list_error: Option<String>,
+}

@@ -175,3 +175,39 @@ fn no_broker_shows_down_and_quits_at_once() {
         "first frame after {first:?}"
     );
 }
+
+#[test]
+fn groups_screen_shows_lag_and_partitions() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        create_topics(&b, &[("payments", 2)]).await;
+        produce(&b, "payments", 0, 7).await;
+        produce(&b, "payments", 1, 2).await;
+    });
+    common::commit(&b, "settler", &[("payments", 0, 3), ("payments", 1, 2)]);
+    let t = Tmux::start(&format!("{} -b {b}", creel()));
+    t.wait_for("payments", Duration::from_secs(20));
+    t.keys(&["Tab"]);
+    let s = t.wait_for("settler", Duration::from_secs(20));
+    assert!(s.contains("Consumer groups (1 of 1)"), "{s}");
+    assert!(
+        s.lines()
+            .any(|l| l.contains("settler") && l.contains(" 4 ")),
+        "total lag 4:\n{s}"
+    );
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Partitions (2)", Duration::from_secs(5));
+    assert!(
+        s.lines().any(|l| l.contains("payments")
+            && l.contains(" 3 ")
+            && l.contains(" 7 ")
+            && l.contains(" 4 ")),
+        "{s}"
+    );
+    t.keys(&["l"]);
+    t.wait_for("Members (0)", Duration::from_secs(5));
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}

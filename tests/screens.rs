@@ -170,6 +170,15 @@ fn screenshots_are_current() {
         ("topic-partitions", fixtures::detail(DetailTab::Partitions)),
         ("topic-configs", fixtures::detail(DetailTab::Configs)),
         ("brokers", brokers),
+        ("groups", fixtures::with_groups()),
+        (
+            "group-partitions",
+            fixtures::group_detail(creel::app::GroupTab::Partitions),
+        ),
+        (
+            "group-chart",
+            fixtures::group_detail(creel::app::GroupTab::Chart),
+        ),
         ("help", help),
         ("all-brokers-down", fixtures::all_brokers_down()),
     ];
@@ -189,4 +198,42 @@ fn screenshots_are_current() {
         stale.is_empty(),
         "out of date: {stale:?}; run UPDATE_SCREENSHOTS=1 cargo test --test screens screenshots"
     );
+}
+
+#[test]
+fn groups_list_statuses_and_trend() {
+    let app = fixtures::with_groups();
+    let judged = |g: &str| app.lag.judged[g].status.map(|s| s.word());
+    assert_eq!(judged("order-service"), Some("OK"));
+    assert_eq!(judged("analytics-loader"), Some("WARN"));
+    assert_eq!(judged("audit-archiver"), Some("STALL"));
+    assert_eq!(judged("email-sender"), Some("STOP"));
+    both_sizes("groups", &app);
+}
+
+#[test]
+fn group_detail_partitions_members_chart() {
+    use creel::app::GroupTab;
+    both_sizes(
+        "group_partitions",
+        &fixtures::group_detail(GroupTab::Partitions),
+    );
+    both_sizes("group_members", &fixtures::group_detail(GroupTab::Members));
+    both_sizes("group_chart", &fixtures::group_detail(GroupTab::Chart));
+}
+
+#[test]
+fn topic_consumers_tab() {
+    let mut app = fixtures::with_groups();
+    app.screen = creel::app::Screen::Topics;
+    let orders = app
+        .topics
+        .visible
+        .iter()
+        .position(|&i| app.topic_list()[i].name == "orders")
+        .unwrap();
+    app.topics.cursor.selected = orders;
+    app.update(Action::Open);
+    app.update(Action::NextTab);
+    both_sizes("detail_consumers", &app);
 }

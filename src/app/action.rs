@@ -67,7 +67,7 @@ impl Action {
             Action::Back => "go back / close / clear filter",
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
-            Action::Command => "jump to a screen (:topics, :brokers, :q)",
+            Action::Command => "jump to a screen (:topics, :groups, :brokers, :q)",
             Action::Filter => "filter rows (regex, case-insensitive)",
             Action::Refresh => "refresh now",
             Action::ToggleInternal => "show or hide internal topics",

@@ -145,3 +145,151 @@ pub fn all_brokers_down() -> App {
     });
     app
 }
+
+fn member(id: &str, client: &str, assignment: &[(&str, i32)]) -> crate::model::GroupMember {
+    crate::model::GroupMember {
+        member_id: format!("{client}-{id}-6f1c2a9e"),
+        client_id: client.into(),
+        host: format!("/10.0.3.{}", 10 + id.len()),
+        assignment: assignment
+            .iter()
+            .map(|(t, p)| (t.to_string(), *p))
+            .collect(),
+    }
+}
+
+/// Groups at refresh `i` (5 s apart): one keeping up, one falling behind,
+/// one stalled with a member, one stopped with none.
+fn groups_at(i: i64) -> Vec<crate::model::ConsumerGroup> {
+    use crate::model::{ConsumerGroup, GroupPartition};
+    let part = |topic: &str, p: i32, committed: Option<i64>, end: i64, owner: Option<&str>| {
+        GroupPartition {
+            topic: topic.into(),
+            partition: p,
+            committed,
+            log_start: Some(0),
+            log_end: Some(end),
+            owner: owner.map(String::from),
+            error: None,
+        }
+    };
+    vec![
+        ConsumerGroup {
+            id: "order-service".into(),
+            state: "Stable".into(),
+            assignor: "range".into(),
+            members: vec![
+                member(
+                    "a",
+                    "order-service-1",
+                    &[("orders", 0), ("orders", 1), ("orders", 2)],
+                ),
+                member(
+                    "b",
+                    "order-service-2",
+                    &[("orders", 3), ("orders", 4), ("orders", 5)],
+                ),
+            ],
+            partitions: (0..6)
+                .map(|p| {
+                    let end = 12_480 + 37 * i64::from(p) + 40 * i;
+                    let owner = if p < 3 {
+                        "order-service-1"
+                    } else {
+                        "order-service-2"
+                    };
+                    part(
+                        "orders",
+                        p,
+                        Some(end - (i + p as i64) % 3),
+                        end,
+                        Some(owner),
+                    )
+                })
+                .collect(),
+            error: None,
+        },
+        ConsumerGroup {
+            id: "analytics-loader".into(),
+            state: "Stable".into(),
+            assignor: "cooperative-sticky".into(),
+            members: vec![member(
+                "c",
+                "analytics-loader-1",
+                &[("clickstream", 0), ("clickstream", 1)],
+            )],
+            partitions: (0..2)
+                .map(|p| {
+                    let end = 145_221 + 900 * i;
+                    part(
+                        "clickstream",
+                        p,
+                        Some(140_000 + 500 * i),
+                        end,
+                        Some("analytics-loader-1"),
+                    )
+                })
+                .collect(),
+            error: None,
+        },
+        ConsumerGroup {
+            id: "audit-archiver".into(),
+            state: "Stable".into(),
+            assignor: "range".into(),
+            members: vec![member("d", "audit-archiver-1", &[("audit-log", 0)])],
+            partitions: vec![part(
+                "audit-log",
+                0,
+                Some(310),
+                500 + 3 * i,
+                Some("audit-archiver-1"),
+            )],
+            error: None,
+        },
+        ConsumerGroup {
+            id: "email-sender".into(),
+            state: "Empty".into(),
+            assignor: String::new(),
+            members: vec![],
+            partitions: vec![
+                part("orders", 0, Some(11_950), 12_480 + 40 * i, None),
+                part("payments", 0, None, 8_113, None),
+            ],
+            error: None,
+        },
+    ]
+}
+
+/// The fixture cluster with eight group refreshes behind it.
+pub fn with_groups() -> App {
+    let mut app = connected();
+    for i in 0..8 {
+        let taken_at = fixed_now() - chrono::Duration::seconds(5 * (7 - i));
+        app.apply(Event::Groups {
+            generation: 1 + i as u64,
+            snapshot: crate::model::GroupsSnapshot {
+                groups: groups_at(i),
+                taken_at,
+                list_error: None,
+            },
+        });
+    }
+    app.screen = super::Screen::Groups;
+    app
+}
+
+/// The detail of the group that falls behind.
+pub fn group_detail(tab: super::GroupTab) -> App {
+    let mut app = with_groups();
+    app.groups_view.cursor.selected = app
+        .groups_view
+        .visible
+        .iter()
+        .position(|&i| app.group_list()[i].id == "analytics-loader")
+        .unwrap_or(0);
+    app.update(super::Action::Open);
+    if let Some(d) = &mut app.group_detail {
+        d.tab = tab;
+    }
+    app
+}

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Local};
 
-use crate::model::{BrokerCounts, ClusterSnapshot, ConfigEntry};
+use crate::model::{BrokerCounts, ClusterSnapshot, ConfigEntry, GroupsSnapshot};
 
 /// Requests from the UI to the worker. Sent with `try_send`: a full queue
 /// drops the request rather than blocking a frame.
@@ -10,6 +10,8 @@ use crate::model::{BrokerCounts, ClusterSnapshot, ConfigEntry};
 pub enum Command {
     /// Fetch metadata and watermarks of every topic now.
     RefreshTopics,
+    /// Fetch consumer groups, their offsets and lag now.
+    RefreshGroups,
     /// DescribeConfigs for one topic.
     DescribeTopicConfigs { topic: String },
 }
@@ -37,6 +39,17 @@ pub enum Event {
     BrokerError { reason: String, all_down: bool },
     /// librdkafka's statistics: how many brokers it is connected to.
     BrokerCounts(BrokerCounts),
+    /// A new view of every consumer group.
+    Groups {
+        generation: u64,
+        snapshot: GroupsSnapshot,
+    },
+    /// The group refresh failed; the old table stays with its age.
+    GroupsFailed {
+        generation: u64,
+        error: String,
+        retry_at: DateTime<Local>,
+    },
     TopicConfigs {
         topic: String,
         result: Result<Vec<ConfigEntry>, String>,

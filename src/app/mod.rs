@@ -4,33 +4,42 @@
 mod action;
 mod cursor;
 pub mod fixtures;
+mod groups;
 mod input;
+pub mod lag;
 mod messages;
 mod topics;
 
 pub use action::Action;
 pub use cursor::Cursor;
+pub use groups::{GroupSort, GroupsView};
 pub use input::{Edit, LineInput};
+pub use lag::{LagBook, LagStatus};
 pub use messages::{Command, Event};
 pub use topics::{Filter, SortKey, TopicsView};
 
 use chrono::{DateTime, Local};
 
-use crate::model::{BrokerCounts, ClusterSnapshot, ConfigEntry, ConnectionState, Topic};
+use crate::model::{
+    BrokerCounts, ClusterSnapshot, ConfigEntry, ConnectionState, ConsumerGroup, GroupsSnapshot,
+    Topic,
+};
 
 /// The top-level screens, in Tab order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Topics,
+    Groups,
     Brokers,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 2] = [Screen::Topics, Screen::Brokers];
+    pub const ALL: [Screen; 3] = [Screen::Topics, Screen::Groups, Screen::Brokers];
 
     pub fn name(self) -> &'static str {
         match self {
             Screen::Topics => "topics",
+            Screen::Groups => "groups",
             Screen::Brokers => "brokers",
         }
     }
@@ -39,18 +48,63 @@ impl Screen {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailTab {
     Partitions,
+    Consumers,
     Configs,
 }
 
 impl DetailTab {
-    pub const ALL: [DetailTab; 2] = [DetailTab::Partitions, DetailTab::Configs];
+    pub const ALL: [DetailTab; 3] = [
+        DetailTab::Partitions,
+        DetailTab::Consumers,
+        DetailTab::Configs,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
             DetailTab::Partitions => "Partitions",
+            DetailTab::Consumers => "Consumers",
             DetailTab::Configs => "Configs",
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupTab {
+    Partitions,
+    Members,
+    Chart,
+}
+
+impl GroupTab {
+    pub const ALL: [GroupTab; 3] = [GroupTab::Partitions, GroupTab::Members, GroupTab::Chart];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            GroupTab::Partitions => "Partitions",
+            GroupTab::Members => "Members",
+            GroupTab::Chart => "Lag chart",
+        }
+    }
+}
+
+/// One group, opened with Enter on the group list.
+#[derive(Debug, Clone)]
+pub struct GroupDetail {
+    pub group: String,
+    pub tab: GroupTab,
+    pub partitions: Cursor,
+    pub members: Cursor,
+}
+
+/// Move to the next or previous of `all`, wrapping.
+fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
+    let i = all.iter().position(|t| *t == current).unwrap_or(0);
+    let n = all.len();
+    all[if forward {
+        (i + 1) % n
+    } else {
+        (i + n - 1) % n
+    }]
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,6 +122,7 @@ pub struct TopicDetail {
     pub partitions: Cursor,
     pub configs: Loadable<Vec<ConfigEntry>>,
     pub configs_cursor: Cursor,
+    pub consumers: Cursor,
 }
 
 /// Which one-line prompt has the keyboard, if any.
@@ -105,6 +160,13 @@ pub struct App {
     pub topics: TopicsView,
     pub detail: Option<TopicDetail>,
     pub brokers: Cursor,
+    pub groups: Option<GroupsSnapshot>,
+    pub groups_generation: u64,
+    /// The last group refresh failed: why, and when it is retried.
+    pub groups_error: Option<(String, DateTime<Local>)>,
+    pub lag: LagBook,
+    pub groups_view: GroupsView,
+    pub group_detail: Option<GroupDetail>,
     pub help: Option<Cursor>,
     pub prompt: Option<Prompt>,
     pub status: Option<(StatusLevel, String)>,
@@ -131,6 +193,12 @@ impl App {
             topics: TopicsView::default(),
             detail: None,
             brokers: Cursor::default(),
+            groups: None,
+            groups_generation: 0,
+            groups_error: None,
+            lag: LagBook::new(6),
+            groups_view: GroupsView::default(),
+            group_detail: None,
             help: None,
             prompt: None,
             status: None,
@@ -150,6 +218,76 @@ impl App {
     pub fn detail_topic(&self) -> Option<&Topic> {
         let name = &self.detail.as_ref()?.topic;
         self.topic_list().iter().find(|t| &t.name == name)
+    }
+
+    pub fn group_list(&self) -> &[ConsumerGroup] {
+        self.groups
+            .as_ref()
+            .map(|s| s.groups.as_slice())
+            .unwrap_or(&[])
+    }
+
+    pub fn selected_group(&self) -> Option<&ConsumerGroup> {
+        let idx = *self
+            .groups_view
+            .visible
+            .get(self.groups_view.cursor.selected)?;
+        self.group_list().get(idx)
+    }
+
+    pub fn detail_group(&self) -> Option<&ConsumerGroup> {
+        let id = &self.group_detail.as_ref()?.group;
+        self.group_list().iter().find(|g| &g.id == id)
+    }
+
+    /// The groups with committed offsets on `topic`, with their lag there.
+    pub fn consumers_of(&self, topic: &str) -> Vec<(&ConsumerGroup, Option<i64>)> {
+        self.group_list()
+            .iter()
+            .filter_map(|g| {
+                let parts: Vec<_> = g
+                    .partitions
+                    .iter()
+                    .filter(|p| p.topic == topic && p.committed.is_some())
+                    .collect();
+                if parts.is_empty() {
+                    return None;
+                }
+                let lags: Vec<i64> = parts.iter().filter_map(|p| p.lag()).collect();
+                Some((g, (!lags.is_empty()).then(|| lags.iter().sum())))
+            })
+            .collect()
+    }
+
+    fn rebuild_groups(&mut self) {
+        let groups = self
+            .groups
+            .as_ref()
+            .map(|s| s.groups.as_slice())
+            .unwrap_or(&[]);
+        self.groups_view.rebuild(groups, &self.lag);
+    }
+
+    /// True when the list on screen has a filter (topics or groups).
+    pub fn list_filter(&self) -> Option<&Filter> {
+        match self.screen {
+            Screen::Topics if self.detail.is_none() => Some(&self.topics.filter),
+            Screen::Groups if self.group_detail.is_none() => Some(&self.groups_view.filter),
+            _ => None,
+        }
+    }
+
+    fn set_list_filter(&mut self, text: &str) {
+        match self.screen {
+            Screen::Groups => {
+                self.groups_view.filter.set(text);
+                self.rebuild_groups();
+            }
+            _ => {
+                self.topics.filter.set(text);
+                self.rebuild_topics();
+            }
+        }
     }
 
     pub fn selected_topic(&self) -> Option<&Topic> {
@@ -207,35 +345,27 @@ impl App {
             Action::Refresh => {
                 self.refreshing = true;
                 self.info("refreshing…");
-                vec![Command::RefreshTopics]
+                vec![Command::RefreshTopics, Command::RefreshGroups]
             }
             Action::Command => {
                 self.prompt = Some(Prompt::Command(LineInput::default()));
                 vec![]
             }
             Action::Filter => {
-                if self.screen == Screen::Topics && self.detail.is_none() {
-                    let text = self.topics.filter.text.clone();
+                if let Some(f) = self.list_filter() {
+                    let text = f.text.clone();
                     self.prompt = Some(Prompt::Filter(LineInput::with_text(&text)));
                 }
                 vec![]
             }
             Action::NextScreen | Action::PrevScreen => {
-                let i = Screen::ALL
-                    .iter()
-                    .position(|s| *s == self.screen)
-                    .unwrap_or(0);
-                let n = Screen::ALL.len();
-                let j = if action == Action::NextScreen {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                };
-                self.screen = Screen::ALL[j];
+                self.screen = cycle(&Screen::ALL, self.screen, action == Action::NextScreen);
                 vec![]
             }
             _ => match self.screen {
                 Screen::Topics if self.detail.is_some() => self.update_detail(action),
+                Screen::Groups if self.group_detail.is_some() => self.update_group_detail(action),
+                Screen::Groups => self.update_groups(action),
                 Screen::Topics => self.update_topics(action),
                 Screen::Brokers => {
                     let n = self.snapshot.as_ref().map(|s| s.brokers.len()).unwrap_or(0);
@@ -295,12 +425,80 @@ impl App {
             partitions: Cursor::default(),
             configs: Loadable::Loading,
             configs_cursor: Cursor::default(),
+            consumers: Cursor::default(),
         });
         vec![Command::DescribeTopicConfigs { topic }]
     }
 
+    fn update_groups(&mut self, action: Action) -> Vec<Command> {
+        let len = self.groups_view.visible.len();
+        if self.groups_view.cursor.apply(action, len, self.page_size) {
+            let groups = self
+                .groups
+                .as_ref()
+                .map(|s| s.groups.as_slice())
+                .unwrap_or(&[]);
+            self.groups_view.remember(groups);
+            return vec![];
+        }
+        match action {
+            Action::Open => {
+                if let Some(id) = self.selected_group().map(|g| g.id.clone()) {
+                    self.group_detail = Some(GroupDetail {
+                        group: id,
+                        tab: GroupTab::Partitions,
+                        partitions: Cursor::default(),
+                        members: Cursor::default(),
+                    });
+                }
+            }
+            Action::Back if !self.groups_view.filter.text.is_empty() => self.set_list_filter(""),
+            Action::SortNext => {
+                self.groups_view.sort = self.groups_view.sort.next();
+                self.rebuild_groups();
+                self.info(format!("sorted by {}", self.groups_view.sort.label()));
+            }
+            Action::SortReverse => {
+                self.groups_view.reverse = !self.groups_view.reverse;
+                self.rebuild_groups();
+            }
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn update_group_detail(&mut self, action: Action) -> Vec<Command> {
+        let (parts, members) = self
+            .detail_group()
+            .map(|g| (g.partitions.len(), g.members.len()))
+            .unwrap_or((0, 0));
+        let page = self.page_size;
+        let Some(detail) = &mut self.group_detail else {
+            return vec![];
+        };
+        match action {
+            Action::Back => self.group_detail = None,
+            Action::NextTab | Action::PrevTab => {
+                detail.tab = cycle(&GroupTab::ALL, detail.tab, action == Action::NextTab);
+            }
+            other => {
+                match detail.tab {
+                    GroupTab::Partitions => detail.partitions.apply(other, parts, page),
+                    GroupTab::Members => detail.members.apply(other, members, page),
+                    GroupTab::Chart => false,
+                };
+            }
+        }
+        vec![]
+    }
+
     fn update_detail(&mut self, action: Action) -> Vec<Command> {
         let partitions = self.detail_topic().map(|t| t.partitions.len()).unwrap_or(0);
+        let consumers = self
+            .detail
+            .as_ref()
+            .map(|d| self.consumers_of(&d.topic).len())
+            .unwrap_or(0);
         let page = self.page_size;
         let Some(detail) = &mut self.detail else {
             return vec![];
@@ -308,21 +506,14 @@ impl App {
         match action {
             Action::Back => self.detail = None,
             Action::NextTab | Action::PrevTab => {
-                let i = DetailTab::ALL
-                    .iter()
-                    .position(|t| *t == detail.tab)
-                    .unwrap_or(0);
-                let n = DetailTab::ALL.len();
-                let j = if action == Action::NextTab {
-                    (i + 1) % n
-                } else {
-                    (i + n - 1) % n
-                };
-                detail.tab = DetailTab::ALL[j];
+                detail.tab = cycle(&DetailTab::ALL, detail.tab, action == Action::NextTab);
             }
             other => match detail.tab {
                 DetailTab::Partitions => {
                     detail.partitions.apply(other, partitions, page);
+                }
+                DetailTab::Consumers => {
+                    detail.consumers.apply(other, consumers, page);
                 }
                 DetailTab::Configs => {
                     let n = match &detail.configs {
@@ -342,8 +533,7 @@ impl App {
             Some(Prompt::Filter(line)) => {
                 line.edit(edit);
                 let text = line.text.clone();
-                self.topics.filter.set(&text);
-                self.rebuild_topics();
+                self.set_list_filter(&text);
             }
             Some(Prompt::Command(line)) => line.edit(edit),
             None => {}
@@ -361,8 +551,7 @@ impl App {
     /// Esc in a prompt: the filter prompt clears its filter.
     pub fn cancel_prompt(&mut self) {
         if let Some(Prompt::Filter(_)) = self.prompt.take() {
-            self.topics.filter.set("");
-            self.rebuild_topics();
+            self.set_list_filter("");
         }
     }
 
@@ -391,8 +580,10 @@ impl App {
         match screen {
             Some(screen) => {
                 self.screen = screen;
-                if screen == Screen::Topics {
-                    self.detail = None;
+                match screen {
+                    Screen::Topics => self.detail = None,
+                    Screen::Groups => self.group_detail = None,
+                    Screen::Brokers => {}
                 }
                 self.status = None;
             }
@@ -483,6 +674,28 @@ impl App {
                         // Reconnected; the next snapshot confirms it.
                         self.connection = ConnectionState::Connecting;
                     }
+                }
+            }
+            Event::Groups {
+                generation,
+                snapshot,
+            } => {
+                if generation < self.groups_generation {
+                    return;
+                }
+                self.groups_generation = generation;
+                self.groups_error = None;
+                self.lag.record(&snapshot);
+                self.groups = Some(snapshot);
+                self.rebuild_groups();
+            }
+            Event::GroupsFailed {
+                generation,
+                error,
+                retry_at,
+            } => {
+                if generation >= self.groups_generation {
+                    self.groups_error = Some((error, retry_at));
                 }
             }
             Event::TopicConfigs { topic, result } => {

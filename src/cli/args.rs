@@ -90,6 +90,27 @@ pub enum Cmd {
         #[arg(long)]
         internal: bool,
     },
+    /// Print consumer-group lag with a status per group; exit 0 when every
+    /// group is OK, 1 when any is WARN/STALL/STOP/REWIND, 2 when the cluster
+    /// cannot be read
+    Lag {
+        /// Only these groups (repeatable); default: every group listed, plus
+        /// the profile's watched groups
+        #[arg(long = "group", short = 'g', value_name = "GROUP")]
+        groups: Vec<String>,
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+        /// Keep printing every --interval seconds
+        #[arg(long)]
+        watch: bool,
+        /// Samples a status is judged over (a single sample cannot show a trend)
+        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
+        samples: u64,
+        /// Seconds between samples
+        #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
+        interval: u64,
+    },
     /// Print the brokers of the cluster
     Brokers {
         /// Print JSON instead of a table

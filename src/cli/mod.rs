@@ -2,6 +2,7 @@
 //! headless subcommand.
 
 mod args;
+mod lag;
 mod logging;
 mod print;
 
@@ -34,6 +35,22 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         Some(Cmd::Topics { json, internal }) => {
             print::topics(&settings, json, internal, Duration::from_secs(15))?
         }
+        Some(Cmd::Lag {
+            groups,
+            json,
+            watch,
+            samples,
+            interval,
+        }) => lag::run(
+            &settings,
+            lag::LagArgs {
+                groups,
+                json,
+                watch,
+                samples: samples as usize,
+                interval: Duration::from_secs(interval),
+            },
+        )?,
         Some(Cmd::Brokers { json }) => print::brokers(&settings, json, Duration::from_secs(15))?,
     };
     if let Some(path) = log_path {

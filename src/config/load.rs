@@ -17,6 +17,11 @@ pub struct Profile {
     #[serde(default)]
     pub properties: BTreeMap<String, String>,
     pub refresh_secs: Option<u64>,
+    /// Seconds between consumer-group (lag) refreshes.
+    pub groups_refresh_secs: Option<u64>,
+    /// Groups to watch even when the cluster will not list groups.
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// The shape of a config file, defaults and user file alike.
@@ -25,6 +30,9 @@ pub struct Profile {
 pub struct FileConfig {
     pub default_profile: Option<String>,
     pub refresh_secs: Option<u64>,
+    pub groups_refresh_secs: Option<u64>,
+    /// Lag samples per partition that a status is judged over.
+    pub lag_window: Option<usize>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
     #[serde(default)]

@@ -31,6 +31,10 @@ pub struct Settings {
     /// librdkafka properties from the profile and -X, -X winning.
     pub properties: BTreeMap<String, String>,
     pub refresh: Duration,
+    pub groups_refresh: Duration,
+    /// Groups to show even when ListGroups is denied or unsupported.
+    pub watched_groups: Vec<String>,
+    pub lag_window: usize,
     pub keymap: Keymap,
     /// The config file that was read, if any.
     pub source: Option<std::path::PathBuf>,
@@ -45,6 +49,9 @@ impl Settings {
             bootstrap_servers: bootstrap.into(),
             properties: BTreeMap::new(),
             refresh: Duration::from_secs(10),
+            groups_refresh: Duration::from_secs(5),
+            watched_groups: vec![],
+            lag_window: 6,
             keymap: Keymap::defaults(),
             source: None,
         }
@@ -78,11 +85,15 @@ fn merge(
     let mut profiles = defaults.profiles;
     let mut default_profile = defaults.default_profile;
     let mut refresh_secs = defaults.refresh_secs;
+    let mut groups_refresh_secs = defaults.groups_refresh_secs;
+    let mut lag_window = defaults.lag_window;
     let mut keymap = Keymap::from_bindings(&defaults.keys);
     if let Some(user) = user {
         profiles.extend(user.profiles);
         default_profile = user.default_profile.or(default_profile);
         refresh_secs = user.refresh_secs.or(refresh_secs);
+        groups_refresh_secs = user.groups_refresh_secs.or(groups_refresh_secs);
+        lag_window = user.lag_window.or(lag_window);
         keymap.override_with(&user.keys);
     }
 
@@ -124,11 +135,19 @@ fn merge(
         .or(refresh_secs)
         .unwrap_or(10)
         .max(1);
+    let groups_secs = profile
+        .groups_refresh_secs
+        .or(groups_refresh_secs)
+        .unwrap_or(5)
+        .max(1);
     Ok(Settings {
         profile_name,
         bootstrap_servers,
         properties,
         refresh: Duration::from_secs(secs),
+        groups_refresh: Duration::from_secs(groups_secs),
+        watched_groups: profile.groups.clone(),
+        lag_window: lag_window.unwrap_or(6).max(2),
         keymap,
         source,
     })

@@ -3,11 +3,16 @@
 //! reports back with `app::Event`s.
 
 mod admin_ffi;
+mod blocking;
 mod client;
 mod context;
+mod groups;
+mod refresh;
 mod snapshot;
+mod watermarks;
 mod worker;
 
 pub use client::{client_config, ClientError};
+pub use groups::GroupsClient;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};

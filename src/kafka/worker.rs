@@ -1,22 +1,20 @@
-//! The worker task: receives commands, refreshes on a timer, and never lets
-//! a slow broker reach the UI thread.
+//! The worker task: receives commands, runs the periodic refreshes, and
+//! never lets a slow broker reach the UI thread.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use rdkafka::admin::{AdminClient, AdminOptions, ConfigSource, ResourceSpecifier};
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::client::{client_config, consumer, ClientError};
 use super::context::CreelContext;
-use super::snapshot;
+use super::refresh::{unsupported_hint, JobRun, SharedConsumer, REQUEST_TIMEOUT};
 use crate::app::{Command, Event};
 use crate::config::Settings;
-use crate::model::{ClusterSnapshot, ConfigEntry};
+use crate::model::ConfigEntry;
 
 /// The UI's end of the worker.
 pub struct WorkerHandle {
@@ -38,10 +36,6 @@ impl Drop for WorkerHandle {
     }
 }
 
-/// How long one request to the cluster may take.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(8);
-
-type Consumer_ = Arc<BaseConsumer<CreelContext>>;
 type Admin = Arc<AdminClient<CreelContext>>;
 
 /// Create the clients (fails fast on a bad property) and start the worker
@@ -63,10 +57,9 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         consumer,
         admin,
         events: ev_tx,
-        refresh: settings.refresh,
-        generation: 0,
-        failures: 0,
-        inflight: None,
+        watched_groups: settings.watched_groups.clone(),
+        topics: Periodic::new(settings.refresh),
+        groups: Periodic::new(settings.groups_refresh),
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(cmd_rx));
@@ -80,7 +73,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
 /// librdkafka delivers statistics and error callbacks of a consumer only
 /// from `poll`; this thread serves them. The consumer is never assigned a
 /// partition here, so poll returns no messages.
-fn spawn_callback_poller(consumer: Consumer_, stop: CancellationToken) {
+fn spawn_callback_poller(consumer: SharedConsumer, stop: CancellationToken) {
     let spawned = std::thread::Builder::new()
         .name("creel-rdkafka-poll".into())
         .spawn(move || {
@@ -93,73 +86,135 @@ fn spawn_callback_poller(consumer: Consumer_, stop: CancellationToken) {
     }
 }
 
+/// Wait after `failures` failed runs in a row: 1 s, 2 s, 4 s... up to the
+/// interval.
+fn backoff(failures: u32, every: Duration) -> Duration {
+    let secs = 1u64 << failures.saturating_sub(1).min(6);
+    Duration::from_secs(secs).min(every.max(Duration::from_secs(1)))
+}
+
+/// A job that runs every `every`, retries sooner after a failure, and whose
+/// newest run supersedes any older one still in flight.
+struct Periodic {
+    every: Duration,
+    failures: u32,
+    generation: u64,
+    inflight: Option<CancellationToken>,
+    next: Instant,
+}
+
+/// Far enough to mean "not scheduled" while a run is in flight.
+const IDLE: Duration = Duration::from_secs(86_400 * 365);
+
+impl Periodic {
+    fn new(every: Duration) -> Periodic {
+        Periodic {
+            every,
+            failures: 0,
+            generation: 0,
+            inflight: None,
+            next: Instant::now(),
+        }
+    }
+
+    fn start(
+        &mut self,
+        consumer: &SharedConsumer,
+        events: &mpsc::Sender<Event>,
+        shutdown: &CancellationToken,
+    ) -> JobRun {
+        if let Some(old) = self.inflight.take() {
+            old.cancel();
+        }
+        self.generation += 1;
+        let cancel = shutdown.child_token();
+        self.inflight = Some(cancel.clone());
+        self.next = Instant::now() + IDLE;
+        JobRun {
+            generation: self.generation,
+            consumer: consumer.clone(),
+            events: events.clone(),
+            cancel,
+            retry_in: backoff(self.failures + 1, self.every),
+        }
+    }
+
+    fn finished(&mut self, generation: u64, ok: bool) {
+        if generation != self.generation {
+            return;
+        }
+        self.inflight = None;
+        self.failures = if ok { 0 } else { self.failures + 1 };
+        self.next = Instant::now()
+            + if ok {
+                self.every
+            } else {
+                backoff(self.failures, self.every)
+            };
+    }
+
+    fn stop(&mut self) {
+        if let Some(t) = self.inflight.take() {
+            t.cancel();
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Job {
+    Topics,
+    Groups,
+}
+
 struct Worker {
-    consumer: Consumer_,
+    consumer: SharedConsumer,
     admin: Admin,
     events: mpsc::Sender<Event>,
-    refresh: Duration,
-    generation: u64,
-    failures: u32,
-    /// Cancels the refresh in flight when a newer one supersedes it.
-    inflight: Option<CancellationToken>,
+    watched_groups: Vec<String>,
+    topics: Periodic,
+    groups: Periodic,
     shutdown: CancellationToken,
 }
 
 impl Worker {
     async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
-        let (done_tx, mut done_rx) = mpsc::channel::<(u64, bool)>(8);
-        // Far enough to mean "not scheduled" while a refresh runs.
-        let idle = Duration::from_secs(86_400 * 365);
-        let mut next = Instant::now();
+        let (done_tx, mut done_rx) = mpsc::channel::<(Job, u64, bool)>(8);
         loop {
             tokio::select! {
                 _ = self.shutdown.cancelled() => break,
                 cmd = commands.recv() => match cmd {
                     None => break,
-                    Some(Command::RefreshTopics) => {
-                        self.start_refresh(&done_tx);
-                        next = Instant::now() + idle;
-                    }
+                    Some(Command::RefreshTopics) => self.start(Job::Topics, &done_tx),
+                    Some(Command::RefreshGroups) => self.start(Job::Groups, &done_tx),
                     Some(Command::DescribeTopicConfigs { topic }) => self.describe_configs(topic),
                 },
-                _ = tokio::time::sleep_until(next) => {
-                    self.start_refresh(&done_tx);
-                    next = Instant::now() + idle;
-                }
-                Some((generation, ok)) = done_rx.recv() => {
-                    if generation == self.generation {
-                        self.inflight = None;
-                        self.failures = if ok { 0 } else { self.failures + 1 };
-                        next = Instant::now() + if ok { self.refresh } else { backoff(self.failures, self.refresh) };
-                    }
-                }
+                _ = tokio::time::sleep_until(self.topics.next) => self.start(Job::Topics, &done_tx),
+                _ = tokio::time::sleep_until(self.groups.next) => self.start(Job::Groups, &done_tx),
+                Some((job, generation, ok)) = done_rx.recv() => match job {
+                    Job::Topics => self.topics.finished(generation, ok),
+                    Job::Groups => self.groups.finished(generation, ok),
+                },
             }
         }
-        if let Some(t) = self.inflight.take() {
-            t.cancel();
-        }
+        self.topics.stop();
+        self.groups.stop();
     }
 
-    fn start_refresh(&mut self, done: &mpsc::Sender<(u64, bool)>) {
-        if let Some(old) = self.inflight.take() {
-            old.cancel();
-        }
-        self.generation += 1;
-        let cancel = self.shutdown.child_token();
-        self.inflight = Some(cancel.clone());
-        let job = Refresh {
-            generation: self.generation,
-            consumer: self.consumer.clone(),
-            events: self.events.clone(),
-            cancel,
-            // The retry time a failure will announce, as run() will schedule it.
-            retry_in: backoff(self.failures + 1, self.refresh),
+    fn start(&mut self, job: Job, done: &mpsc::Sender<(Job, u64, bool)>) {
+        let periodic = match job {
+            Job::Topics => &mut self.topics,
+            Job::Groups => &mut self.groups,
         };
+        let run = periodic.start(&self.consumer, &self.events, &self.shutdown);
+        let generation = run.generation;
+        let watched = self.watched_groups.clone();
         let done = done.clone();
         tokio::spawn(async move {
-            let generation = job.generation;
-            let ok = job.run().await;
-            let _ = done.send((generation, ok)).await;
+            let ok = match job {
+                Job::Topics => run.topics().await,
+                Job::Groups => run.groups(watched).await,
+            };
+            let _ = done.send((job, generation, ok)).await;
         });
     }
 
@@ -200,13 +255,6 @@ impl Worker {
     }
 }
 
-/// Wait after `failures` failed refreshes in a row: 1 s, 2 s, 4 s... up
-/// to the refresh interval.
-fn backoff(failures: u32, refresh: Duration) -> Duration {
-    let secs = 1u64 << failures.saturating_sub(1).min(6);
-    Duration::from_secs(secs).min(refresh.max(Duration::from_secs(1)))
-}
-
 fn source_name(s: ConfigSource) -> &'static str {
     match s {
         ConfigSource::Unknown => "unknown",
@@ -216,153 +264,4 @@ fn source_name(s: ConfigSource) -> &'static str {
         ConfigSource::DynamicDefaultBroker => "cluster default",
         ConfigSource::StaticBroker => "broker file",
     }
-}
-
-/// The broker's error, with a plain word when the cluster lacks the API.
-pub(crate) fn unsupported_hint(e: &KafkaError) -> String {
-    match e.rdkafka_error_code() {
-        Some(RDKafkaErrorCode::UnsupportedVersion | RDKafkaErrorCode::UnsupportedFeature) => {
-            format!("not supported by this cluster ({e})")
-        }
-        _ => e.to_string(),
-    }
-}
-
-/// One refresh: metadata, then watermarks and cluster description.
-struct Refresh {
-    generation: u64,
-    consumer: Consumer_,
-    events: mpsc::Sender<Event>,
-    cancel: CancellationToken,
-    retry_in: Duration,
-}
-
-impl Refresh {
-    async fn run(self) -> bool {
-        let _ = self
-            .events
-            .send(Event::RefreshStarted {
-                generation: self.generation,
-            })
-            .await;
-        let c = self.consumer.clone();
-        let md = self
-            .blocking(move || snapshot::fetch_metadata(&c, REQUEST_TIMEOUT))
-            .await;
-        let (brokers, topics) = match md {
-            Ok(Ok(v)) => v,
-            Ok(Err(e)) => {
-                let unreachable =
-                    is_unreachable(&e) || self.consumer.context().last_transport_error().is_some();
-                return self
-                    .fail(format!("metadata: {}", unsupported_hint(&e)), unreachable)
-                    .await;
-            }
-            Err(e) => return self.fail(format!("metadata: {e}"), true).await,
-        };
-        self.consumer.context().clear_transport_error();
-        let mut snap = ClusterSnapshot {
-            brokers,
-            topics,
-            cluster_note: None,
-            taken_at: chrono::Local::now(),
-            watermarks_complete: false,
-        };
-        if !self.send_snapshot(snap.clone()).await {
-            return false;
-        }
-
-        let (c1, c2) = (self.consumer.clone(), self.consumer.clone());
-        let mut brokers = std::mem::take(&mut snap.brokers);
-        let mut topics = std::mem::take(&mut snap.topics);
-        let describe = self.blocking(move || {
-            let note = snapshot::describe_cluster(&c1, &mut brokers, REQUEST_TIMEOUT);
-            (brokers, note)
-        });
-        let watermarks = self.blocking(move || {
-            let r = snapshot::fetch_watermarks(&c2, &mut topics, REQUEST_TIMEOUT);
-            (topics, r)
-        });
-        let (described, marked) = tokio::join!(describe, watermarks);
-        let (Ok((brokers, note)), Ok((topics, wm))) = (described, marked) else {
-            return self
-                .fail("watermarks: no answer in time".into(), false)
-                .await;
-        };
-        snap.brokers = brokers;
-        snap.cluster_note = note;
-        snap.topics = topics;
-        snap.watermarks_complete = true;
-        if let Err(e) = wm {
-            self.send_snapshot(snap).await;
-            return self.fail(format!("watermarks: {e}"), false).await;
-        }
-        self.send_snapshot(snap).await
-    }
-
-    async fn send_snapshot(&self, snapshot: ClusterSnapshot) -> bool {
-        if self.cancel.is_cancelled() {
-            return false;
-        }
-        self.events
-            .send(Event::Snapshot {
-                generation: self.generation,
-                snapshot,
-            })
-            .await
-            .is_ok()
-    }
-
-    async fn fail(&self, error: String, unreachable: bool) -> bool {
-        let retry_at = chrono::Local::now()
-            + chrono::Duration::from_std(self.retry_in)
-                .unwrap_or_else(|_| chrono::Duration::seconds(1));
-        let error = match self.consumer.context().last_transport_error() {
-            Some(t) if unreachable => t,
-            _ => error,
-        };
-        tracing::warn!("refresh {} failed: {error}", self.generation);
-        let _ = self
-            .events
-            .send(Event::RefreshFailed {
-                generation: self.generation,
-                error,
-                unreachable,
-                retry_at,
-            })
-            .await;
-        false
-    }
-
-    /// Run a blocking librdkafka call on the blocking pool with an outer
-    /// deadline; a cancelled or late call is abandoned, its thread finishes
-    /// on its own.
-    async fn blocking<T: Send + 'static>(
-        &self,
-        f: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, String> {
-        let task = tokio::task::spawn_blocking(f);
-        let deadline = REQUEST_TIMEOUT + Duration::from_secs(2);
-        tokio::select! {
-            _ = self.cancel.cancelled() => Err("cancelled".into()),
-            r = tokio::time::timeout(deadline, task) => match r {
-                Err(_) => Err(format!("no answer within {}s", deadline.as_secs())),
-                Ok(Err(e)) => Err(format!("internal error: {e}")),
-                Ok(Ok(v)) => Ok(v),
-            },
-        }
-    }
-}
-
-fn is_unreachable(e: &KafkaError) -> bool {
-    matches!(
-        e.rdkafka_error_code(),
-        Some(
-            RDKafkaErrorCode::BrokerTransportFailure
-                | RDKafkaErrorCode::AllBrokersDown
-                | RDKafkaErrorCode::OperationTimedOut
-                | RDKafkaErrorCode::RequestTimedOut
-                | RDKafkaErrorCode::Resolve
-        )
-    )
 }

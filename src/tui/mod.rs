@@ -58,6 +58,7 @@ async fn event_loop(
         &settings.bootstrap_servers,
         chrono::Local::now(),
     );
+    app.lag = crate::app::LagBook::new(settings.lag_window);
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

@@ -46,6 +46,10 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
             Some(detail) => screens::topic_detail::draw(frame, body, app, detail),
             None => screens::topics::draw(frame, body, app),
         },
+        Screen::Groups => match &app.group_detail {
+            Some(detail) => screens::group_detail::draw(frame, body, app, detail),
+            None => screens::groups::draw(frame, body, app),
+        },
         Screen::Brokers => screens::brokers::draw(frame, body, app),
     }
     widgets::footer::draw_prompt(frame, prompt, app);

@@ -73,3 +73,76 @@ mod tests {
         assert_eq!(thousands(-1234567), "-1,234,567");
     }
 }
+
+/// The last `width` values as a line of block characters showing their
+/// trend: scaled between their minimum and maximum, a steady series is a
+/// flat mid line, an all-zero series a flat baseline. (The number beside it
+/// tells the size; the line tells the direction.)
+pub fn sparkline(
+    values: impl DoubleEndedIterator<Item = i64> + ExactSizeIterator,
+    width: usize,
+) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let skip = values.len().saturating_sub(width);
+    let v: Vec<i64> = values.skip(skip).collect();
+    let (min, max) = match (v.iter().min(), v.iter().max()) {
+        (Some(a), Some(b)) => (*a, *b),
+        _ => return String::new(),
+    };
+    v.iter()
+        .map(|&x| {
+            if max == min {
+                if max == 0 {
+                    BARS[0]
+                } else {
+                    BARS[3]
+                }
+            } else {
+                BARS[(((x - min) as f64 / (max - min) as f64) * 7.0).round() as usize]
+            }
+        })
+        .collect()
+}
+
+/// "1.2k/s", "35/s", "-" for a rate of messages per second.
+pub fn rate(r: Option<f64>) -> String {
+    match r {
+        None => "-".into(),
+        Some(r) if r >= 10_000.0 => format!("{:.0}k/s", r / 1000.0),
+        Some(r) if r >= 1000.0 => format!("{:.1}k/s", r / 1000.0),
+        Some(r) if r >= 10.0 => format!("{r:.0}/s"),
+        Some(r) => format!("{r:.1}/s"),
+    }
+}
+
+/// A duration in seconds as "45s", "12m", "3h5m".
+pub fn duration(secs: f64) -> String {
+    let s = secs.round() as i64;
+    match s {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
+        s if s < 86_400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        s => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+#[cfg(test)]
+mod more_tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_to_max_and_keeps_the_newest() {
+        assert_eq!(sparkline([0, 5, 10].into_iter(), 10), "▁▅█");
+        assert_eq!(sparkline([9, 0, 0, 0].into_iter(), 2), "▁▁");
+        assert_eq!(sparkline([7, 7, 7].into_iter(), 5), "▄▄▄");
+        assert_eq!(sparkline([100, 110].into_iter(), 5), "▁█");
+    }
+
+    #[test]
+    fn rates_and_durations() {
+        assert_eq!(rate(Some(12_345.0)), "12k/s");
+        assert_eq!(rate(Some(3.25)), "3.2/s");
+        assert_eq!(duration(75.0), "1m15s");
+        assert_eq!(duration(7300.0), "2h01m");
+    }
+}

@@ -153,3 +153,22 @@ pub fn wait_for<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Commit offsets for `group` without joining it, as a consumer with a
+/// manual assignment would.
+pub fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
+    use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+    use rdkafka::{Offset, TopicPartitionList};
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", group)
+        .set("enable.auto.commit", "false")
+        .create()
+        .expect("consumer");
+    let mut tpl = TopicPartitionList::new();
+    for (t, p, o) in offsets {
+        tpl.add_partition_offset(t, *p, Offset::Offset(*o))
+            .expect("tpl");
+    }
+    c.commit(&tpl, CommitMode::Sync).expect("commit");
+}

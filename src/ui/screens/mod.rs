@@ -1,3 +1,5 @@
 pub mod brokers;
+pub mod group_detail;
+pub mod groups;
 pub mod topic_detail;
 pub mod topics;

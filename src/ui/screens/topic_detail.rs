@@ -49,6 +49,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
     };
     match detail.tab {
         DetailTab::Partitions => draw_partitions(frame, body, topic, detail),
+        DetailTab::Consumers => draw_consumers(frame, body, app, detail),
         DetailTab::Configs => draw_configs(frame, body, detail),
     }
 }
@@ -213,6 +214,53 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
         empty: "The broker returned no config entries for this topic.\n\
                 (Some Kafka-compatible brokers do not implement DescribeConfigs.)"
             .into(),
+        spacing: 2,
+    }
+    .draw(frame, area);
+}
+
+fn draw_consumers(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
+    let consumers = app.consumers_of(&detail.topic);
+    let empty = if app.groups.is_none() {
+        "Waiting for the first consumer-group refresh…"
+    } else {
+        "No consumer group has committed offsets on this topic."
+    };
+    WindowedTable {
+        block: Block::bordered().title(Line::from(vec![
+            Span::styled(" Consumers ", theme::title()),
+            Span::raw(format!("({} groups with offsets here) ", consumers.len())),
+        ])),
+        header: Row::new([
+            Cell::from("Group"),
+            Cell::from("State"),
+            Cell::from(Line::from("Members").right_aligned()),
+            Cell::from(Line::from("Lag here").right_aligned()),
+            Cell::from("Status"),
+        ]),
+        widths: &[
+            Constraint::Fill(1),
+            Constraint::Length(19),
+            Constraint::Length(7),
+            Constraint::Length(12),
+            Constraint::Length(6),
+        ],
+        len: consumers.len(),
+        cursor: &detail.consumers,
+        row: |i: usize| {
+            let (g, lag) = consumers[i];
+            let st = app.lag.judged.get(&g.id).and_then(|j| j.status);
+            Row::new([
+                Cell::from(sanitize(&g.id)),
+                Cell::from(g.state.clone()),
+                Cell::from(Line::from(g.members.len().to_string()).right_aligned()),
+                Cell::from(
+                    Line::from(lag.map(thousands).unwrap_or_else(|| "-".into())).right_aligned(),
+                ),
+                Cell::from(crate::ui::widgets::status::span(st)),
+            ])
+        },
+        empty: empty.into(),
         spacing: 2,
     }
     .draw(frame, area);

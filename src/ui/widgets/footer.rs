@@ -18,7 +18,7 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
                 Span::styled("/", theme::key()),
                 Span::raw(input.text.clone()),
             ];
-            if let Some(err) = &app.topics.filter.error {
+            if let Some(err) = app.list_filter().and_then(|f| f.error.as_ref()) {
                 spans.push(Span::styled(
                     format!("   ✖ invalid regex: {err}"),
                     theme::bad(),
@@ -41,17 +41,14 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
             Some((StatusLevel::Info, msg)) => {
                 Line::styled(format!(" {}", sanitize(msg)), theme::dim())
             }
-            None if !app.topics.filter.text.is_empty()
-                && app.screen == Screen::Topics
-                && app.detail.is_none() =>
-            {
-                Line::from(vec![
+            None => match app.list_filter().filter(|f| !f.text.is_empty()) {
+                Some(f) => Line::from(vec![
                     Span::styled(" filter ", theme::dim()),
-                    Span::raw(format!("/{}", app.topics.filter.text)),
+                    Span::raw(format!("/{}", f.text)),
                     Span::styled("  (esc clears)", theme::dim()),
-                ])
-            }
-            None => Line::default(),
+                ]),
+                None => Line::default(),
+            },
         },
     };
     frame.render_widget(Paragraph::new(line), area);
@@ -88,6 +85,25 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Filter,
             Action::SortNext,
             Action::ToggleInternal,
+            Action::Refresh,
+            Action::NextScreen,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+        Screen::Groups if app.group_detail.is_some() => &[
+            Action::NextTab,
+            Action::Back,
+            Action::Refresh,
+            Action::NextScreen,
+            Action::Command,
+            Action::Help,
+            Action::Quit,
+        ],
+        Screen::Groups => &[
+            Action::Open,
+            Action::Filter,
+            Action::SortNext,
             Action::Refresh,
             Action::NextScreen,
             Action::Command,

@@ -1,4 +1,5 @@
 pub mod footer;
 pub mod header;
 pub mod help;
+pub mod status;
 pub mod table;

@@ -1,0 +1,178 @@
+//! `creel lag`: the group lag table once (or `--watch`), with an exit code
+//! a cron job or a monitoring check can use.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::EXIT_CONNECTION;
+use crate::app::{LagBook, LagStatus};
+use crate::config::Settings;
+use crate::kafka::GroupsClient;
+use crate::model::GroupsSnapshot;
+
+pub struct LagArgs {
+    pub groups: Vec<String>,
+    pub json: bool,
+    pub watch: bool,
+    pub samples: usize,
+    pub interval: Duration,
+}
+
+pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
+    let timeout = Duration::from_secs(10);
+    let client =
+        match GroupsClient::new(settings, timeout).and_then(|c| c.check_reachable().map(|_| c)) {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!(
+                    "creel: cannot read the cluster at {}: {e:#}",
+                    settings.bootstrap_servers
+                );
+                return Ok(ExitCode::from(EXIT_CONNECTION));
+            }
+        };
+    let only = (!args.groups.is_empty()).then_some(args.groups.as_slice());
+    let samples = args.samples.max(1);
+    let mut book = LagBook::new(samples);
+    let mut taken = 0;
+    loop {
+        let snap = match client.fetch(only) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("creel: cannot read consumer groups: {e:#}");
+                return Ok(ExitCode::from(EXIT_CONNECTION));
+            }
+        };
+        book.record(&snap);
+        taken += 1;
+        if taken >= samples {
+            print(&snap, &book, args.json)?;
+            if !args.watch {
+                return Ok(exit_code(&snap, &book));
+            }
+        }
+        std::thread::sleep(args.interval);
+    }
+}
+
+fn status_of(book: &LagBook, group: &str) -> Option<LagStatus> {
+    book.judged.get(group).and_then(|j| j.status)
+}
+
+fn exit_code(snap: &GroupsSnapshot, book: &LagBook) -> ExitCode {
+    let bad = snap
+        .groups
+        .iter()
+        .any(|g| status_of(book, &g.id).is_some_and(|s| s != LagStatus::Ok));
+    if bad {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn print(snap: &GroupsSnapshot, book: &LagBook, as_json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if let Some(e) = &snap.list_error {
+        eprintln!("creel: {e}");
+    }
+    if as_json {
+        let groups: Vec<_> = snap
+            .groups
+            .iter()
+            .map(|g| {
+                let judged = book.judged.get(&g.id);
+                json!({
+                    "group": g.id,
+                    "state": g.state,
+                    "assignor": g.assignor,
+                    "members": g.members.len(),
+                    "lag": g.total_lag(),
+                    "status": status_of(book, &g.id).map(|s| s.word()),
+                    "error": g.error,
+                    "partitions": g.partitions.iter().map(|p| {
+                        let (st, rates) = judged
+                            .and_then(|j| j.partitions.get(&(p.topic.clone(), p.partition)))
+                            .copied()
+                            .unwrap_or_default();
+                        json!({
+                            "topic": p.topic,
+                            "partition": p.partition,
+                            "committed": p.committed,
+                            "log_start": p.log_start,
+                            "log_end": p.log_end,
+                            "lag": p.lag(),
+                            "status": st.map(|s| s.word()),
+                            "consume_per_sec": rates.consume,
+                            "produce_per_sec": rates.produce,
+                            "owner": p.owner,
+                        })
+                    }).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let doc = json!({ "taken_at": snap.taken_at.to_rfc3339(), "groups": groups });
+        serde_json::to_writer(&mut out, &doc)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let width = snap
+        .groups
+        .iter()
+        .map(|g| g.id.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    writeln!(
+        out,
+        "{:width$}  {:19}  {:>7}  {:>12}  STATUS",
+        "GROUP", "STATE", "MEMBERS", "LAG"
+    )?;
+    for g in &snap.groups {
+        let st = status_of(book, &g.id);
+        let lag = g
+            .total_lag()
+            .map(|l| l.to_string())
+            .unwrap_or_else(|| "-".into());
+        writeln!(
+            out,
+            "{:width$}  {:19}  {:>7}  {:>12}  {}",
+            crate::ui::text::sanitize(&g.id),
+            g.state,
+            g.members.len(),
+            lag,
+            st.map(|s| s.word()).unwrap_or("-")
+        )?;
+        // Spell out the partitions behind a bad status.
+        if let (Some(s), Some(j)) = (st, book.judged.get(&g.id)) {
+            if s != LagStatus::Ok {
+                for p in &g.partitions {
+                    let ps = j
+                        .partitions
+                        .get(&(p.topic.clone(), p.partition))
+                        .and_then(|x| x.0);
+                    if ps.is_some_and(|x| x != LagStatus::Ok) {
+                        writeln!(
+                            out,
+                            "  {}/{}  committed {}  end {}  lag {}  {}",
+                            crate::ui::text::sanitize(&p.topic),
+                            p.partition,
+                            p.committed
+                                .map(|c| c.to_string())
+                                .unwrap_or_else(|| "-".into()),
+                            p.log_end
+                                .map(|c| c.to_string())
+                                .unwrap_or_else(|| "?".into()),
+                            p.lag().map(|c| c.to_string()).unwrap_or_else(|| "-".into()),
+                            ps.map(|x| x.word()).unwrap_or("-"),
+                        )?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! One consumer-group refresh: list (or take the watched groups), describe
+//! them all in one request, fetch committed offsets with bounded
+//! concurrency, then the watermarks of every partition involved in batches.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+
+use super::admin_ffi::{self, GroupDescription};
+use super::context::CreelContext;
+use super::watermarks;
+use crate::model::{ConsumerGroup, GroupMember, GroupPartition, GroupsSnapshot};
+
+/// ListConsumerGroupOffsets requests in flight at once.
+const OFFSETS_IN_FLIGHT: usize = 16;
+
+/// Blocking: call from a blocking thread.
+pub fn fetch_groups(
+    consumer: &BaseConsumer<CreelContext>,
+    watched: &[String],
+    only: Option<&[String]>,
+    timeout: Duration,
+) -> Result<GroupsSnapshot, String> {
+    let rk = consumer.client().native_ptr();
+    let mut list_error = None;
+    let mut ids: Vec<String> = watched.to_vec();
+    match only {
+        Some(only) => ids = only.to_vec(),
+        None => match admin_ffi::list_consumer_groups(rk, timeout) {
+            Ok((listed, errors)) => {
+                ids.extend(listed.into_iter().map(|g| g.id));
+                if !errors.is_empty() {
+                    list_error = Some(format!(
+                        "some brokers did not list their groups: {}",
+                        errors.join("; ")
+                    ));
+                }
+            }
+            Err(e) => {
+                list_error = Some(format!(
+                    "cannot list consumer groups ({e}); showing the watched groups"
+                ));
+            }
+        },
+    }
+    ids.sort();
+    ids.dedup();
+
+    let mut described: HashMap<String, GroupDescription> = HashMap::new();
+    let mut describe_error = None;
+    match admin_ffi::describe_consumer_groups(rk, &ids, timeout) {
+        Ok(v) => described.extend(v.into_iter().map(|d| (d.id.clone(), d))),
+        Err(e) => describe_error = Some(format!("cannot describe groups: {e}")),
+    }
+    let offsets: HashMap<String, Result<Vec<admin_ffi::PartitionOffset>, String>> =
+        admin_ffi::list_group_offsets(rk, &ids, timeout, OFFSETS_IN_FLIGHT)
+            .into_iter()
+            .collect();
+
+    let mut groups: Vec<ConsumerGroup> = ids
+        .iter()
+        .map(|id| {
+            build_group(
+                id,
+                described.remove(id),
+                offsets.get(id),
+                describe_error.as_deref(),
+            )
+        })
+        .collect();
+
+    let mut wanted: Vec<(&str, i32)> = groups
+        .iter()
+        .flat_map(|g| g.partitions.iter().map(|p| (p.topic.as_str(), p.partition)))
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let marks =
+        watermarks::fetch(consumer, &wanted, timeout).map_err(|e| format!("watermarks: {e}"))?;
+    for g in &mut groups {
+        for p in &mut g.partitions {
+            match marks.get(&(p.topic.clone(), p.partition)) {
+                Some(Ok(w)) => {
+                    p.log_start = Some(w.low);
+                    p.log_end = Some(w.high);
+                }
+                Some(Err(e)) => p.error = Some(e.clone()),
+                None => {}
+            }
+        }
+    }
+    Ok(GroupsSnapshot {
+        groups,
+        taken_at: chrono::Local::now(),
+        list_error,
+    })
+}
+
+fn build_group(
+    id: &str,
+    desc: Option<GroupDescription>,
+    offsets: Option<&Result<Vec<admin_ffi::PartitionOffset>, String>>,
+    describe_error: Option<&str>,
+) -> ConsumerGroup {
+    let (state, assignor, members, mut error) = match desc {
+        Some(d) => (
+            d.state,
+            d.assignor,
+            d.members
+                .into_iter()
+                .map(|m| GroupMember {
+                    member_id: m.member_id,
+                    client_id: m.client_id,
+                    host: m.host,
+                    assignment: m.assignment,
+                })
+                .collect::<Vec<_>>(),
+            d.error,
+        ),
+        None => (
+            "Unknown".to_string(),
+            String::new(),
+            vec![],
+            describe_error.map(String::from),
+        ),
+    };
+    // Every partition with a commit, plus every assigned one (shown as "-").
+    let mut parts: BTreeMap<(String, i32), GroupPartition> = BTreeMap::new();
+    for m in &members {
+        for (topic, partition) in &m.assignment {
+            parts.insert(
+                (topic.clone(), *partition),
+                GroupPartition {
+                    topic: topic.clone(),
+                    partition: *partition,
+                    committed: None,
+                    log_start: None,
+                    log_end: None,
+                    owner: Some(m.client_id.clone()),
+                    error: None,
+                },
+            );
+        }
+    }
+    match offsets {
+        Some(Ok(list)) => {
+            for o in list {
+                let entry = parts
+                    .entry((o.topic.clone(), o.partition))
+                    .or_insert_with(|| GroupPartition {
+                        topic: o.topic.clone(),
+                        partition: o.partition,
+                        committed: None,
+                        log_start: None,
+                        log_end: None,
+                        owner: None,
+                        error: None,
+                    });
+                entry.committed = o.offset;
+                if o.error.is_some() {
+                    entry.error = o.error.clone();
+                }
+            }
+        }
+        Some(Err(e)) => error = Some(format!("cannot read committed offsets: {e}")),
+        None => {}
+    }
+    ConsumerGroup {
+        id: id.to_string(),
+        state,
+        assignor,
+        members,
+        partitions: parts.into_values().collect(),
+        error,
+    }
+}
+
+/// A client of its own for headless commands and benchmarks.
+pub struct GroupsClient {
+    consumer: BaseConsumer<CreelContext>,
+    watched: Vec<String>,
+    timeout: Duration,
+}
+
+impl GroupsClient {
+    pub fn new(
+        settings: &crate::config::Settings,
+        timeout: Duration,
+    ) -> anyhow::Result<GroupsClient> {
+        Ok(GroupsClient {
+            consumer: super::client::consumer(settings, CreelContext::new(None))?,
+            watched: settings.watched_groups.clone(),
+            timeout,
+        })
+    }
+
+    /// Fail unless some broker answers (a group list can be empty on an
+    /// unreachable cluster, which must not read as "all is well").
+    pub fn check_reachable(&self) -> anyhow::Result<()> {
+        self.consumer
+            .fetch_metadata(Some("__consumer_offsets"), self.timeout)
+            .map(|_| ())
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+
+    /// One snapshot; `only` limits it to those groups (no listing).
+    pub fn fetch(&self, only: Option<&[String]>) -> anyhow::Result<GroupsSnapshot> {
+        fetch_groups(&self.consumer, &self.watched, only, self.timeout).map_err(anyhow::Error::msg)
+    }
+}
