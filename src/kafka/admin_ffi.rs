@@ -355,15 +355,50 @@ pub fn describe_consumer_groups(
     }
 }
 
+/// An owned rd_kafka_topic_partition_list_t.
+struct PartitionList(*mut sys::rd_kafka_topic_partition_list_t);
+impl Drop for PartitionList {
+    fn drop(&mut self) {
+        // SAFETY: created by rd_kafka_topic_partition_list_new, destroyed once.
+        unsafe { sys::rd_kafka_topic_partition_list_destroy(self.0) }
+    }
+}
+
+fn partition_list(parts: &[(String, i32)]) -> Result<PartitionList, String> {
+    // SAFETY: the list is ours; librdkafka copies each topic name on add.
+    unsafe {
+        let list = PartitionList(sys::rd_kafka_topic_partition_list_new(
+            i32::try_from(parts.len()).unwrap_or(i32::MAX),
+        ));
+        for (topic, partition) in parts {
+            let name = std::ffi::CString::new(topic.as_str())
+                .map_err(|_| format!("topic {topic:?} contains NUL"))?;
+            sys::rd_kafka_topic_partition_list_add(list.0, name.as_ptr(), *partition);
+        }
+        Ok(list)
+    }
+}
+
 /// ListConsumerGroupOffsets for each group (librdkafka takes one group per
 /// request), with at most `in_flight` requests outstanding on one queue.
+/// `named` None asks for every committed offset (OffsetFetch with all
+/// topics); some brokers only answer for named partitions.
 /// Returns each group's committed offsets, or its error.
 pub fn list_group_offsets(
     rk: *mut sys::rd_kafka_t,
     ids: &[String],
+    named: Option<&[(String, i32)]>,
     timeout: Duration,
     in_flight: usize,
 ) -> Vec<(String, Result<Vec<PartitionOffset>, String>)> {
+    let list = match named.map(partition_list).transpose() {
+        Ok(l) => l,
+        Err(e) => return ids.iter().map(|g| (g.clone(), Err(e.clone()))).collect(),
+    };
+    let list_ptr = list
+        .as_ref()
+        .map(|l| l.0 as *const _)
+        .unwrap_or(std::ptr::null());
     let mut out: Vec<(String, Result<Vec<PartitionOffset>, String>)> =
         Vec::with_capacity(ids.len());
     // SAFETY: each request object is created, handed to librdkafka (which
@@ -389,8 +424,7 @@ pub fn list_group_offsets(
                     out.push((id.clone(), Err("group id contains NUL".into())));
                     continue;
                 };
-                let mut req =
-                    sys::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), std::ptr::null());
+                let mut req = sys::rd_kafka_ListConsumerGroupOffsets_new(name.as_ptr(), list_ptr);
                 sys::rd_kafka_ListConsumerGroupOffsets(rk, &mut req, 1, opts.0, queue.0);
                 sys::rd_kafka_ListConsumerGroupOffsets_destroy(req);
                 pending.push(id);

@@ -53,10 +53,39 @@ pub fn fetch_groups(
         Ok(v) => described.extend(v.into_iter().map(|d| (d.id.clone(), d))),
         Err(e) => describe_error = Some(format!("cannot describe groups: {e}")),
     }
-    let offsets: HashMap<String, Result<Vec<admin_ffi::PartitionOffset>, String>> =
-        admin_ffi::list_group_offsets(rk, &ids, timeout, OFFSETS_IN_FLIGHT)
+    let mut offsets: HashMap<String, Result<Vec<admin_ffi::PartitionOffset>, String>> =
+        admin_ffi::list_group_offsets(rk, &ids, None, timeout, OFFSETS_IN_FLIGHT)
             .into_iter()
             .collect();
+    // Brokers without "all topics" OffsetFetch answer nothing for a group
+    // that has commits; ask those groups again with every partition named.
+    let silent: Vec<String> = ids
+        .iter()
+        .filter(|id| matches!(offsets.get(*id), Some(Ok(v)) if v.is_empty()))
+        .filter(|id| described.get(*id).is_none_or(|d| d.members.is_empty()))
+        .cloned()
+        .collect();
+    if !silent.is_empty() {
+        if let Ok(md) = consumer.fetch_metadata(None, timeout) {
+            let all: Vec<(String, i32)> = md
+                .topics()
+                .iter()
+                .filter(|t| !crate::model::Topic::is_internal_name(t.name()))
+                .flat_map(|t| {
+                    t.partitions()
+                        .iter()
+                        .map(move |p| (t.name().to_string(), p.id()))
+                })
+                .collect();
+            for (id, r) in
+                admin_ffi::list_group_offsets(rk, &silent, Some(&all), timeout, OFFSETS_IN_FLIGHT)
+            {
+                // Named partitions come back even without a commit: keep the committed ones.
+                let r = r.map(|v| v.into_iter().filter(|p| p.offset.is_some()).collect());
+                offsets.insert(id, r);
+            }
+        }
+    }
 
     let mut groups: Vec<ConsumerGroup> = ids
         .iter()
@@ -116,7 +145,7 @@ fn build_group(
                     assignment: m.assignment,
                 })
                 .collect::<Vec<_>>(),
-            d.error,
+            d.error.map(|e| format!("cannot describe: {e}")),
         ),
         None => (
             "Unknown".to_string(),
