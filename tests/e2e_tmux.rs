@@ -211,3 +211,41 @@ fn groups_screen_shows_lag_and_partitions() {
     let s = t.wait_for("EXIT=", Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
+
+#[test]
+fn demo_walks_topics_groups_brokers_and_quits() {
+    let t = Tmux::start(&format!("{} demo", creel()));
+    let s = t.wait_for("clickstream", Duration::from_secs(30));
+    assert!(s.contains("│ demo │"), "{s}");
+    assert!(s.contains("Topics (7 of 7)"), "{s}");
+    t.wait_for("brokers 3/3 up", Duration::from_secs(10));
+    // Counts arrive; orders holds the seeded history.
+    let s = wait_for(Duration::from_secs(20), "message counts", || {
+        let s = t.screen();
+        s.lines()
+            .any(|l| l.contains("orders") && !l.contains('…') && l.contains(','))
+            .then_some(s)
+    });
+    assert!(s.contains("payments"), "{s}");
+    t.keys(&["/", "o", "r", "d", "Enter", "Enter"]);
+    t.wait_for("Partitions (6", Duration::from_secs(5));
+    t.keys(&["Escape", "Escape", ":", "g", "r", "Enter"]);
+    let s = t.wait_for("Consumer groups (3 of 3)", Duration::from_secs(20));
+    assert!(
+        s.contains("order-service") && s.contains("analytics-loader") && s.contains("email-sender"),
+        "{s}"
+    );
+    t.keys(&["Tab"]);
+    t.wait_for("Brokers (3)", Duration::from_secs(5));
+    // The mock cluster names no controller: creel says why racks are unknown.
+    t.wait_for("DescribeCluster failed", Duration::from_secs(15));
+    let asked = Instant::now();
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    assert!(
+        asked.elapsed() < Duration::from_secs(3),
+        "quit took {:?}",
+        asked.elapsed()
+    );
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}

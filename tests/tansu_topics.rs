@@ -85,7 +85,7 @@ async fn worker_reports_topics_partitions_and_watermarks() {
     // New messages show up on `r`.
     produce(&b, "beta", 0, 4).await;
     let cmds = app.update(creel::app::Action::Refresh);
-    assert_eq!(cmds, vec![Command::RefreshTopics]);
+    assert_eq!(cmds, vec![Command::RefreshTopics, Command::RefreshGroups]);
     worker.commands.try_send(Command::RefreshTopics).unwrap();
     drive(&mut worker, &mut app, Duration::from_secs(30), |a| {
         complete(a)

@@ -37,11 +37,12 @@ impl Cursor {
     /// as possible to keep the selection visible.
     pub fn window(&self, len: usize, height: usize) -> std::ops::Range<usize> {
         let height = height.max(1);
+        let selected = self.selected.min(len.saturating_sub(1));
         let mut offset = self.offset.get().min(len.saturating_sub(height));
-        if self.selected < offset {
-            offset = self.selected;
-        } else if self.selected >= offset + height {
-            offset = self.selected + 1 - height;
+        if selected < offset {
+            offset = selected;
+        } else if selected >= offset + height {
+            offset = selected + 1 - height;
         }
         self.offset.set(offset);
         offset..(offset + height).min(len)

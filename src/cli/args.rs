@@ -111,6 +111,15 @@ pub enum Cmd {
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
         interval: u64,
     },
+    /// Start a living demo cluster inside creel (three mock brokers on
+    /// loopback, a small shop's topics, live traffic, consumer groups) and
+    /// open the TUI on it
+    Demo {
+        /// Print the demo cluster's bootstrap servers and keep it running
+        /// without the TUI (Ctrl-C stops it), for other clients
+        #[arg(long)]
+        print_bootstrap: bool,
+    },
     /// Print the brokers of the cluster
     Brokers {
         /// Print JSON instead of a table

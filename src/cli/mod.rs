@@ -22,14 +22,14 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         Some(level) => Some(logging::init(level)?),
         None => None,
     };
+    let tui_options = crate::tui::TuiOptions {
+        started,
+        exit_when_loaded: cli.global.exit_when_loaded.clone(),
+        exit_after_first_frame: cli.global.exit_after_first_frame.clone(),
+    };
     let code = match cli.command {
         None => {
-            let opts = crate::tui::TuiOptions {
-                started,
-                exit_when_loaded: cli.global.exit_when_loaded.clone(),
-                exit_after_first_frame: cli.global.exit_after_first_frame.clone(),
-            };
-            crate::tui::run(settings, opts)?;
+            crate::tui::run(settings, tui_options)?;
             ExitCode::SUCCESS
         }
         Some(Cmd::Topics { json, internal }) => {
@@ -51,10 +51,40 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 interval: Duration::from_secs(interval),
             },
         )?,
+        Some(Cmd::Demo { print_bootstrap }) => demo(settings, print_bootstrap, tui_options)?,
         Some(Cmd::Brokers { json }) => print::brokers(&settings, json, Duration::from_secs(15))?,
     };
     if let Some(path) = log_path {
         eprintln!("creel: log written to {}", path.display());
     }
     Ok(code)
+}
+
+/// `creel demo`: the mock cluster lives as long as this function.
+fn demo(
+    mut settings: config::Settings,
+    print_bootstrap: bool,
+    opts: crate::tui::TuiOptions,
+) -> anyhow::Result<ExitCode> {
+    let demo = crate::demo::Demo::start()?;
+    settings.profile_name = "demo".into();
+    settings.bootstrap_servers = demo.bootstrap.clone();
+    // The mock cluster cannot list groups: name the demo's own.
+    settings.watched_groups = crate::demo::GROUPS.iter().map(|g| g.to_string()).collect();
+    if print_bootstrap {
+        println!("{}", demo.bootstrap);
+        eprintln!(
+            "creel: demo cluster running; try `creel -b {}` in another terminal. Ctrl-C stops it.",
+            demo.bootstrap
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        rt.block_on(tokio::signal::ctrl_c())?;
+    } else {
+        crate::tui::run(settings, opts)?;
+    }
+    let took = demo.stop();
+    tracing::info!("demo cluster stopped in {took:?}");
+    Ok(ExitCode::SUCCESS)
 }

@@ -16,3 +16,4 @@ pub use client::{client_config, ClientError};
 pub use groups::GroupsClient;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};
+pub mod mock;

@@ -1,6 +1,6 @@
 //! The periodic jobs of the worker: the topic view and the group view.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -10,6 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::blocking::run_blocking;
 use super::context::CreelContext;
+use super::snapshot::DescribeMemo;
 use super::{groups, snapshot};
 use crate::app::Event;
 use crate::model::ClusterSnapshot;
@@ -37,6 +38,13 @@ pub struct JobRun {
     pub cancel: CancellationToken,
     /// When a failed run will be retried, announced with the failure.
     pub retry_in: Duration,
+    pub describe: Arc<Mutex<DescribeMemo>>,
+}
+
+/// A poisoned lock only means another refresh panicked; its memo is still
+/// a fine answer.
+fn lock(m: &Mutex<DescribeMemo>) -> std::sync::MutexGuard<'_, DescribeMemo> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl JobRun {
@@ -80,42 +88,52 @@ impl JobRun {
             Err(e) => return self.topics_failed(format!("metadata: {e}"), true).await,
         };
         self.consumer.context().clear_transport_error();
+        let mut brokers = brokers;
+        let cluster_note = lock(&self.describe).apply(&mut brokers);
         let mut snap = ClusterSnapshot {
             brokers,
             topics,
-            cluster_note: None,
+            cluster_note,
             taken_at: chrono::Local::now(),
             watermarks_complete: false,
         };
         if !self.send_snapshot(snap.clone()).await {
             return false;
         }
-        let (c1, c2) = (self.consumer.clone(), self.consumer.clone());
-        let mut brokers = std::mem::take(&mut snap.brokers);
+        // Counts first: they are what the user waits for.
+        let c = self.consumer.clone();
         let mut topics = std::mem::take(&mut snap.topics);
-        let describe = self.blocking(move || {
-            let note = snapshot::describe_cluster(&c1, &mut brokers, REQUEST_TIMEOUT);
-            (brokers, note)
-        });
-        let watermarks = self.blocking(move || {
-            let r = snapshot::fetch_watermarks(&c2, &mut topics, REQUEST_TIMEOUT);
-            (topics, r)
-        });
-        let (described, marked) = tokio::join!(describe, watermarks);
-        let (Ok((brokers, note)), Ok((topics, wm))) = (described, marked) else {
+        let marked = self
+            .blocking(move || {
+                let r = snapshot::fetch_watermarks(&c, &mut topics, REQUEST_TIMEOUT);
+                (topics, r)
+            })
+            .await;
+        let Ok((topics, wm)) = marked else {
             return self
                 .topics_failed("watermarks: no answer in time".into(), false)
                 .await;
         };
-        snap.brokers = brokers;
-        snap.cluster_note = note;
         snap.topics = topics;
         snap.watermarks_complete = true;
+        snap.cluster_note = lock(&self.describe).apply(&mut snap.brokers);
         if let Err(e) = wm {
             self.send_snapshot(snap).await;
             return self.topics_failed(format!("watermarks: {e}"), false).await;
         }
-        self.send_snapshot(snap).await
+        if !self.send_snapshot(snap.clone()).await {
+            return false;
+        }
+        // Then racks and the controller, when the cluster can say.
+        if lock(&self.describe).due() {
+            let (c, memo) = (self.consumer.clone(), self.describe.clone());
+            let described = self.blocking(move || lock(&memo).refresh(&c)).await;
+            if described.is_ok() {
+                snap.cluster_note = lock(&self.describe).apply(&mut snap.brokers);
+                return self.send_snapshot(snap).await;
+            }
+        }
+        true
     }
 
     async fn send_snapshot(&self, snapshot: ClusterSnapshot) -> bool {

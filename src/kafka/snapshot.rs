@@ -68,27 +68,53 @@ fn topics(md: &Metadata) -> Vec<Topic> {
         .collect()
 }
 
-/// Add rack and controller from DescribeCluster. A cluster without the API
-/// keeps the metadata view and says why.
-pub fn describe_cluster(
-    consumer: &BaseConsumer<CreelContext>,
-    brokers: &mut [Broker],
-    timeout: Duration,
-) -> Option<String> {
-    let rk = consumer.client().native_ptr();
-    match admin_ffi::describe_cluster(rk, timeout) {
-        Ok(desc) => {
+/// DescribeCluster may wait for a controller the cluster never names (the
+/// mock cluster does that): ask with a short deadline.
+pub const DESCRIBE_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// What DescribeCluster said last, kept across refreshes so that a cluster
+/// without the API is asked again only now and then.
+#[derive(Debug, Default)]
+pub struct DescribeMemo {
+    pub last: Option<admin_ffi::ClusterDescription>,
+    pub note: Option<String>,
+    pub retry_after: Option<std::time::Instant>,
+}
+
+impl DescribeMemo {
+    pub fn due(&self) -> bool {
+        self.retry_after
+            .is_none_or(|t| std::time::Instant::now() >= t)
+    }
+
+    /// Ask the cluster; on failure, wait five minutes before asking again.
+    pub fn refresh(&mut self, consumer: &BaseConsumer<CreelContext>) {
+        match admin_ffi::describe_cluster(consumer.client().native_ptr(), DESCRIBE_TIMEOUT) {
+            Ok(d) => {
+                self.last = Some(d);
+                self.note = None;
+                self.retry_after = None;
+            }
+            Err(e) => {
+                self.note = Some(format!(
+                    "controller and racks unknown: DescribeCluster failed: {e}"
+                ));
+                self.retry_after = Some(std::time::Instant::now() + Duration::from_secs(300));
+            }
+        }
+    }
+
+    /// Put rack and controller on the metadata's brokers.
+    pub fn apply(&self, brokers: &mut [Broker]) -> Option<String> {
+        if let Some(desc) = &self.last {
             for b in brokers.iter_mut() {
                 if let Some(n) = desc.nodes.iter().find(|n| n.id == b.id) {
                     b.rack = n.rack.clone();
                 }
                 b.is_controller = desc.controller == Some(b.id);
             }
-            None
         }
-        Err(e) => Some(format!(
-            "controller and racks unknown: DescribeCluster failed: {e}"
-        )),
+        self.note.clone()
     }
 }
 
@@ -128,7 +154,9 @@ pub fn fetch_snapshot_blocking(
 ) -> anyhow::Result<crate::model::ClusterSnapshot> {
     let consumer = super::client::consumer(settings, CreelContext::new(None))?;
     let (mut brokers, mut topics) = fetch_metadata(&consumer, timeout)?;
-    let cluster_note = describe_cluster(&consumer, &mut brokers, timeout);
+    let mut memo = DescribeMemo::default();
+    memo.refresh(&consumer);
+    let cluster_note = memo.apply(&mut brokers);
     fetch_watermarks(&consumer, &mut topics, timeout)?;
     Ok(crate::model::ClusterSnapshot {
         brokers,

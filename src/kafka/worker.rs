@@ -59,6 +59,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         events: ev_tx,
         watched_groups: settings.watched_groups.clone(),
         topics: Periodic::new(settings.refresh),
+        describe: Default::default(),
         groups: Periodic::new(settings.groups_refresh),
         shutdown: shutdown.clone(),
     };
@@ -122,6 +123,7 @@ impl Periodic {
         consumer: &SharedConsumer,
         events: &mpsc::Sender<Event>,
         shutdown: &CancellationToken,
+        describe: &Arc<std::sync::Mutex<super::snapshot::DescribeMemo>>,
     ) -> JobRun {
         if let Some(old) = self.inflight.take() {
             old.cancel();
@@ -136,6 +138,7 @@ impl Periodic {
             events: events.clone(),
             cancel,
             retry_in: backoff(self.failures + 1, self.every),
+            describe: describe.clone(),
         }
     }
 
@@ -173,6 +176,7 @@ struct Worker {
     watched_groups: Vec<String>,
     topics: Periodic,
     groups: Periodic,
+    describe: Arc<std::sync::Mutex<super::snapshot::DescribeMemo>>,
     shutdown: CancellationToken,
 }
 
@@ -205,7 +209,7 @@ impl Worker {
             Job::Topics => &mut self.topics,
             Job::Groups => &mut self.groups,
         };
-        let run = periodic.start(&self.consumer, &self.events, &self.shutdown);
+        let run = periodic.start(&self.consumer, &self.events, &self.shutdown, &self.describe);
         let generation = run.generation;
         let watched = self.watched_groups.clone();
         let done = done.clone();

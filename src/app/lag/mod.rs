@@ -81,14 +81,29 @@ pub fn evaluate(window: &[Sample], has_members: bool) -> Option<LagStatus> {
             LagStatus::Stop
         });
     }
-    let lags: Vec<i64> = window.iter().filter_map(|s| s.lag).collect();
-    let growing = lags.len() == window.len()
-        && lags.windows(2).all(|w| w[1] >= w[0])
-        && lags.last() > lags.first();
-    if growing && first.committed.is_some() {
+    if first.committed.is_some() && lag_grows(window) {
         return Some(LagStatus::Warn);
     }
     Some(LagStatus::Ok)
+}
+
+/// Lag known at every sample, never shrinking, and larger at the end.
+fn lag_grows(window: &[Sample]) -> bool {
+    let lags: Vec<i64> = window.iter().filter_map(|s| s.lag).collect();
+    lags.len() == window.len()
+        && lags.windows(2).all(|w| w[1] >= w[0])
+        && lags.last() > lags.first()
+}
+
+/// WARN for the group as a whole: its total lag grew over a full window
+/// while it committed. A consumer reads each partition in bursts, so one
+/// partition's lag can dip while the group falls steadily behind.
+pub fn group_warn(totals: &[Sample]) -> bool {
+    let moved = matches!(
+        (totals.first().and_then(|s| s.committed), totals.last().and_then(|s| s.committed)),
+        (Some(a), Some(b)) if b > a
+    );
+    totals.len() >= MIN_SAMPLES && moved && lag_grows(totals)
 }
 
 /// Messages per second over the window: consumed (commits) and produced (log end).
@@ -148,6 +163,8 @@ pub struct LagBook {
     /// How many total-lag points a group keeps for its chart.
     pub history_cap: usize,
     samples: HashMap<String, HashMap<(String, i32), VecDeque<Sample>>>,
+    /// Per group: sums over its committed partitions (for `group_warn`).
+    totals: HashMap<String, VecDeque<Sample>>,
     pub judged: HashMap<String, GroupJudgement>,
 }
 
@@ -157,6 +174,7 @@ impl LagBook {
             window: window.max(2),
             history_cap: 720,
             samples: HashMap::new(),
+            totals: HashMap::new(),
             judged: HashMap::new(),
         }
     }
@@ -170,6 +188,7 @@ impl LagBook {
             snap.groups.iter().map(|g| g.id.as_str()).collect();
         self.samples.retain(|g, _| live.contains(g.as_str()));
         self.judged.retain(|g, _| live.contains(g.as_str()));
+        self.totals.retain(|g, _| live.contains(g.as_str()));
         for group in &snap.groups {
             self.record_group(group, at_ms);
         }
@@ -204,6 +223,34 @@ impl LagBook {
             judged
                 .partitions
                 .insert((p.topic.clone(), p.partition), (status, rates(&slice)));
+        }
+        let committed: Vec<_> = group
+            .partitions
+            .iter()
+            .filter(|p| p.committed.is_some())
+            .collect();
+        let total = Sample {
+            at_ms,
+            committed: (!committed.is_empty())
+                .then(|| committed.iter().filter_map(|p| p.committed).sum()),
+            log_end: committed.iter().map(|p| p.log_end).sum(),
+            lag: group.total_lag(),
+        };
+        let totals = self.totals.entry(group.id.clone()).or_default();
+        // A changed partition set makes sums incomparable: start over.
+        if totals
+            .back()
+            .is_some_and(|b: &Sample| b.committed.is_some() != total.committed.is_some())
+        {
+            totals.clear();
+        }
+        totals.push_back(total);
+        while totals.len() > self.window {
+            totals.pop_front();
+        }
+        let totals: Vec<Sample> = totals.iter().copied().collect();
+        if group_warn(&totals) {
+            worst = worst.max(Some(LagStatus::Warn));
         }
         judged.status = worst;
         if let Some(total) = group.total_lag() {

@@ -216,3 +216,26 @@ fn partition_count_grew_and_group_vanished() {
         "one sample: not judged yet"
     );
 }
+
+#[test]
+fn group_falling_behind_in_bursts_is_warn_though_no_partition_is() {
+    let mut book = LagBook::new(4);
+    // Two partitions; the consumer alternates between them, so each one's
+    // lag dips every other sample, but the group's total keeps growing.
+    for i in 0..6i64 {
+        let end = 100 + 30 * i;
+        // Each partition gets 30 new messages a step; the consumer takes 50
+        // from one partition per step, alternating.
+        let (c0, c1) = (50 * ((i + 1) / 2), 50 * (i / 2));
+        book.record(&snap(
+            i,
+            vec![group("g", &[(0, Some(c0), end), (1, Some(c1), end)], 1)],
+        ));
+    }
+    let j = &book.judged["g"];
+    assert!(j
+        .partitions
+        .values()
+        .all(|(s, _)| *s == Some(LagStatus::Ok)));
+    assert_eq!(j.status, Some(LagStatus::Warn));
+}

@@ -1,0 +1,88 @@
+//! The embedded demo cluster, in process: seeded topics, live traffic, and
+//! three consumer groups that reach OK, WARN and STOP.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use creel::app::{App, LagBook, LagStatus};
+use creel::config::Settings;
+use creel::demo::{Demo, GROUPS, GROUP_BEHIND, GROUP_OK, GROUP_STOPPED, SEED_ORDERS, TOPICS};
+use creel::kafka::spawn_worker;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
+    // The mock cluster is not Send: it lives on this test's thread.
+    let demo = Demo::start().expect("demo starts");
+    let mut settings = Settings::for_bootstrap(&demo.bootstrap);
+    settings.watched_groups = GROUPS.iter().map(|g| g.to_string()).collect();
+    settings.refresh = Duration::from_secs(1);
+    settings.groups_refresh = Duration::from_secs(2);
+    let mut worker = spawn_worker(&settings).unwrap();
+    let mut app = App::new("demo", &demo.bootstrap, chrono::Local::now());
+    app.lag = LagBook::new(4);
+
+    let mut seen: HashSet<(String, LagStatus)> = HashSet::new();
+    let mut orders_counts = vec![];
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(90);
+    loop {
+        let ev = tokio::time::timeout_at(deadline, worker.events.recv())
+            .await
+            .unwrap_or_else(|_| panic!("statuses seen so far: {seen:?}; groups: {:#?}", app.groups))
+            .expect("worker stopped");
+        let groups_event = matches!(ev, creel::app::Event::Groups { .. });
+        let snapshot_event = matches!(&ev, creel::app::Event::Snapshot { snapshot, .. } if snapshot.watermarks_complete);
+        app.apply(ev);
+        if snapshot_event {
+            let orders = app
+                .topic_list()
+                .iter()
+                .find(|t| t.name == "orders")
+                .and_then(|t| t.messages());
+            orders_counts.push(orders.unwrap_or(0));
+        }
+        if groups_event {
+            for (g, j) in &app.lag.judged {
+                if let Some(s) = j.status {
+                    seen.insert((g.clone(), s));
+                }
+            }
+        }
+        let reached = |g: &str, s: LagStatus| seen.contains(&(g.to_string(), s));
+        if reached(GROUP_OK, LagStatus::Ok)
+            && reached(GROUP_BEHIND, LagStatus::Warn)
+            && reached(GROUP_STOPPED, LagStatus::Stop)
+            && orders_counts.len() >= 3
+        {
+            break;
+        }
+    }
+    // Every topic of the shop, the seed in them, and live traffic growing it.
+    let names: HashSet<&str> = app.topic_list().iter().map(|t| t.name.as_str()).collect();
+    for (t, parts) in TOPICS {
+        assert!(names.contains(t), "{t} missing");
+        let topic = app.topic_list().iter().find(|x| x.name == t).unwrap();
+        assert_eq!(topic.partitions.len(), parts as usize);
+    }
+    assert!(
+        orders_counts[0] as u64 > SEED_ORDERS,
+        "seeded orders: {orders_counts:?}"
+    );
+    assert!(
+        orders_counts.last() > orders_counts.first(),
+        "live traffic: {orders_counts:?}"
+    );
+    // email-sender never moves: committed offsets stay where they were put.
+    let stopped = app
+        .group_list()
+        .iter()
+        .find(|g| g.id == GROUP_STOPPED)
+        .unwrap();
+    assert!(stopped.total_lag().unwrap_or(0) > 0);
+
+    drop(worker);
+    let t = Instant::now();
+    let took = demo.stop();
+    eprintln!("demo stopped in {took:?} ({:?} in all)", t.elapsed());
+    // A hang detector, not a benchmark (benches/ measure speed).
+    assert!(took < Duration::from_secs(5), "demo took {took:?} to stop");
+}
