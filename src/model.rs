@@ -210,3 +210,154 @@ pub struct GroupsSnapshot {
     /// the watched groups are shown regardless.
     pub list_error: Option<String>,
 }
+
+/// How a message's timestamp was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampKind {
+    Create,
+    LogAppend,
+    None,
+}
+
+/// One record read from a partition, owned. Key and value are kept byte
+/// for byte; nothing is decoded until it is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub partition: i32,
+    pub offset: i64,
+    /// Milliseconds since the epoch.
+    pub timestamp: Option<i64>,
+    pub timestamp_kind: TimestampKind,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: Vec<(String, Option<Vec<u8>>)>,
+}
+
+impl Message {
+    /// Bytes this message holds in memory (what the window's cap counts).
+    pub fn size(&self) -> usize {
+        let h: usize = self
+            .headers
+            .iter()
+            .map(|(k, v)| k.len() + v.as_ref().map_or(0, Vec::len))
+            .sum();
+        self.key.as_ref().map_or(0, Vec::len) + self.value.as_ref().map_or(0, Vec::len) + h + 64
+    }
+}
+
+/// Where to start reading, as kcat's -o says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartAt {
+    Beginning,
+    /// Only new messages.
+    End,
+    /// The last N messages of each partition.
+    LastN(i64),
+    /// This offset in each partition (clamped to what exists).
+    Offset(i64),
+    /// The first message at or after this time (ms since the epoch).
+    Time(i64),
+}
+
+impl StartAt {
+    /// `beginning`, `end`, `-N` (last N), `N` (offset), `@RFC3339` or a
+    /// bare RFC 3339 time, and relative times `-15m`, `-2h`, `-1d`, `-30s`.
+    pub fn parse(s: &str, now_ms: i64) -> Result<StartAt, String> {
+        let s = s.trim();
+        match s {
+            "beginning" | "b" | "earliest" | "oldest" => return Ok(StartAt::Beginning),
+            "end" | "e" | "latest" | "tail" => return Ok(StartAt::End),
+            _ => {}
+        }
+        if let Some(rest) = s.strip_prefix('-') {
+            if let Ok(n) = rest.parse::<i64>() {
+                return Ok(StartAt::LastN(n.max(1)));
+            }
+            let (num, unit) = rest.split_at(
+                rest.find(|c: char| !c.is_ascii_digit())
+                    .unwrap_or(rest.len()),
+            );
+            let n: i64 = num
+                .parse()
+                .map_err(|_| format!("cannot read {s:?}: {}", HELP))?;
+            let ms = match unit {
+                "s" => 1_000,
+                "m" => 60_000,
+                "h" => 3_600_000,
+                "d" => 86_400_000,
+                _ => return Err(format!("unknown unit in {s:?}: use s, m, h or d")),
+            };
+            return Ok(StartAt::Time(now_ms - n * ms));
+        }
+        if let Ok(n) = s.parse::<i64>() {
+            return Ok(StartAt::Offset(n));
+        }
+        let t = s
+            .strip_prefix('@')
+            .or_else(|| s.strip_prefix("s@"))
+            .unwrap_or(s);
+        if let Ok(ms) = t.parse::<i64>() {
+            return Ok(StartAt::Time(ms));
+        }
+        chrono::DateTime::parse_from_rfc3339(t)
+            .map(|d| StartAt::Time(d.timestamp_millis()))
+            .map_err(|e| format!("cannot read {s:?} ({e}): {HELP}"))
+    }
+
+    pub fn label(&self) -> String {
+        match self {
+            StartAt::Beginning => "beginning".into(),
+            StartAt::End => "end (new messages)".into(),
+            StartAt::LastN(n) => format!("last {n} per partition"),
+            StartAt::Offset(o) => format!("offset {o}"),
+            StartAt::Time(ms) => chrono::DateTime::from_timestamp_millis(*ms)
+                .map(|d| {
+                    format!(
+                        "from {}",
+                        d.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S")
+                    )
+                })
+                .unwrap_or_else(|| format!("from {ms} ms")),
+        }
+    }
+}
+
+const HELP: &str = "use beginning, end, -N (last N), N (offset), -15m/-2h/-1d, or an RFC 3339 time";
+
+#[cfg(test)]
+mod tests {
+    use super::StartAt;
+
+    #[test]
+    fn start_positions_as_kcat_users_write_them() {
+        let now = 1_800_000_000_000;
+        assert_eq!(StartAt::parse("beginning", now), Ok(StartAt::Beginning));
+        assert_eq!(StartAt::parse("end", now), Ok(StartAt::End));
+        assert_eq!(StartAt::parse("-100", now), Ok(StartAt::LastN(100)));
+        assert_eq!(StartAt::parse("42", now), Ok(StartAt::Offset(42)));
+        assert_eq!(
+            StartAt::parse("-15m", now),
+            Ok(StartAt::Time(now - 900_000))
+        );
+        assert_eq!(
+            StartAt::parse("-2h", now),
+            Ok(StartAt::Time(now - 7_200_000))
+        );
+        assert_eq!(
+            StartAt::parse("-1d", now),
+            Ok(StartAt::Time(now - 86_400_000))
+        );
+        assert_eq!(
+            StartAt::parse("@2026-11-27T10:00:00Z", now),
+            Ok(StartAt::Time(1_795_773_600_000))
+        );
+        assert_eq!(
+            StartAt::parse("s@1700000000000", now),
+            Ok(StartAt::Time(1_700_000_000_000))
+        );
+        assert!(StartAt::parse("-5y", now).unwrap_err().contains("unit"));
+        assert!(StartAt::parse("yesterday", now)
+            .unwrap_err()
+            .contains("RFC 3339"));
+    }
+}

@@ -170,6 +170,8 @@ fn screenshots_are_current() {
         ("topic-partitions", fixtures::detail(DetailTab::Partitions)),
         ("topic-configs", fixtures::detail(DetailTab::Configs)),
         ("brokers", brokers),
+        ("messages", fixtures::messages_view()),
+        ("message-json", fixtures::message_detail(0, false)),
         ("groups", fixtures::with_groups()),
         (
             "group-partitions",
@@ -236,4 +238,68 @@ fn topic_consumers_tab() {
     app.update(Action::Open);
     app.update(Action::NextTab);
     both_sizes("detail_consumers", &app);
+}
+
+#[test]
+fn messages_list_and_picker() {
+    both_sizes("messages", &fixtures::messages_view());
+    let mut app = fixtures::connected();
+    app.update(Action::Messages);
+    both_sizes("start_picker", &app);
+    // A start position that does not parse keeps the text and says why.
+    app.edit_prompt(Edit::Insert('x'));
+    assert!(app.submit_prompt().is_empty());
+    insta::assert_snapshot!("start_picker_error_80x24", render(&app, 80, 24));
+}
+
+#[test]
+fn message_detail_json_text_hex_tombstone_empty() {
+    for (i, name) in [
+        (0, "json"),
+        (1, "text"),
+        (2, "binary"),
+        (3, "tombstone"),
+        (4, "empty"),
+    ] {
+        insta::assert_snapshot!(
+            format!("message_{name}_120x40"),
+            render(&fixtures::message_detail(i, false), 120, 40)
+        );
+    }
+    insta::assert_snapshot!(
+        "message_hex_80x24",
+        render(&fixtures::message_detail(0, true), 80, 24)
+    );
+}
+
+proptest::proptest! {
+    /// Whatever bytes a message holds, the list and the detail (text and
+    /// hex) put no control character on screen.
+    #[test]
+    fn no_bytes_reach_the_terminal_as_control(key in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
+                                              value in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+        let mut app = fixtures::messages_view();
+        if let Some(ex) = &mut app.explorer {
+            ex.messages[0].key = Some(key.clone());
+            ex.messages[0].value = Some(value.clone());
+            ex.follow = false;
+            ex.cursor.selected = 0;
+        }
+        let check = |app: &App| {
+            let buf = draw(app, 100, 30);
+            for c in buf.content() {
+                proptest::prop_assert!(!c.symbol().chars().any(|ch| ch.is_control()), "control char {:?}", c.symbol());
+            }
+            Ok(())
+        };
+        check(&app)?;
+        for hex in [false, true] {
+            if let Some(ex) = &mut app.explorer {
+                ex.detail = Some(creel::app::explorer::MessageDetail { hex, scroll: 0 });
+            }
+            check(&app)?;
+        }
+        let lines = creel::ui::bytes::hex_lines(&value);
+        proptest::prop_assert_eq!(creel::ui::bytes::parse_hex_lines(&lines), value);
+    }
 }

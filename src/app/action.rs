@@ -27,10 +27,18 @@ pub enum Action {
     SortReverse,
     NextTab,
     PrevTab,
+    Messages,
+    Pause,
+    Follow,
+    Hex,
+    Utc,
+    PartitionFilter,
+    Copy,
+    Export,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 28] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -49,6 +57,14 @@ impl Action {
         Action::SortReverse,
         Action::ToggleInternal,
         Action::Refresh,
+        Action::Messages,
+        Action::Pause,
+        Action::Follow,
+        Action::PartitionFilter,
+        Action::Hex,
+        Action::Utc,
+        Action::Copy,
+        Action::Export,
         Action::Help,
         Action::Quit,
     ];
@@ -75,6 +91,14 @@ impl Action {
             Action::SortReverse => "reverse the sort order",
             Action::NextTab => "next tab (topic detail)",
             Action::PrevTab => "previous tab (topic detail)",
+            Action::Messages => "read messages of the topic (or partition) under the cursor",
+            Action::Pause => "messages: pause the view (messages keep arriving)",
+            Action::Follow => "messages: follow the newest again",
+            Action::Hex => "message: show the value as hex",
+            Action::Utc => "messages: local time / UTC",
+            Action::PartitionFilter => "messages: show one partition, the next, all",
+            Action::Copy => "messages: copy the message (JSON) to the clipboard (OSC 52)",
+            Action::Export => "messages: export the loaded messages to a JSONL file",
         }
     }
 
@@ -92,6 +116,13 @@ impl Action {
             Action::ToggleInternal => "internal",
             Action::SortNext => "sort",
             Action::NextTab => "next tab",
+            Action::Messages => "messages",
+            Action::Pause => "pause",
+            Action::Follow => "follow",
+            Action::Hex => "hex",
+            Action::PartitionFilter => "partition",
+            Action::Copy => "copy",
+            Action::Export => "export",
             _ => "",
         }
     }

@@ -293,3 +293,68 @@ pub fn group_detail(tab: super::GroupTab) -> App {
     }
     app
 }
+
+/// A messages view on "orders" holding one message of every kind.
+pub fn messages_view() -> App {
+    use crate::model::{Message, StartAt, TimestampKind};
+    let mut app = connected();
+    app.open_messages("orders", None, StartAt::LastN(100));
+    let base = fixed_now().timestamp_millis() - 60_000;
+    let msg = |p: i32,
+               o: i64,
+               key: Option<&[u8]>,
+               value: Option<&[u8]>,
+               headers: Vec<(String, Option<Vec<u8>>)>| Message {
+        partition: p,
+        offset: o,
+        timestamp: Some(base + o * 1_000 + i64::from(p)),
+        timestamp_kind: TimestampKind::Create,
+        key: key.map(<[u8]>::to_vec),
+        value: value.map(<[u8]>::to_vec),
+        headers,
+    };
+    let batch = vec![
+        msg(0, 1, Some(b"customer-ada-lovelace"), Some(br#"{"type":"order.created","order_id":"ORD-PLANTED-7731","customer":"Ada Lovelace","total":1843.0,"paid":true,"note":null}"#), vec![("content-type".into(), Some(b"application/json".to_vec()))]),
+        msg(1, 2, Some(b"plain"), Some(b"a line of plain text\nand a second line"), vec![]),
+        msg(2, 3, Some(b"blob-0042"), Some(b"\x1b]0;pwned\x07\x1b[2J\x00\xff\xfebytes"), vec![("x-raw".into(), Some(vec![0xde, 0xad, 0xbe, 0xef]))]),
+        msg(0, 4, Some(b"SKU-1"), None, vec![]),
+        msg(1, 5, None, Some(b""), vec![]),
+    ];
+    let session = app.explorer.as_ref().map(|e| e.session).unwrap_or(1);
+    app.apply(Event::MessagesStarted {
+        session,
+        kind: super::ReadKind::Initial,
+        // Each partition read from its first to its last message.
+        spans: [(0, 1, 5), (1, 2, 6), (2, 3, 4)]
+            .into_iter()
+            .map(|(p, low, high)| super::PartitionSpan {
+                partition: p,
+                from: low,
+                to: None,
+                marks: crate::model::Watermarks { low, high },
+            })
+            .collect(),
+    });
+    app.apply(Event::Messages {
+        session,
+        kind: super::ReadKind::Initial,
+        batch,
+    });
+    app.apply(Event::MessagesDone {
+        session,
+        kind: super::ReadKind::Initial,
+        reached_end: vec![0, 1, 2],
+    });
+    app
+}
+
+/// The detail of message `index` of `messages_view`, optionally in hex.
+pub fn message_detail(index: usize, hex: bool) -> App {
+    let mut app = messages_view();
+    if let Some(ex) = &mut app.explorer {
+        ex.follow = false;
+        ex.cursor.selected = index;
+        ex.detail = Some(super::explorer::MessageDetail { hex, scroll: 0 });
+    }
+    app
+}

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Local};
 
-use crate::model::{BrokerCounts, ClusterSnapshot, ConfigEntry, GroupsSnapshot};
+use crate::model::{
+    BrokerCounts, ClusterSnapshot, ConfigEntry, GroupsSnapshot, Message, StartAt, Watermarks,
+};
 
 /// Requests from the UI to the worker. Sent with `try_send`: a full queue
 /// drops the request rather than blocking a frame.
@@ -14,6 +16,51 @@ pub enum Command {
     RefreshGroups,
     /// DescribeConfigs for one topic.
     DescribeTopicConfigs { topic: String },
+    /// Read messages; an Initial request cancels every earlier read.
+    ReadMessages(ReadRequest),
+    /// Stop every read (the messages view closed).
+    StopMessages,
+}
+
+/// Why a read was asked for: the first load of a view, or a page before or
+/// after what the view holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadKind {
+    Initial,
+    Older,
+    Newer,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadStart {
+    /// Resolve a start position in every (chosen) partition.
+    At(StartAt),
+    /// (partition, from, to exclusive): exact ranges, for paging.
+    Ranges(Vec<(i32, i64, Option<i64>)>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRequest {
+    /// Results of older sessions are ignored by the view.
+    pub session: u64,
+    pub topic: String,
+    pub partitions: Option<Vec<i32>>,
+    pub start: ReadStart,
+    /// Stop after this many messages, unless every partition reached its
+    /// end first (then `tail` decides).
+    pub max: usize,
+    /// Keep reading new messages once every partition reached its end.
+    pub tail: bool,
+    pub kind: ReadKind,
+}
+
+/// Where a read starts in one partition, and the partition's watermarks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartitionSpan {
+    pub partition: i32,
+    pub from: i64,
+    pub to: Option<i64>,
+    pub marks: Watermarks,
 }
 
 /// Reports from the worker, applied to `App` in order.
@@ -49,6 +96,29 @@ pub enum Event {
         generation: u64,
         error: String,
         retry_at: DateTime<Local>,
+    },
+    /// A read resolved its start: one span per partition.
+    MessagesStarted {
+        session: u64,
+        kind: ReadKind,
+        spans: Vec<PartitionSpan>,
+    },
+    Messages {
+        session: u64,
+        kind: ReadKind,
+        batch: Vec<Message>,
+    },
+    /// A read hit an error (it may go on: an undecodable batch is skipped).
+    MessagesFailed {
+        session: u64,
+        kind: ReadKind,
+        error: String,
+    },
+    /// A read ended; `reached_end` lists the partitions read to their end.
+    MessagesDone {
+        session: u64,
+        kind: ReadKind,
+        reached_end: Vec<i32>,
     },
     TopicConfigs {
         topic: String,

@@ -3,6 +3,7 @@
 
 mod action;
 mod cursor;
+pub mod explorer;
 pub mod fixtures;
 mod groups;
 mod input;
@@ -15,7 +16,7 @@ pub use cursor::Cursor;
 pub use groups::{GroupSort, GroupsView};
 pub use input::{Edit, LineInput};
 pub use lag::{LagBook, LagStatus};
-pub use messages::{Command, Event};
+pub use messages::{Command, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 pub use topics::{Filter, SortKey, TopicsView};
 
 use chrono::{DateTime, Local};
@@ -29,16 +30,23 @@ use crate::model::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Topics,
+    Messages,
     Groups,
     Brokers,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 3] = [Screen::Topics, Screen::Groups, Screen::Brokers];
+    pub const ALL: [Screen; 4] = [
+        Screen::Topics,
+        Screen::Messages,
+        Screen::Groups,
+        Screen::Brokers,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Screen::Topics => "topics",
+            Screen::Messages => "messages",
             Screen::Groups => "groups",
             Screen::Brokers => "brokers",
         }
@@ -130,7 +138,29 @@ pub struct TopicDetail {
 pub enum Prompt {
     Filter(LineInput),
     Command(LineInput),
+    /// Where to start reading `topic` (the messages view's picker).
+    Start {
+        topic: String,
+        partitions: Option<Vec<i32>>,
+        line: LineInput,
+        error: Option<String>,
+    },
 }
+
+/// Something the terminal side must do for the app: it has no I/O itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Put this text on the clipboard (OSC 52).
+    Copy(String),
+    /// Write these messages of `topic` to a JSONL file.
+    Export {
+        topic: String,
+        messages: Vec<crate::model::Message>,
+    },
+}
+
+/// The picker's default: the last 100 messages of each partition.
+pub const DEFAULT_START: &str = "-100";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusLevel {
@@ -167,6 +197,10 @@ pub struct App {
     pub lag: LagBook,
     pub groups_view: GroupsView,
     pub group_detail: Option<GroupDetail>,
+    pub explorer: Option<explorer::Explorer>,
+    next_session: u64,
+    /// Work for the terminal side, drained by it after each update.
+    pub effects: Vec<Effect>,
     pub help: Option<Cursor>,
     pub prompt: Option<Prompt>,
     pub status: Option<(StatusLevel, String)>,
@@ -199,6 +233,9 @@ impl App {
             lag: LagBook::new(6),
             groups_view: GroupsView::default(),
             group_detail: None,
+            explorer: None,
+            next_session: 0,
+            effects: vec![],
             help: None,
             prompt: None,
             status: None,
@@ -358,12 +395,17 @@ impl App {
                 }
                 vec![]
             }
+            Action::Messages if self.screen == Screen::Topics => {
+                self.open_start_prompt();
+                vec![]
+            }
             Action::NextScreen | Action::PrevScreen => {
                 self.screen = cycle(&Screen::ALL, self.screen, action == Action::NextScreen);
                 vec![]
             }
             _ => match self.screen {
                 Screen::Topics if self.detail.is_some() => self.update_detail(action),
+                Screen::Messages => self.update_messages(action),
                 Screen::Groups if self.group_detail.is_some() => self.update_group_detail(action),
                 Screen::Groups => self.update_groups(action),
                 Screen::Topics => self.update_topics(action),
@@ -428,6 +470,116 @@ impl App {
             consumers: Cursor::default(),
         });
         vec![Command::DescribeTopicConfigs { topic }]
+    }
+
+    /// `m` on a topic, or on a partition row of its detail.
+    fn open_start_prompt(&mut self) {
+        let (topic, partitions) = match &self.detail {
+            Some(d) => {
+                let partition = (d.tab == DetailTab::Partitions)
+                    .then(|| {
+                        self.detail_topic()
+                            .and_then(|t| t.partitions.get(d.partitions.selected))
+                    })
+                    .flatten()
+                    .map(|p| vec![p.id]);
+                (d.topic.clone(), partition)
+            }
+            None => match self.selected_topic() {
+                Some(t) => (t.name.clone(), None),
+                None => return,
+            },
+        };
+        self.prompt = Some(Prompt::Start {
+            topic,
+            partitions,
+            line: LineInput::with_text(DEFAULT_START),
+            error: None,
+        });
+    }
+
+    /// Start reading `topic` from `start`.
+    pub fn open_messages(
+        &mut self,
+        topic: &str,
+        partitions: Option<Vec<i32>>,
+        start: crate::model::StartAt,
+    ) -> Vec<Command> {
+        self.next_session += 1;
+        let ex = explorer::Explorer::new(topic, self.next_session, start, partitions);
+        let req = ex.initial_request();
+        self.explorer = Some(ex);
+        self.screen = Screen::Messages;
+        vec![Command::ReadMessages(req)]
+    }
+
+    fn update_messages(&mut self, action: Action) -> Vec<Command> {
+        let page = self.page_size;
+        let Some(ex) = &mut self.explorer else {
+            return vec![];
+        };
+        if let Some(detail) = &mut ex.detail {
+            match action {
+                Action::Back | Action::Open => ex.detail = None,
+                Action::Hex => detail.hex = !detail.hex,
+                Action::Down => detail.scroll += 1,
+                Action::Up => detail.scroll = detail.scroll.saturating_sub(1),
+                Action::PageDown => detail.scroll += page,
+                Action::PageUp => detail.scroll = detail.scroll.saturating_sub(page),
+                Action::Top => detail.scroll = 0,
+                Action::Copy => self.copy_selected(),
+                _ => {}
+            }
+            return vec![];
+        }
+        match action {
+            Action::Open if ex.selected().is_some() => {
+                ex.detail = Some(explorer::MessageDetail::default())
+            }
+            Action::Back => {
+                self.screen = Screen::Topics;
+            }
+            Action::Pause => ex.toggle_pause(),
+            Action::Follow => {
+                ex.resume();
+            }
+            Action::Utc => ex.utc = !ex.utc,
+            Action::PartitionFilter => ex.cycle_partition_filter(),
+            Action::Copy => self.copy_selected(),
+            Action::Export => {
+                let topic = ex.topic.clone();
+                let messages = ex.visible.iter().map(|&i| ex.messages[i].clone()).collect();
+                self.effects.push(Effect::Export { topic, messages });
+            }
+            Action::Messages => {
+                let (topic, partitions) = (ex.topic.clone(), ex.partitions.clone());
+                self.prompt = Some(Prompt::Start {
+                    topic,
+                    partitions,
+                    line: LineInput::with_text(DEFAULT_START),
+                    error: None,
+                });
+            }
+            other => {
+                if let Some(req) = ex.navigate(other, page) {
+                    ex.loading = Some(req.kind);
+                    return vec![Command::ReadMessages(req)];
+                }
+            }
+        }
+        vec![]
+    }
+
+    fn copy_selected(&mut self) {
+        let Some(ex) = &self.explorer else { return };
+        if let Some(m) = ex.selected() {
+            let text = crate::envelope::to_json(&ex.topic, m).to_string();
+            self.effects.push(Effect::Copy(text));
+            self.info(format!(
+                "copied {}/{} to the clipboard",
+                m.partition, m.offset
+            ));
+        }
     }
 
     fn update_groups(&mut self, action: Action) -> Vec<Command> {
@@ -530,6 +682,10 @@ impl App {
     /// A key typed while a prompt is open.
     pub fn edit_prompt(&mut self, edit: Edit) {
         match &mut self.prompt {
+            Some(Prompt::Start { line, error, .. }) => {
+                line.edit(edit);
+                *error = None;
+            }
             Some(Prompt::Filter(line)) => {
                 line.edit(edit);
                 let text = line.text.clone();
@@ -544,6 +700,31 @@ impl App {
     pub fn submit_prompt(&mut self) -> Vec<Command> {
         match self.prompt.take() {
             Some(Prompt::Command(line)) => self.run_command(line.text.trim()),
+            Some(Prompt::Start {
+                topic,
+                partitions,
+                line,
+                ..
+            }) => {
+                let text = if line.text.trim().is_empty() {
+                    DEFAULT_START
+                } else {
+                    line.text.trim()
+                };
+                match crate::model::StartAt::parse(text, self.now.timestamp_millis()) {
+                    Ok(start) => self.open_messages(&topic, partitions, start),
+                    Err(e) => {
+                        // Keep what was typed; say what is wrong.
+                        self.prompt = Some(Prompt::Start {
+                            topic,
+                            partitions,
+                            line,
+                            error: Some(e),
+                        });
+                        vec![]
+                    }
+                }
+            }
             Some(Prompt::Filter(_)) | None => vec![],
         }
     }
@@ -583,7 +764,7 @@ impl App {
                 match screen {
                     Screen::Topics => self.detail = None,
                     Screen::Groups => self.group_detail = None,
-                    Screen::Brokers => {}
+                    Screen::Messages | Screen::Brokers => {}
                 }
                 self.status = None;
             }
@@ -696,6 +877,51 @@ impl App {
             } => {
                 if generation >= self.groups_generation {
                     self.groups_error = Some((error, retry_at));
+                }
+            }
+            Event::MessagesStarted {
+                session,
+                kind,
+                spans,
+            } => {
+                if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
+                    ex.started(kind, &spans);
+                }
+            }
+            Event::Messages {
+                session,
+                kind,
+                batch,
+            } => {
+                if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
+                    ex.add(kind, batch);
+                    if kind == ReadKind::Initial {
+                        ex.loading = None;
+                    }
+                }
+            }
+            Event::MessagesFailed {
+                session,
+                kind,
+                error,
+            } => {
+                if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
+                    ex.error = Some(error);
+                    if ex.loading == Some(kind) {
+                        ex.loading = None;
+                    }
+                }
+            }
+            Event::MessagesDone {
+                session,
+                kind,
+                reached_end,
+            } => {
+                if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
+                    ex.reached_end(&reached_end);
+                    if ex.loading == Some(kind) {
+                        ex.loading = None;
+                    }
                 }
             }
             Event::TopicConfigs { topic, result } => {

@@ -106,7 +106,10 @@ fn enter_opens_detail_and_asks_for_configs() {
     );
     assert_eq!(app.detail_topic().map(|t| t.partitions.len()), Some(3));
     app.update(Action::NextTab);
-    assert_eq!(app.detail.as_ref().map(|d| d.tab), Some(DetailTab::Consumers));
+    assert_eq!(
+        app.detail.as_ref().map(|d| d.tab),
+        Some(DetailTab::Consumers)
+    );
     app.update(Action::NextTab);
     assert_eq!(app.detail.as_ref().map(|d| d.tab), Some(DetailTab::Configs));
     app.apply(Event::TopicConfigs {
@@ -163,6 +166,8 @@ fn command_prompt_jumps_to_screens() {
 #[test]
 fn tab_cycles_screens_and_help_swallows_keys() {
     let mut app = fixtures::connected();
+    app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Messages);
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Groups);
     app.update(Action::NextScreen);

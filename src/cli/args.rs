@@ -111,6 +111,34 @@ pub enum Cmd {
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
         interval: u64,
     },
+    /// Print messages of a topic (the JSON envelope with --json), like kcat -C
+    Tail {
+        /// The topic to read
+        #[arg(short = 't', long)]
+        topic: String,
+        /// Only this partition (repeatable)
+        #[arg(short = 'p', long = "partition")]
+        partitions: Vec<i32>,
+        /// Where to start: beginning, end, -N (last N per partition),
+        /// OFFSET, @RFC3339 time, or -15m / -2h / -1d
+        #[arg(
+            short = 'o',
+            long = "offset",
+            default_value = "end",
+            allow_hyphen_values = true
+        )]
+        offset: String,
+        /// Exit after COUNT messages
+        #[arg(short = 'n', long)]
+        count: Option<usize>,
+        /// Exit at the end of every partition instead of waiting for more
+        #[arg(short = 'e', long = "exit")]
+        exit_at_end: bool,
+        /// One JSON envelope per line (topic, partition, offset, timestamp,
+        /// key, value, headers; non-UTF-8 bytes as base64)
+        #[arg(long)]
+        json: bool,
+    },
     /// Start a living demo cluster inside creel (three mock brokers on
     /// loopback, a small shop's topics, live traffic, consumer groups) and
     /// open the TUI on it

@@ -5,6 +5,7 @@ mod args;
 mod lag;
 mod logging;
 mod print;
+mod tail;
 
 pub use args::{Cli, Cmd, GlobalArgs};
 
@@ -49,6 +50,24 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 watch,
                 samples: samples as usize,
                 interval: Duration::from_secs(interval),
+            },
+        )?,
+        Some(Cmd::Tail {
+            topic,
+            partitions,
+            offset,
+            count,
+            exit_at_end,
+            json,
+        }) => tail::run(
+            &settings,
+            tail::TailArgs {
+                topic,
+                partitions,
+                offset,
+                count,
+                exit_at_end,
+                json,
             },
         )?,
         Some(Cmd::Demo { print_bootstrap }) => demo(settings, print_bootstrap, tui_options)?,

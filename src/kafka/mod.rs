@@ -7,6 +7,7 @@ mod blocking;
 mod client;
 mod context;
 mod groups;
+mod reader;
 mod refresh;
 mod snapshot;
 mod watermarks;

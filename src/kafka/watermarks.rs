@@ -4,11 +4,10 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::context::CreelContext;
 use crate::model::Watermarks;
 
 /// Partitions per ListOffsets request. Some brokers answer one huge request
@@ -25,8 +24,8 @@ type OffsetMap = HashMap<(String, i32), Result<i64, String>>;
 /// Low and high watermarks of `wanted`, as ListOffsets at "earliest" and
 /// "latest" (offsets_for_times with the special -2/-1 timestamps), in chunks,
 /// librdkafka grouping each chunk by leader broker. Blocking.
-pub fn fetch(
-    consumer: &BaseConsumer<CreelContext>,
+pub fn fetch<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
     wanted: &[(&str, i32)],
     timeout: Duration,
 ) -> Result<WatermarkMap, KafkaError> {

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 use super::client::{client_config, consumer, ClientError};
 use super::context::CreelContext;
 use super::refresh::{unsupported_hint, JobRun, SharedConsumer, REQUEST_TIMEOUT};
-use crate::app::{Command, Event};
+use crate::app::{Command, Event, ReadKind, ReadRequest};
 use crate::config::Settings;
 use crate::model::ConfigEntry;
 
@@ -61,6 +61,8 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         topics: Periodic::new(settings.refresh),
         describe: Default::default(),
         groups: Periodic::new(settings.groups_refresh),
+        base_config: client_config(settings),
+        readers: vec![],
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(cmd_rx));
@@ -177,6 +179,10 @@ struct Worker {
     topics: Periodic,
     groups: Periodic,
     describe: Arc<std::sync::Mutex<super::snapshot::DescribeMemo>>,
+    /// librdkafka settings every reader starts from.
+    base_config: rdkafka::ClientConfig,
+    /// Cancel tokens of running readers.
+    readers: Vec<CancellationToken>,
     shutdown: CancellationToken,
 }
 
@@ -191,6 +197,8 @@ impl Worker {
                     Some(Command::RefreshTopics) => self.start(Job::Topics, &done_tx),
                     Some(Command::RefreshGroups) => self.start(Job::Groups, &done_tx),
                     Some(Command::DescribeTopicConfigs { topic }) => self.describe_configs(topic),
+                    Some(Command::ReadMessages(req)) => self.read_messages(req),
+                    Some(Command::StopMessages) => self.stop_readers(),
                 },
                 _ = tokio::time::sleep_until(self.topics.next) => self.start(Job::Topics, &done_tx),
                 _ = tokio::time::sleep_until(self.groups.next) => self.start(Job::Groups, &done_tx),
@@ -202,6 +210,23 @@ impl Worker {
         }
         self.topics.stop();
         self.groups.stop();
+        self.stop_readers();
+    }
+
+    fn stop_readers(&mut self) {
+        for t in self.readers.drain(..) {
+            t.cancel();
+        }
+    }
+
+    fn read_messages(&mut self, req: ReadRequest) {
+        if req.kind == ReadKind::Initial {
+            self.stop_readers();
+        }
+        self.readers.retain(|t| !t.is_cancelled());
+        let cancel = self.shutdown.child_token();
+        self.readers.push(cancel.clone());
+        super::reader::spawn_reader(self.base_config.clone(), req, self.events.clone(), cancel);
     }
 
     fn start(&mut self, job: Job, done: &mpsc::Sender<(Job, u64, bool)>) {

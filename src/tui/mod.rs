@@ -1,6 +1,7 @@
 //! The interactive loop: terminal in, actions to `App`, commands to the
 //! worker, events back, frames out. Nothing here waits on Kafka.
 
+mod effects;
 mod keys;
 mod terminal;
 
@@ -60,6 +61,8 @@ async fn event_loop(
     );
     app.lag = crate::app::LagBook::new(settings.lag_window);
     let mut input = EventStream::new();
+    // Effects (copy, export) report back here.
+    let (notes_tx, mut notes_rx) = tokio::sync::mpsc::channel(16);
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut first_frame: Option<Duration> = None;
@@ -89,6 +92,9 @@ async fn event_loop(
                     for cmd in on_terminal_event(&mut app, keymap, ev) {
                         send(&mut app, &worker, cmd);
                     }
+                    for effect in std::mem::take(&mut app.effects) {
+                        effects::run(effect, &notes_tx);
+                    }
                 }
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 None => break,
@@ -103,6 +109,9 @@ async fn event_loop(
                 }
                 None => anyhow::bail!("the Kafka worker stopped unexpectedly"),
             },
+            Some(note) = notes_rx.recv() => {
+                app.status = Some(note);
+            }
             _ = tick.tick() => {}
         }
     }

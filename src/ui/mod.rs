@@ -1,6 +1,7 @@
 //! Drawing from `&App` only. Each screen has its module; widgets shared by
 //! screens live in `widgets/`.
 
+pub mod bytes;
 mod screens;
 pub mod svg;
 pub mod text;
@@ -46,6 +47,11 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
             Some(detail) => screens::topic_detail::draw(frame, body, app, detail),
             None => screens::topics::draw(frame, body, app),
         },
+        Screen::Messages => match app.explorer.as_ref() {
+            Some(ex) if ex.detail.is_some() => screens::message_detail::draw(frame, body, app, ex),
+            Some(ex) => screens::messages::draw(frame, body, app, ex),
+            None => screens::messages::draw_empty(frame, body),
+        },
         Screen::Groups => match &app.group_detail {
             Some(detail) => screens::group_detail::draw(frame, body, app, detail),
             None => screens::groups::draw(frame, body, app),
@@ -54,6 +60,12 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
     }
     widgets::footer::draw_prompt(frame, prompt, app);
     widgets::footer::draw_keys(frame, footer, app, keymap);
+    if let Some(crate::app::Prompt::Start {
+        topic, partitions, ..
+    }) = &app.prompt
+    {
+        widgets::start_picker::draw(frame, body, topic, partitions.as_deref());
+    }
     if let Some(cursor) = &app.help {
         widgets::help::draw(frame, area, cursor, keymap);
     }

@@ -27,6 +27,20 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
             place_cursor(frame, area, 1 + input.cursor);
             Line::from(spans)
         }
+        Some(Prompt::Start {
+            line: input, error, ..
+        }) => {
+            let label = "start at: ";
+            place_cursor(frame, area, label.len() + input.cursor);
+            let mut spans = vec![
+                Span::styled(label, theme::key()),
+                Span::raw(input.text.clone()),
+            ];
+            if let Some(e) = error {
+                spans.push(Span::styled(format!("   ✖ {e}"), theme::bad()));
+            }
+            Line::from(spans)
+        }
         Some(Prompt::Command(input)) => {
             place_cursor(frame, area, 1 + input.cursor);
             Line::from(vec![
@@ -73,6 +87,7 @@ fn hints(app: &App) -> &'static [Action] {
     match app.screen {
         Screen::Topics if app.detail.is_some() => &[
             Action::NextTab,
+            Action::Messages,
             Action::Back,
             Action::Refresh,
             Action::NextScreen,
@@ -80,8 +95,28 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        Screen::Messages if app.explorer.as_ref().is_some_and(|e| e.detail.is_some()) => &[
+            Action::Back,
+            Action::Hex,
+            Action::Copy,
+            Action::Help,
+            Action::Quit,
+        ],
+        Screen::Messages => &[
+            Action::Open,
+            Action::Pause,
+            Action::Follow,
+            Action::PartitionFilter,
+            Action::Messages,
+            Action::Copy,
+            Action::Export,
+            Action::Back,
+            Action::Help,
+            Action::Quit,
+        ],
         Screen::Topics => &[
             Action::Open,
+            Action::Messages,
             Action::Filter,
             Action::SortNext,
             Action::ToggleInternal,

@@ -1,0 +1,434 @@
+//! The messages view: a bounded window of messages from one topic, kept in
+//! timestamp order, that pages older and newer ranges in by offset and
+//! follows new messages live.
+//!
+//! The window holds, per partition, one contiguous range of offsets
+//! [lo, hi). Eviction takes from the ends of those ranges only, so paging
+//! back always knows exactly which offsets to ask for.
+
+use std::collections::BTreeMap;
+
+use super::messages::{PartitionSpan, ReadKind, ReadRequest, ReadStart};
+use super::{Action, Cursor};
+use crate::model::{Message, StartAt, Watermarks};
+
+/// Default window: this many messages or this many bytes, whichever first.
+pub const WINDOW_MESSAGES: usize = 50_000;
+pub const WINDOW_BYTES: usize = 256 << 20;
+
+/// What the view holds of one partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Range {
+    /// First offset held (== hi when none).
+    pub lo: i64,
+    /// One past the last offset held.
+    pub hi: i64,
+    pub marks: Watermarks,
+}
+
+impl Range {
+    pub fn older_exist(&self) -> bool {
+        self.lo > self.marks.low
+    }
+    pub fn newer_exist(&self) -> bool {
+        self.hi < self.marks.high
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MessageDetail {
+    pub hex: bool,
+    pub scroll: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Explorer {
+    pub topic: String,
+    pub session: u64,
+    pub start: StartAt,
+    pub partitions: Option<Vec<i32>>,
+    /// Display order: timestamp, partition, offset.
+    pub messages: Vec<Message>,
+    pub bytes: usize,
+    pub cap_messages: usize,
+    pub cap_bytes: usize,
+    pub ranges: BTreeMap<i32, Range>,
+    pub cursor: Cursor,
+    /// Keep the cursor on the newest message as messages arrive.
+    pub follow: bool,
+    /// `space`: the list holds still; arrivals wait in `pending`.
+    pub paused: bool,
+    pub pending: Vec<Message>,
+    pub partition_filter: Option<i32>,
+    /// Indices into `messages` that pass the partition filter.
+    pub visible: Vec<usize>,
+    pub utc: bool,
+    pub loading: Option<ReadKind>,
+    pub error: Option<String>,
+    pub detail: Option<MessageDetail>,
+    /// Messages dropped from the window (they can be paged back in).
+    pub evicted: u64,
+}
+
+fn order(m: &Message) -> (i64, i32, i64) {
+    (m.timestamp.unwrap_or(i64::MIN), m.partition, m.offset)
+}
+
+impl Explorer {
+    pub fn new(
+        topic: &str,
+        session: u64,
+        start: StartAt,
+        partitions: Option<Vec<i32>>,
+    ) -> Explorer {
+        Explorer {
+            topic: topic.into(),
+            session,
+            start,
+            partitions,
+            messages: vec![],
+            bytes: 0,
+            cap_messages: WINDOW_MESSAGES,
+            cap_bytes: WINDOW_BYTES,
+            ranges: BTreeMap::new(),
+            cursor: Cursor::default(),
+            follow: true,
+            paused: false,
+            pending: vec![],
+            partition_filter: None,
+            visible: vec![],
+            utc: false,
+            loading: Some(ReadKind::Initial),
+            error: None,
+            detail: None,
+            evicted: 0,
+        }
+    }
+
+    /// The first read of this view.
+    pub fn initial_request(&self) -> ReadRequest {
+        ReadRequest {
+            session: self.session,
+            topic: self.topic.clone(),
+            partitions: self.partitions.clone(),
+            start: ReadStart::At(self.start),
+            max: self.cap_messages,
+            tail: true,
+            kind: ReadKind::Initial,
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Message> {
+        self.messages.get(*self.visible.get(self.cursor.selected)?)
+    }
+
+    fn selected_key(&self) -> Option<(i32, i64)> {
+        self.selected().map(|m| (m.partition, m.offset))
+    }
+
+    /// The part of the window that can be shown in order: past the last
+    /// held message of a partition that has newer messages not yet read,
+    /// those unread ones might sort earlier than what is held of others;
+    /// likewise before the first held message of a partition with older
+    /// ones. Showing only between those frontiers means paging never slips
+    /// a message in above or below the cursor.
+    fn frontiers(&self) -> ((i64, i32, i64), (i64, i32, i64)) {
+        let mut first: BTreeMap<i32, (i64, i32, i64)> = BTreeMap::new();
+        let mut last: BTreeMap<i32, (i64, i32, i64)> = BTreeMap::new();
+        for m in &self.messages {
+            first.entry(m.partition).or_insert(order(m));
+            last.insert(m.partition, order(m));
+        }
+        let mut low = (i64::MIN, i32::MIN, i64::MIN);
+        let mut high = (i64::MAX, i32::MAX, i64::MAX);
+        for (p, r) in &self.ranges {
+            if self.partition_filter.is_some_and(|f| f != *p) {
+                continue;
+            }
+            if r.older_exist() {
+                low = low.max(first.get(p).copied().unwrap_or(high));
+            }
+            if r.newer_exist() {
+                high = high.min(last.get(p).copied().unwrap_or(low));
+            }
+        }
+        (low, high)
+    }
+
+    fn rebuild(&mut self, keep: Option<(i32, i64)>) {
+        let (low, high) = self.frontiers();
+        self.visible = self
+            .messages
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| self.partition_filter.is_none_or(|p| m.partition == p))
+            .filter(|(_, m)| (low..=high).contains(&order(m)))
+            .map(|(i, _)| i)
+            .collect();
+        if self.follow && !self.paused {
+            self.cursor.selected = self.visible.len().saturating_sub(1);
+        } else if let Some((p, o)) = keep {
+            if let Some(pos) = self
+                .visible
+                .iter()
+                .position(|&i| self.messages[i].partition == p && self.messages[i].offset == o)
+            {
+                self.cursor.selected = pos;
+            }
+        }
+        self.cursor.clamp(self.visible.len());
+    }
+
+    pub fn started(&mut self, kind: ReadKind, spans: &[PartitionSpan]) {
+        for s in spans {
+            let r = self.ranges.entry(s.partition).or_insert(Range {
+                lo: s.from,
+                hi: s.from,
+                marks: s.marks,
+            });
+            r.marks = s.marks;
+            if kind == ReadKind::Initial {
+                r.lo = s.from;
+                r.hi = s.from;
+            }
+        }
+    }
+
+    /// Fold in a batch; evict from the far end when over the cap.
+    pub fn add(&mut self, kind: ReadKind, mut batch: Vec<Message>) {
+        if self.paused && kind != ReadKind::Older {
+            self.pending.append(&mut batch);
+            // Waiting messages count against the window too.
+            let over = self.pending.len().saturating_sub(self.cap_messages);
+            if over > 0 {
+                self.pending.drain(..over);
+                self.evicted += over as u64;
+            }
+            return;
+        }
+        let keep = self.selected_key();
+        for m in &batch {
+            let r = self.ranges.entry(m.partition).or_insert(Range {
+                lo: m.offset,
+                hi: m.offset,
+                marks: Watermarks {
+                    low: m.offset,
+                    high: m.offset + 1,
+                },
+            });
+            r.lo = r.lo.min(m.offset);
+            r.hi = r.hi.max(m.offset + 1);
+            r.marks.high = r.marks.high.max(r.hi);
+            self.bytes += m.size();
+        }
+        batch.sort_by_key(order);
+        let in_order = match (self.messages.last(), batch.first()) {
+            (Some(last), Some(first)) => order(last) <= order(first),
+            _ => true,
+        };
+        if in_order {
+            self.messages.append(&mut batch);
+        } else {
+            let old = std::mem::take(&mut self.messages);
+            self.messages = merge(old, batch);
+        }
+        self.evict(kind != ReadKind::Older);
+        self.rebuild(keep);
+    }
+
+    /// Drop messages until within the caps: the oldest when reading newer
+    /// ones, the newest when paging back. Always from a range's end, so the
+    /// ranges stay contiguous.
+    fn evict(&mut self, drop_oldest: bool) {
+        while self.messages.len() > self.cap_messages
+            || (self.bytes > self.cap_bytes && self.messages.len() > 1)
+        {
+            let idx = if drop_oldest {
+                // The partition whose lowest held offset is oldest in time.
+                self.edge_index(true)
+            } else {
+                self.edge_index(false)
+            };
+            let m = self.messages.remove(idx);
+            self.bytes = self.bytes.saturating_sub(m.size());
+            self.evicted += 1;
+            if let Some(r) = self.ranges.get_mut(&m.partition) {
+                if drop_oldest {
+                    r.lo = m.offset + 1;
+                } else {
+                    r.hi = m.offset;
+                }
+            }
+        }
+    }
+
+    /// Index of the message at the low (or high) offset end of the
+    /// partition range that is oldest (or newest) in display order.
+    fn edge_index(&self, oldest: bool) -> usize {
+        let mut best: Option<(usize, (i64, i32, i64))> = None;
+        let mut seen = std::collections::HashSet::new();
+        let iter: Box<dyn Iterator<Item = (usize, &Message)>> = if oldest {
+            Box::new(self.messages.iter().enumerate())
+        } else {
+            Box::new(self.messages.iter().enumerate().rev())
+        };
+        for (i, m) in iter {
+            if !seen.insert(m.partition) {
+                continue;
+            }
+            let r = self.ranges.get(&m.partition);
+            let at_edge = r.is_some_and(|r| {
+                if oldest {
+                    m.offset == r.lo
+                } else {
+                    m.offset + 1 == r.hi
+                }
+            });
+            if at_edge {
+                let k = order(m);
+                let better = best.is_none_or(|(_, bk)| if oldest { k < bk } else { k > bk });
+                if better {
+                    best = Some((i, k));
+                }
+            }
+            if seen.len() == self.ranges.len() {
+                break;
+            }
+        }
+        best.map(|(i, _)| i)
+            .unwrap_or(if oldest { 0 } else { self.messages.len() - 1 })
+    }
+
+    /// A page of older messages before what is held, if any exist.
+    pub fn older_request(&self, page: usize) -> Option<ReadRequest> {
+        let older: Vec<(&i32, &Range)> = self
+            .ranges
+            .iter()
+            .filter(|(_, r)| r.older_exist())
+            .collect();
+        if older.is_empty() || self.loading.is_some() {
+            return None;
+        }
+        let per = (page / older.len()).max(1) as i64;
+        Some(ReadRequest {
+            session: self.session,
+            topic: self.topic.clone(),
+            partitions: None,
+            start: ReadStart::Ranges(
+                older
+                    .iter()
+                    .map(|(p, r)| (**p, (r.lo - per).max(r.marks.low), Some(r.lo)))
+                    .collect(),
+            ),
+            max: usize::MAX,
+            tail: false,
+            kind: ReadKind::Older,
+        })
+    }
+
+    /// A page of newer messages after what is held (then tailing).
+    pub fn newer_request(&self, page: usize) -> Option<ReadRequest> {
+        if self.loading.is_some() || !self.ranges.values().any(Range::newer_exist) {
+            return None;
+        }
+        Some(ReadRequest {
+            session: self.session,
+            topic: self.topic.clone(),
+            partitions: None,
+            start: ReadStart::Ranges(self.ranges.iter().map(|(p, r)| (*p, r.hi, None)).collect()),
+            max: page,
+            tail: true,
+            kind: ReadKind::Newer,
+        })
+    }
+
+    /// Keys in the list; returns a page request when the cursor is pushed
+    /// past either end of the window.
+    pub fn navigate(&mut self, action: Action, page: usize) -> Option<ReadRequest> {
+        let len = self.visible.len();
+        let at_top = self.cursor.selected == 0;
+        let at_bottom = self.cursor.selected + 1 >= len;
+        self.cursor.apply(action, len, page);
+        let going_up = matches!(action, Action::Up | Action::PageUp | Action::Top);
+        let going_down = matches!(action, Action::Down | Action::PageDown | Action::Bottom);
+        if going_up {
+            self.follow = false;
+        }
+        if going_down && self.cursor.selected + 1 >= len && !self.paused {
+            self.follow = !self.ranges.values().any(Range::newer_exist);
+        }
+        let window_page = (self.cap_messages / 4).max(1);
+        if going_up && at_top {
+            return self.older_request(window_page);
+        }
+        if going_down && at_bottom {
+            return self.newer_request(window_page);
+        }
+        None
+    }
+
+    /// A read got to the end of these partitions: nothing newer exists
+    /// there (yet).
+    pub fn reached_end(&mut self, partitions: &[i32]) {
+        let keep = self.selected_key();
+        for p in partitions {
+            if let Some(r) = self.ranges.get_mut(p) {
+                r.marks.high = r.hi;
+            }
+        }
+        self.rebuild(keep);
+    }
+
+    pub fn toggle_pause(&mut self) {
+        if self.paused {
+            self.resume();
+        } else {
+            self.paused = true;
+            self.follow = false;
+        }
+    }
+
+    /// `f`: apply what waited and follow the newest again.
+    pub fn resume(&mut self) {
+        self.paused = false;
+        self.follow = true;
+        let pending = std::mem::take(&mut self.pending);
+        self.add(ReadKind::Newer, pending);
+        self.rebuild(None);
+    }
+
+    pub fn set_partition_filter(&mut self, p: Option<i32>) {
+        let keep = self.selected_key();
+        self.partition_filter = p;
+        self.rebuild(keep);
+    }
+
+    pub fn cycle_partition_filter(&mut self) {
+        let parts: Vec<i32> = self.ranges.keys().copied().collect();
+        let next = match self.partition_filter {
+            None => parts.first().copied(),
+            Some(p) => parts.iter().copied().find(|x| *x > p),
+        };
+        self.set_partition_filter(next);
+    }
+}
+
+fn merge(a: Vec<Message>, b: Vec<Message>) -> Vec<Message> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.into_iter().peekable();
+    let mut b = b.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => order(x) <= order(y),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_a { a.next() } else { b.next() };
+        out.extend(next);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,295 @@
+//! Reading messages: resolve where to start, assign partitions directly
+//! (never joining a group), and send batches to the UI from a thread of its
+//! own. A newer request or quitting cancels it.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{Headers, Message as _};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::watermarks;
+use crate::app::{Event, PartitionSpan, ReadRequest, ReadStart};
+use crate::model::{Message, StartAt, TimestampKind, Watermarks};
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+/// Send what was read at least this often, so the list moves while reading.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+const FLUSH_AT: usize = 1_000;
+
+/// Start reading on a thread of its own.
+pub fn spawn_reader(
+    base: ClientConfig,
+    req: ReadRequest,
+    events: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) {
+    let session = req.session;
+    let kind = req.kind;
+    let spawned = std::thread::Builder::new()
+        .name("creel-reader".into())
+        .spawn(move || {
+            if let Err(error) = read(base, req, &events, &cancel) {
+                if !cancel.is_cancelled() {
+                    let _ = events.blocking_send(Event::MessagesFailed {
+                        session,
+                        kind,
+                        error,
+                    });
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!("cannot start a reader thread: {e}");
+    }
+}
+
+fn consumer(base: &ClientConfig) -> Result<BaseConsumer, String> {
+    let mut cfg = base.clone();
+    cfg.set("enable.partition.eof", "true")
+        .set("auto.offset.reset", "earliest")
+        // Large fetches: the reader wants throughput, not latency.
+        .set("fetch.max.bytes", "52428800")
+        .set("max.partition.fetch.bytes", "10485760")
+        .set("statistics.interval.ms", "0");
+    cfg.create()
+        .map_err(|e| format!("cannot create a consumer: {e}"))
+}
+
+/// Where each partition starts: (partition, from, to) plus watermarks.
+fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<PartitionSpan>, String> {
+    let partitions: Vec<i32> = match &req.start {
+        ReadStart::Ranges(r) => r.iter().map(|(p, _, _)| *p).collect(),
+        ReadStart::At(_) => {
+            let md = c
+                .fetch_metadata(Some(topic), TIMEOUT)
+                .map_err(|e| format!("metadata: {e}"))?;
+            let t = md
+                .topics()
+                .first()
+                .ok_or_else(|| format!("topic {topic} not found"))?;
+            if let Some(err) = t.error() {
+                return Err(format!(
+                    "topic {topic}: {:?}",
+                    rdkafka::types::RDKafkaErrorCode::from(err)
+                ));
+            }
+            let mut ps: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
+            ps.sort_unstable();
+            if let Some(only) = &req.partitions {
+                ps.retain(|p| only.contains(p));
+            }
+            ps
+        }
+    };
+    let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
+    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| format!("watermarks: {e}"))?;
+    let mark = |p: i32| -> Result<Watermarks, String> {
+        match marks.get(&(topic.to_string(), p)) {
+            Some(Ok(w)) => Ok(*w),
+            Some(Err(e)) => Err(format!("partition {p}: {e}")),
+            None => Err(format!("partition {p}: no watermarks")),
+        }
+    };
+    let mut spans = Vec::with_capacity(partitions.len());
+    match &req.start {
+        ReadStart::Ranges(r) => {
+            for (p, from, to) in r {
+                let w = mark(*p)?;
+                spans.push(PartitionSpan {
+                    partition: *p,
+                    from: (*from).max(w.low),
+                    to: *to,
+                    marks: w,
+                });
+            }
+        }
+        ReadStart::At(at) => {
+            let times = match at {
+                StartAt::Time(ms) => Some(offsets_at(c, topic, &partitions, *ms)?),
+                _ => None,
+            };
+            for p in &partitions {
+                let w = mark(*p)?;
+                let from = match at {
+                    StartAt::Beginning => w.low,
+                    StartAt::End => w.high,
+                    StartAt::LastN(n) => (w.high - n).max(w.low),
+                    StartAt::Offset(o) => (*o).clamp(w.low, w.high),
+                    StartAt::Time(_) => times
+                        .as_ref()
+                        .and_then(|t| t.get(p).copied())
+                        .unwrap_or(w.high),
+                };
+                spans.push(PartitionSpan {
+                    partition: *p,
+                    from,
+                    to: None,
+                    marks: w,
+                });
+            }
+        }
+    }
+    Ok(spans)
+}
+
+/// The first offset at or after `ms` in each partition (the end when none).
+fn offsets_at(
+    c: &BaseConsumer,
+    topic: &str,
+    partitions: &[i32],
+    ms: i64,
+) -> Result<BTreeMap<i32, i64>, String> {
+    let mut tpl = TopicPartitionList::new();
+    for p in partitions {
+        tpl.add_partition_offset(topic, *p, Offset::Offset(ms))
+            .map_err(|e| e.to_string())?;
+    }
+    let r = c
+        .offsets_for_times(tpl, TIMEOUT)
+        .map_err(|e| format!("offsets for times: {e}"))?;
+    Ok(r.elements()
+        .iter()
+        .filter_map(|e| match e.offset() {
+            Offset::Offset(o) => Some((e.partition(), o)),
+            _ => None,
+        })
+        .collect())
+}
+
+fn owned(m: &rdkafka::message::BorrowedMessage<'_>) -> Message {
+    let (timestamp, timestamp_kind) = match m.timestamp() {
+        rdkafka::Timestamp::CreateTime(t) => (Some(t), TimestampKind::Create),
+        rdkafka::Timestamp::LogAppendTime(t) => (Some(t), TimestampKind::LogAppend),
+        rdkafka::Timestamp::NotAvailable => (None, TimestampKind::None),
+    };
+    let headers = m
+        .headers()
+        .map(|h| {
+            h.iter()
+                .map(|h| (h.key.to_string(), h.value.map(<[u8]>::to_vec)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Message {
+        partition: m.partition(),
+        offset: m.offset(),
+        timestamp,
+        timestamp_kind,
+        key: m.key().map(<[u8]>::to_vec),
+        value: m.payload().map(<[u8]>::to_vec),
+        headers,
+    }
+}
+
+fn read(
+    base: ClientConfig,
+    req: ReadRequest,
+    events: &mpsc::Sender<Event>,
+    cancel: &CancellationToken,
+) -> Result<(), String> {
+    let c = consumer(&base)?;
+    let spans = resolve(&c, &req.topic, &req)?;
+    let send = |ev: Event| !cancel.is_cancelled() && events.blocking_send(ev).is_ok();
+    if !send(Event::MessagesStarted {
+        session: req.session,
+        kind: req.kind,
+        spans: spans.clone(),
+    }) {
+        return Ok(());
+    }
+    let mut tpl = TopicPartitionList::new();
+    // A partition is done when it reached its `to`, or its end (EOF) when
+    // the request does not tail.
+    let mut done: HashSet<i32> = HashSet::new();
+    let mut eof: HashSet<i32> = HashSet::new();
+    for s in &spans {
+        let empty = s.to.is_some_and(|to| s.from >= to);
+        if empty {
+            done.insert(s.partition);
+            continue;
+        }
+        if s.from >= s.marks.high {
+            eof.insert(s.partition);
+        }
+        tpl.add_partition_offset(&req.topic, s.partition, Offset::Offset(s.from))
+            .map_err(|e| e.to_string())?;
+    }
+    let to: BTreeMap<i32, i64> = spans
+        .iter()
+        .filter_map(|s| s.to.map(|t| (s.partition, t)))
+        .collect();
+    let all = spans.len();
+    if tpl.count() > 0 {
+        c.assign(&tpl).map_err(|e| format!("assign: {e}"))?;
+    }
+    let mut batch: Vec<Message> = Vec::new();
+    let mut delivered = 0usize;
+    let mut last_flush = Instant::now();
+    let finished = |done: &HashSet<i32>, eof: &HashSet<i32>| {
+        done.len() == all || (!req.tail && done.union(eof).count() == all)
+    };
+    while !cancel.is_cancelled() && !finished(&done, &eof) {
+        let tailing = done.union(&eof).count() == all;
+        if !tailing && delivered + batch.len() >= req.max {
+            break;
+        }
+        match c.poll(Duration::from_millis(50)) {
+            Some(Ok(m)) => {
+                let p = m.partition();
+                eof.remove(&p);
+                if to.get(&p).is_some_and(|t| m.offset() >= *t) {
+                    done.insert(p);
+                } else if !done.contains(&p) {
+                    batch.push(owned(&m));
+                    if to.get(&p).is_some_and(|t| m.offset() + 1 >= *t) {
+                        done.insert(p);
+                    }
+                }
+            }
+            Some(Err(KafkaError::PartitionEOF(p))) => {
+                eof.insert(p);
+            }
+            // Undecodable batch, broker error: say so, keep reading.
+            Some(Err(e))
+                if !send(Event::MessagesFailed {
+                    session: req.session,
+                    kind: req.kind,
+                    error: e.to_string(),
+                }) =>
+            {
+                return Ok(());
+            }
+            Some(Err(_)) | None => {}
+        }
+        if batch.len() >= FLUSH_AT || (!batch.is_empty() && last_flush.elapsed() >= FLUSH_EVERY) {
+            delivered += batch.len();
+            if !send(Event::Messages {
+                session: req.session,
+                kind: req.kind,
+                batch: std::mem::take(&mut batch),
+            }) {
+                return Ok(());
+            }
+            last_flush = Instant::now();
+        }
+    }
+    if !batch.is_empty() {
+        send(Event::Messages {
+            session: req.session,
+            kind: req.kind,
+            batch,
+        });
+    }
+    let reached_end: Vec<i32> = eof.iter().copied().collect();
+    send(Event::MessagesDone {
+        session: req.session,
+        kind: req.kind,
+        reached_end,
+    });
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! One message: where it is, when, its key, headers and value: JSON pretty
+//! and coloured, text escaped, or a hex dump (`x`).
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use ratatui::Frame;
+
+use crate::app::explorer::Explorer;
+use crate::app::App;
+use crate::model::TimestampKind;
+use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
+use crate::ui::screens::messages::{preview, timestamp};
+use crate::ui::text::sanitize;
+use crate::ui::theme;
+
+/// Above this, values are not parsed as JSON (the text view pages them).
+const JSON_LIMIT: usize = 1 << 20;
+
+pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
+    let (Some(m), Some(detail)) = (ex.selected(), ex.detail.as_ref()) else {
+        frame.render_widget(
+            Paragraph::new("No message selected. Esc goes back to the list.")
+                .block(Block::bordered()),
+            area,
+        );
+        return;
+    };
+    let kind = match m.timestamp_kind {
+        TimestampKind::Create => "create time",
+        TimestampKind::LogAppend => "log append time",
+        TimestampKind::None => "no timestamp",
+    };
+    let mut head = vec![
+        Line::from(vec![
+            Span::styled(" partition ", theme::dim()),
+            Span::raw(m.partition.to_string()),
+            Span::styled("  offset ", theme::dim()),
+            Span::raw(m.offset.to_string()),
+            Span::styled("  timestamp ", theme::dim()),
+            Span::raw(format!("{} ({kind})", timestamp(m.timestamp, ex.utc))),
+        ]),
+        Line::from(vec![
+            Span::styled(" key ", theme::dim()),
+            preview(m.key.as_deref(), 200),
+            Span::styled(
+                format!(
+                    "  · key {} · value {}",
+                    size(m.key.as_ref().map_or(0, Vec::len)),
+                    match &m.value {
+                        None => "null (tombstone)".to_string(),
+                        Some(v) => size(v.len()),
+                    }
+                ),
+                theme::dim(),
+            ),
+        ]),
+    ];
+    for (k, v) in &m.headers {
+        head.push(Line::from(vec![
+            Span::styled(format!(" header {} = ", sanitize(k)), theme::dim()),
+            preview(v.as_deref(), 200),
+        ]));
+    }
+    let head_height = (head.len() as u16).min(area.height / 2);
+    let [head_area, body] =
+        Layout::vertical([Constraint::Length(head_height), Constraint::Min(3)]).areas(area);
+    frame.render_widget(Paragraph::new(head), head_area);
+
+    let height = usize::from(body.height.saturating_sub(2));
+    let (mode, lines): (&str, Vec<Line>) = match &m.value {
+        None => (
+            "tombstone",
+            vec![Line::styled(
+                "null: a tombstone (the key was deleted)",
+                theme::warn(),
+            )],
+        ),
+        Some(v) if v.is_empty() => (
+            "empty",
+            vec![Line::styled("(empty value: zero bytes)", theme::dim())],
+        ),
+        Some(v) if detail.hex => ("hex", page(hex_lines(v), detail.scroll, height)),
+        Some(v) => match (v.len() <= JSON_LIMIT).then(|| json_lines(v)).flatten() {
+            Some(json) => (
+                "json",
+                json.into_iter().skip(detail.scroll).take(height).collect(),
+            ),
+            None if is_text(v) => ("text", text_page(v, detail.scroll, height)),
+            None => ("binary: hex", page(hex_lines(v), detail.scroll, height)),
+        },
+    };
+    let title = Line::from(vec![
+        Span::styled(" Value ", theme::title()),
+        Span::styled(
+            format!("({mode}; x toggles hex; j/k scroll) "),
+            theme::dim(),
+        ),
+    ]);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(title)),
+        body,
+    );
+}
+
+fn page(lines: Vec<String>, scroll: usize, height: usize) -> Vec<Line<'static>> {
+    lines
+        .into_iter()
+        .skip(scroll)
+        .take(height)
+        .map(Line::raw)
+        .collect()
+}
+
+/// The visible lines of a text value, escaped, without copying the rest.
+fn text_page(v: &[u8], scroll: usize, height: usize) -> Vec<Line<'static>> {
+    v.split(|b| *b == b'\n')
+        .skip(scroll)
+        .take(height)
+        .map(|l| Line::raw(escaped(l, 4_000)))
+        .collect()
+}
