@@ -188,7 +188,7 @@ fn groups_screen_shows_lag_and_partitions() {
     common::commit(&b, "settler", &[("payments", 0, 3), ("payments", 1, 2)]);
     let t = Tmux::start(&format!("{} -b {b}", creel()));
     t.wait_for("payments", Duration::from_secs(20));
-    t.keys(&["Tab"]);
+    t.keys(&[":", "g", "r", "o", "u", "p", "s", "Enter"]);
     let s = t.wait_for("settler", Duration::from_secs(20));
     assert!(s.contains("Consumer groups (1 of 1)"), "{s}");
     assert!(
@@ -247,5 +247,43 @@ fn demo_walks_topics_groups_brokers_and_quits() {
         "quit took {:?}",
         asked.elapsed()
     );
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}
+
+#[test]
+fn tails_a_topic_while_another_process_produces() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        create_topics(&b, &[("events", 1)]).await;
+        produce(&b, "events", 0, 3).await;
+    });
+    let t = Tmux::start(&format!("{} -b {b}", creel()));
+    t.wait_for("events", Duration::from_secs(20));
+    t.keys(&["m"]);
+    t.wait_for("Read events from", Duration::from_secs(5));
+    t.keys(&["Enter"]);
+    let s = t.wait_for("{\"seq\":2}", Duration::from_secs(10));
+    assert!(s.contains("following"), "{s}");
+    // Another producer writes while creel tails.
+    rt.block_on(produce(&b, "events", 0, 2));
+    let s = t.wait_for("events (5 of 5 held", Duration::from_secs(15));
+    assert!(
+        s.lines().any(|l| l.contains("│0") && l.contains(" 4 ")),
+        "offset 4 arrived:\n{s}"
+    );
+    // Enter opens the newest message; its value is pretty JSON.
+    t.keys(&["Enter"]);
+    let s = t.wait_for("Value (json", Duration::from_secs(5));
+    assert!(s.contains("\"seq\": 1"), "{s}");
+    t.keys(&["Escape", "space"]);
+    t.wait_for("paused, 0 waiting", Duration::from_secs(5));
+    rt.block_on(produce(&b, "events", 0, 1));
+    t.wait_for("paused, 1 waiting", Duration::from_secs(15));
+    t.keys(&["f"]);
+    t.wait_for("events (6 of 6 held", Duration::from_secs(5));
+    t.keys(&["q"]);
+    let s = t.wait_for("EXIT=", Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }

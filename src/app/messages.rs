@@ -114,6 +114,13 @@ pub enum Event {
         kind: ReadKind,
         error: String,
     },
+    /// Every partition of a tailing read reached its end; it goes on
+    /// reading new messages as they come.
+    MessagesCaughtUp {
+        session: u64,
+        kind: ReadKind,
+        partitions: Vec<i32>,
+    },
     /// A read ended; `reached_end` lists the partitions read to their end.
     MessagesDone {
         session: u64,

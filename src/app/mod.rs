@@ -781,6 +781,10 @@ impl App {
 
     /// Fold in one event from the worker.
     pub fn apply(&mut self, event: Event) {
+        let event_kind = match &event {
+            Event::MessagesCaughtUp { .. } => EventKind::CaughtUp,
+            _ => EventKind::Other,
+        };
         match event {
             Event::RefreshStarted { generation } => {
                 if generation >= self.generation {
@@ -895,9 +899,6 @@ impl App {
             } => {
                 if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
                     ex.add(kind, batch);
-                    if kind == ReadKind::Initial {
-                        ex.loading = None;
-                    }
                 }
             }
             Event::MessagesFailed {
@@ -912,12 +913,20 @@ impl App {
                     }
                 }
             }
-            Event::MessagesDone {
+            Event::MessagesCaughtUp {
+                session,
+                kind,
+                partitions: reached_end,
+            }
+            | Event::MessagesDone {
                 session,
                 kind,
                 reached_end,
             } => {
                 if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
+                    // Caught up: a read follows new messages from now on;
+                    // done: whatever read it was has stopped.
+                    ex.tailing = matches!(event_kind, EventKind::CaughtUp);
                     ex.reached_end(&reached_end);
                     if ex.loading == Some(kind) {
                         ex.loading = None;
@@ -937,6 +946,11 @@ impl App {
             }
         }
     }
+}
+
+enum EventKind {
+    CaughtUp,
+    Other,
 }
 
 /// Stale-while-revalidate: until the new watermarks arrive, show the last

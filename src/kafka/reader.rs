@@ -113,6 +113,10 @@ fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<Parti
                 StartAt::Time(ms) => Some(offsets_at(c, topic, &partitions, *ms)?),
                 _ => None,
             };
+            // A bounded first read takes an equal share from each partition
+            // (a consumer would drain one partition before the next).
+            let share =
+                (req.max != usize::MAX).then(|| (req.max / partitions.len().max(1)).max(1) as i64);
             for p in &partitions {
                 let w = mark(*p)?;
                 let from = match at {
@@ -125,10 +129,11 @@ fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<Parti
                         .and_then(|t| t.get(p).copied())
                         .unwrap_or(w.high),
                 };
+                let to = share.filter(|s| w.high - from > *s).map(|s| from + s);
                 spans.push(PartitionSpan {
                     partition: *p,
                     from,
-                    to: None,
+                    to,
                     marks: w,
                 });
             }
@@ -230,11 +235,25 @@ fn read(
     let mut batch: Vec<Message> = Vec::new();
     let mut delivered = 0usize;
     let mut last_flush = Instant::now();
+    // Tail only when every partition was read to its end: a partition cut
+    // short by `to` means the rest comes in pages.
     let finished = |done: &HashSet<i32>, eof: &HashSet<i32>| {
-        done.len() == all || (!req.tail && done.union(eof).count() == all)
+        done.len() == all || ((!req.tail || !done.is_empty()) && done.union(eof).count() == all)
     };
+    let mut caught_up = false;
     while !cancel.is_cancelled() && !finished(&done, &eof) {
         let tailing = done.union(&eof).count() == all;
+        if tailing && !caught_up && batch.is_empty() {
+            caught_up = true;
+            let partitions = spans.iter().map(|s| s.partition).collect();
+            if !send(Event::MessagesCaughtUp {
+                session: req.session,
+                kind: req.kind,
+                partitions,
+            }) {
+                return Ok(());
+            }
+        }
         if !tailing && delivered + batch.len() >= req.max {
             break;
         }

@@ -68,6 +68,8 @@ pub struct Explorer {
     pub detail: Option<MessageDetail>,
     /// Messages dropped from the window (they can be paged back in).
     pub evicted: u64,
+    /// A read that follows new messages is running.
+    pub tailing: bool,
 }
 
 fn order(m: &Message) -> (i64, i32, i64) {
@@ -102,10 +104,12 @@ impl Explorer {
             error: None,
             detail: None,
             evicted: 0,
+            tailing: true,
         }
     }
 
-    /// The first read of this view.
+    /// The first read of this view. It stops at the window's size (the
+    /// rest comes in pages); reaching the end first, it tails.
     pub fn initial_request(&self) -> ReadRequest {
         ReadRequest {
             session: self.session,
@@ -243,20 +247,16 @@ impl Explorer {
         while self.messages.len() > self.cap_messages
             || (self.bytes > self.cap_bytes && self.messages.len() > 1)
         {
-            let idx = if drop_oldest {
-                // The partition whose lowest held offset is oldest in time.
-                self.edge_index(true)
-            } else {
-                self.edge_index(false)
-            };
+            let drop_newest = !drop_oldest;
+            let idx = self.edge_index(drop_oldest);
             let m = self.messages.remove(idx);
             self.bytes = self.bytes.saturating_sub(m.size());
             self.evicted += 1;
             if let Some(r) = self.ranges.get_mut(&m.partition) {
-                if drop_oldest {
-                    r.lo = m.offset + 1;
-                } else {
+                if drop_newest {
                     r.hi = m.offset;
+                } else {
+                    r.lo = m.offset + 1;
                 }
             }
         }
@@ -326,18 +326,35 @@ impl Explorer {
         })
     }
 
-    /// A page of newer messages after what is held (then tailing).
+    /// A page of newer messages after what is held; at the end of every
+    /// partition, a read that waits for new ones (when none runs yet).
     pub fn newer_request(&self, page: usize) -> Option<ReadRequest> {
-        if self.loading.is_some() || !self.ranges.values().any(Range::newer_exist) {
+        let newer = self.ranges.values().any(Range::newer_exist);
+        if self.loading.is_some() || (!newer && self.tailing) {
             return None;
         }
+        // A page takes the same number of offsets from every partition
+        // that has more (a consumer would drain one partition first);
+        // at the very end, one read that waits for new messages.
+        let with_newer = self
+            .ranges
+            .values()
+            .filter(|r| r.newer_exist())
+            .count()
+            .max(1);
+        let per = (page / with_newer).max(1) as i64;
+        let ranges = self
+            .ranges
+            .iter()
+            .map(|(p, r)| (*p, r.hi, newer.then(|| (r.hi + per).min(r.marks.high))))
+            .collect();
         Some(ReadRequest {
             session: self.session,
             topic: self.topic.clone(),
             partitions: None,
-            start: ReadStart::Ranges(self.ranges.iter().map(|(p, r)| (*p, r.hi, None)).collect()),
-            max: page,
-            tail: true,
+            start: ReadStart::Ranges(ranges),
+            max: usize::MAX,
+            tail: !newer,
             kind: ReadKind::Newer,
         })
     }
