@@ -21,26 +21,6 @@ fn settings(b: &str) -> Settings {
     s
 }
 
-async fn drive_until(
-    worker: &mut creel::kafka::WorkerHandle,
-    app: &mut App,
-    timeout: Duration,
-    what: &str,
-    done: impl Fn(&App) -> bool,
-) {
-    let deadline = tokio::time::Instant::now() + timeout;
-    while !done(app) {
-        match tokio::time::timeout_at(deadline, worker.events.recv()).await {
-            Ok(Some(ev)) => app.apply(ev),
-            Ok(None) => panic!("worker stopped"),
-            Err(_) => panic!(
-                "timed out waiting for {what}; groups: {:#?}; error: {:?}",
-                app.groups, app.groups_error
-            ),
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lag_committed_and_end_offsets_per_partition() {
     let broker = Tansu::start();
@@ -53,7 +33,7 @@ async fn lag_committed_and_end_offsets_per_partition() {
     let mut worker = spawn_worker(&settings(&b)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
     app.lag = creel::app::LagBook::new(3);
-    drive_until(
+    common::drive(
         &mut worker,
         &mut app,
         Duration::from_secs(30),
@@ -87,7 +67,7 @@ async fn lag_committed_and_end_offsets_per_partition() {
 
     // Nobody consumes while the log grows: after a full window the group is STOP.
     produce(&b, "events", 0, 2).await;
-    drive_until(
+    common::drive(
         &mut worker,
         &mut app,
         Duration::from_secs(30),
@@ -104,7 +84,7 @@ async fn lag_committed_and_end_offsets_per_partition() {
 
     // The consumer catches up: status back to OK.
     commit(&b, "reader", &[("events", 0, 8)]);
-    drive_until(
+    common::drive(
         &mut worker,
         &mut app,
         Duration::from_secs(30),
@@ -149,7 +129,7 @@ async fn active_member_without_commits_shows_no_offset_not_zero_lag() {
     s.watched_groups = vec!["idle-worker".into()];
     let mut worker = spawn_worker(&s).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    drive_until(
+    common::drive(
         &mut worker,
         &mut app,
         Duration::from_secs(40),

@@ -10,26 +10,6 @@ use creel::config::Settings;
 use creel::kafka::spawn_worker;
 use creel::model::ClusterSnapshot;
 
-/// Fold worker events into an App until `done` holds.
-async fn drive(
-    worker: &mut creel::kafka::WorkerHandle,
-    app: &mut App,
-    timeout: Duration,
-    done: impl Fn(&App) -> bool,
-) {
-    let deadline = tokio::time::Instant::now() + timeout;
-    while !done(app) {
-        match tokio::time::timeout_at(deadline, worker.events.recv()).await {
-            Ok(Some(ev)) => app.apply(ev),
-            Ok(None) => panic!("worker stopped"),
-            Err(_) => panic!(
-                "timed out; app state: {:?} {:?}",
-                app.connection, app.last_error
-            ),
-        }
-    }
-}
-
 fn complete(app: &App) -> Option<&ClusterSnapshot> {
     app.snapshot.as_ref().filter(|s| s.watermarks_complete)
 }
@@ -45,9 +25,13 @@ async fn worker_reports_topics_partitions_and_watermarks() {
 
     let mut worker = spawn_worker(&Settings::for_bootstrap(&b)).expect("worker");
     let mut app = App::new("test", &b, chrono::Local::now());
-    drive(&mut worker, &mut app, Duration::from_secs(30), |a| {
-        complete(a).is_some_and(|s| s.topics.iter().any(|t| t.name == "alpha"))
-    })
+    common::drive(
+        &mut worker,
+        &mut app,
+        Duration::from_secs(30),
+        "the topic list",
+        |a| complete(a).is_some_and(|s| s.topics.iter().any(|t| t.name == "alpha")),
+    )
     .await;
 
     let snap = complete(&app).unwrap();
@@ -87,12 +71,18 @@ async fn worker_reports_topics_partitions_and_watermarks() {
     let cmds = app.update(creel::app::Action::Refresh);
     assert_eq!(cmds, vec![Command::RefreshTopics, Command::RefreshGroups]);
     worker.commands.try_send(Command::RefreshTopics).unwrap();
-    drive(&mut worker, &mut app, Duration::from_secs(30), |a| {
-        complete(a)
-            .and_then(|s| s.topics.iter().find(|t| t.name == "beta"))
-            .and_then(|t| t.messages())
-            == Some(7)
-    })
+    common::drive(
+        &mut worker,
+        &mut app,
+        Duration::from_secs(30),
+        "the topic list",
+        |a| {
+            complete(a)
+                .and_then(|s| s.topics.iter().find(|t| t.name == "beta"))
+                .and_then(|t| t.messages())
+                == Some(7)
+        },
+    )
     .await;
 }
 

@@ -9,21 +9,7 @@ pub fn sanitize(s: &str) -> String {
     if !s.chars().any(char::is_control) {
         return s.to_string();
     }
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if c.is_control() {
-            match c {
-                '\n' => out.push_str("\\n"),
-                '\t' => out.push_str("\\t"),
-                '\r' => out.push_str("\\r"),
-                c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-                c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    super::bytes::escaped(s.as_bytes(), usize::MAX)
 }
 
 /// 1234567 -> "1,234,567".

@@ -172,3 +172,25 @@ pub fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
     }
     c.commit(&tpl, CommitMode::Sync).expect("commit");
 }
+
+/// Fold worker events into `app` until `done` holds; on timeout, panic
+/// with what was awaited and what the app holds.
+pub async fn drive(
+    worker: &mut creel::kafka::WorkerHandle,
+    app: &mut creel::app::App,
+    timeout: Duration,
+    what: &str,
+    done: impl Fn(&creel::app::App) -> bool,
+) {
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !done(app) {
+        match tokio::time::timeout_at(deadline, worker.events.recv()).await {
+            Ok(Some(ev)) => app.apply(ev),
+            Ok(None) => panic!("worker stopped"),
+            Err(_) => panic!(
+                "timed out waiting for {what}; connection {:?}, last error {:?}, groups {:#?}, groups error {:?}",
+                app.connection, app.last_error, app.groups, app.groups_error
+            ),
+        }
+    }
+}
