@@ -33,6 +33,22 @@ impl Cursor {
         self.selected = self.selected.min(len.saturating_sub(1));
     }
 
+    /// After a list was rebuilt: put the cursor back on the row named
+    /// `selected` (or keep its place, clamped, when that row went away) and
+    /// return the name now under it. `name(i)` names row `visible[i]`.
+    pub fn follow_name<'a>(
+        &mut self,
+        visible: &[usize],
+        selected: Option<&str>,
+        name: impl Fn(usize) -> &'a str,
+    ) -> Option<String> {
+        if let Some(pos) = selected.and_then(|n| visible.iter().position(|&i| name(i) == n)) {
+            self.selected = pos;
+        }
+        self.clamp(visible.len());
+        visible.get(self.selected).map(|&i| name(i).to_string())
+    }
+
     /// The rows to draw in a viewport of `height` rows, scrolling as little
     /// as possible to keep the selection visible.
     pub fn window(&self, len: usize, height: usize) -> std::ops::Range<usize> {

@@ -72,20 +72,17 @@ impl GroupsView {
             visible.reverse();
         }
         self.visible = visible;
-        if let Some(n) = &self.selected_name {
-            if let Some(pos) = self.visible.iter().position(|&i| &groups[i].id == n) {
-                self.cursor.selected = pos;
-            }
-        }
-        self.cursor.clamp(self.visible.len());
-        self.remember(groups);
+        self.remember_from(groups, self.selected_name.clone().as_deref());
     }
 
     pub fn remember(&mut self, groups: &[ConsumerGroup]) {
+        self.remember_from(groups, None);
+    }
+
+    fn remember_from(&mut self, groups: &[ConsumerGroup], selected: Option<&str>) {
         self.selected_name = self
-            .visible
-            .get(self.cursor.selected)
-            .map(|&i| groups[i].id.clone());
+            .cursor
+            .follow_name(&self.visible, selected, |i| groups[i].id.as_str());
     }
 }
 

@@ -124,21 +124,18 @@ impl TopicsView {
             visible.reverse();
         }
         self.visible = visible;
-        if let Some(name) = &self.selected_name {
-            if let Some(pos) = self.visible.iter().position(|&i| &topics[i].name == name) {
-                self.cursor.selected = pos;
-            }
-        }
-        self.cursor.clamp(self.visible.len());
-        self.remember(topics);
+        self.remember_from(topics, self.selected_name.clone().as_deref());
     }
 
     /// Note which topic is under the cursor after a move.
     pub fn remember(&mut self, topics: &[Topic]) {
+        self.remember_from(topics, None);
+    }
+
+    fn remember_from(&mut self, topics: &[Topic], selected: Option<&str>) {
         self.selected_name = self
-            .visible
-            .get(self.cursor.selected)
-            .map(|&i| topics[i].name.clone());
+            .cursor
+            .follow_name(&self.visible, selected, |i| topics[i].name.as_str());
     }
 }
 
