@@ -70,6 +70,15 @@ impl Tmux {
         })
     }
 
+    /// Wait for creel to exit and the shell line to report the terminal's
+    /// mode (it prints EXIT= first, then COOKED or RAW).
+    fn exited(&self, timeout: Duration) -> String {
+        wait_for(timeout, "creel to exit", || {
+            let s = self.screen();
+            (s.contains("COOKED") || s.contains("RAW")).then_some(s)
+        })
+    }
+
     fn alternate_screen_on(&self) -> bool {
         let out = Command::new("tmux")
             .args([
@@ -138,7 +147,7 @@ fn browse_filter_open_and_quit_against_tansu() {
 
     let asked = Instant::now();
     t.keys(&["q"]);
-    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    let s = t.exited(Duration::from_secs(5));
     assert!(
         asked.elapsed() < Duration::from_secs(2),
         "quit took {:?}",
@@ -163,7 +172,7 @@ fn no_broker_shows_down_and_quits_at_once() {
     t.keys(&["Escape"]);
     let asked = Instant::now();
     t.keys(&["q"]);
-    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    let s = t.exited(Duration::from_secs(5));
     assert!(
         asked.elapsed() < Duration::from_secs(2),
         "quit took {:?}",
@@ -208,7 +217,7 @@ fn groups_screen_shows_lag_and_partitions() {
     t.keys(&["l"]);
     t.wait_for("Members (0)", Duration::from_secs(5));
     t.keys(&["q"]);
-    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
 
@@ -241,7 +250,7 @@ fn demo_walks_topics_groups_brokers_and_quits() {
     t.wait_for("DescribeCluster failed", Duration::from_secs(15));
     let asked = Instant::now();
     t.keys(&["q"]);
-    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    let s = t.exited(Duration::from_secs(5));
     assert!(
         asked.elapsed() < Duration::from_secs(3),
         "quit took {:?}",
@@ -284,6 +293,42 @@ fn tails_a_topic_while_another_process_produces() {
     t.keys(&["f"]);
     t.wait_for("events (6 of 6 held", Duration::from_secs(5));
     t.keys(&["q"]);
-    let s = t.wait_for("EXIT=", Duration::from_secs(5));
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}
+
+/// The demo's planted order is one among thousands of events: the search
+/// bar finds it, Enter opens it marked, Esc comes back to the matches.
+#[test]
+fn search_finds_the_planted_order_in_the_demo() {
+    let t = Tmux::start(&format!("{} demo", creel()));
+    t.wait_for("clickstream", Duration::from_secs(30));
+    // On the orders topic's detail, `/` opens the search bar.
+    t.keys(&["/", "o", "r", "d", "Enter", "Enter"]);
+    t.wait_for("Partitions (6", Duration::from_secs(5));
+    t.keys(&["/"]);
+    t.wait_for("Search orders", Duration::from_secs(5));
+    // A typo first: the mistake is shown before anything is sent.
+    for k in ["p", "l", "a", "n", "t", "e", "d", "-", "("] {
+        t.keys(&[k]);
+    }
+    t.wait_for("unclosed group", Duration::from_secs(5));
+    t.keys(&["BSpace", "\\", "d", "+", "Tab", "Tab", "Space", "Enter"]);
+    let s = t.wait_for("│ done ", Duration::from_secs(30));
+    assert!(s.contains("1 match ·"), "{s}");
+    assert!(s.contains("ORD-PLANTED-7731"), "{s}");
+    let scanned = s
+        .lines()
+        .find(|l| l.contains("scanned"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(scanned.contains(','), "thousands scanned: {scanned}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("match  in the value", Duration::from_secs(15));
+    assert!(s.contains("Ada Lovelace"), "{s}");
+    t.keys(&["Escape", "Escape"]);
+    t.wait_for("Matches (oldest first", Duration::from_secs(5));
+    t.keys(&["q"]);
+    let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }

@@ -181,6 +181,8 @@ fn screenshots_are_current() {
             "group-chart",
             fixtures::group_detail(creel::app::GroupTab::Chart),
         ),
+        ("search-bar", fixtures::search_bar("ORD-(")),
+        ("search-running", fixtures::search_running(false)),
         ("help", help),
         ("all-brokers-down", fixtures::all_brokers_down()),
     ];
@@ -302,4 +304,38 @@ proptest::proptest! {
         let lines = creel::ui::bytes::hex_lines(&value);
         proptest::prop_assert_eq!(creel::ui::bytes::parse_hex_lines(&lines), value);
     }
+}
+
+#[test]
+fn search_bar_with_an_invalid_regex() {
+    both_sizes("search_bar_invalid", &fixtures::search_bar("ORD-(\\d+"));
+}
+
+#[test]
+fn search_progress_and_matches() {
+    both_sizes("search_running", &fixtures::search_running(false));
+    both_sizes("search_done", &fixtures::search_running(true));
+}
+
+#[test]
+fn a_match_opened_is_marked_in_the_detail() {
+    let mut app = fixtures::search_running(true);
+    app.update(Action::Open);
+    let session = app.explorer.as_ref().unwrap().session;
+    let hit = fixtures::search_running(true).search.unwrap().hits[0].clone();
+    app.apply(creel::app::Event::Messages {
+        session,
+        kind: creel::app::ReadKind::Initial,
+        batch: vec![hit.message],
+    });
+    let buf = draw(&app, 120, 30);
+    // The matched text is drawn in the match style, in the value's JSON.
+    let marked: String = buf
+        .content()
+        .iter()
+        .filter(|c| c.bg == ratatui::style::Color::Yellow)
+        .map(|c| c.symbol())
+        .collect();
+    assert!(marked.contains("ORD-1204"), "{marked:?}");
+    insta::assert_snapshot!("search_match_detail_120x30", render(&app, 120, 30));
 }

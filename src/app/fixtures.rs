@@ -358,3 +358,102 @@ pub fn message_detail(index: usize, hex: bool) -> App {
     }
     app
 }
+
+/// The search bar on `orders`, with `pattern` typed in.
+pub fn search_bar(pattern: &str) -> App {
+    let mut app = connected();
+    app.topics.cursor.selected = app
+        .topics
+        .visible
+        .iter()
+        .position(|&i| app.topic_list()[i].name == "orders")
+        .unwrap_or(0);
+    app.update(super::Action::Command);
+    for c in format!("search {pattern}").chars() {
+        app.edit_prompt(super::Edit::Insert(c));
+    }
+    app.submit_prompt();
+    app
+}
+
+/// A search of `orders` under way: half scanned, a few matches in.
+pub fn search_running(finished: bool) -> App {
+    use super::search::{Field, MatchSpan, SearchHit, SearchOutcome};
+    use crate::model::{Message, TimestampKind};
+    let mut app = search_bar(r"ORD-\d+");
+    app.submit_prompt();
+    let session = app.search.as_ref().map_or(1, |s| s.request.session);
+    let spans = (0..6)
+        .map(|p| super::PartitionSpan {
+            partition: p,
+            from: 0,
+            to: Some(40_000),
+            marks: crate::model::Watermarks {
+                low: 0,
+                high: 40_000,
+            },
+        })
+        .collect();
+    app.apply(Event::SearchStarted { session, spans });
+    let base = fixed_now().timestamp_millis() - 3_600_000;
+    let hit = |p: i32, o: i64, id: &str, key: &str| {
+        let value = format!(
+            r#"{{"type":"order.created","order_id":"{id}","customer":"{key}","total":12.5}}"#
+        );
+        let start = value.find("ORD-").unwrap_or(0);
+        SearchHit {
+            value_size: value.len(),
+            span: Some(MatchSpan {
+                field: Field::Value,
+                start,
+                end: start + id.len(),
+            }),
+            message: Message {
+                partition: p,
+                offset: o,
+                timestamp: Some(base + o * 50 + i64::from(p)),
+                timestamp_kind: TimestampKind::Create,
+                key: Some(key.as_bytes().to_vec()),
+                value: Some(value.into_bytes()),
+                headers: vec![],
+            },
+        }
+    };
+    let hits = vec![
+        hit(0, 1_204, "ORD-1204", "customer-ada"),
+        hit(3, 8_812, "ORD-8812", "customer-grace"),
+        hit(1, 20_377, "ORD-20377", "customer-alan"),
+        hit(5, 31_090, "ORD-31090", "customer-edsger"),
+    ];
+    let positions: Vec<(i32, i64)> = if finished {
+        (0..6).map(|p| (p, 40_000)).collect()
+    } else {
+        vec![
+            (0, 40_000),
+            (1, 30_000),
+            (2, 22_000),
+            (3, 12_000),
+            (4, 8_000),
+            (5, 32_000),
+        ]
+    };
+    let scanned = positions.iter().map(|(_, o)| *o as u64).sum();
+    app.apply(Event::SearchProgress {
+        session,
+        positions,
+        scanned,
+        elapsed_ms: if finished { 1_450 } else { 900 },
+        hits,
+        error: None,
+    });
+    if finished {
+        app.apply(Event::SearchDone {
+            session,
+            outcome: SearchOutcome::Completed,
+            scanned,
+            matched: 4,
+            elapsed_ms: 1_450,
+        });
+    }
+    app
+}

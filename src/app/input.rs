@@ -21,6 +21,10 @@ pub enum Edit {
     DeleteWord,
     /// ctrl-u: delete everything before the cursor.
     Clear,
+    /// Tab / Down in a form: the next field (a one-line prompt ignores it).
+    NextField,
+    /// Shift-Tab / Up in a form: the previous field.
+    PrevField,
 }
 
 impl LineInput {

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Local};
 
+use super::search::{SearchHit, SearchOutcome, SearchRequest};
 use crate::model::{
     BrokerCounts, ClusterSnapshot, ConfigEntry, GroupsSnapshot, Message, StartAt, Watermarks,
 };
@@ -20,6 +21,10 @@ pub enum Command {
     ReadMessages(ReadRequest),
     /// Stop every read (the messages view closed).
     StopMessages,
+    /// Scan a topic for a regex; a new search cancels the one running.
+    Search(SearchRequest),
+    /// Stop the running search; it still reports what it found.
+    CancelSearch,
 }
 
 /// Why a read was asked for: the first load of a view, or a page before or
@@ -130,5 +135,30 @@ pub enum Event {
     TopicConfigs {
         topic: String,
         result: Result<Vec<ConfigEntry>, String>,
+    },
+    /// A search resolved its scope: one span per partition (`to` set).
+    SearchStarted {
+        session: u64,
+        spans: Vec<PartitionSpan>,
+    },
+    /// Matches found since the last report, and how far the scan got.
+    SearchProgress {
+        session: u64,
+        /// Next offset to scan, for the partitions this report covers.
+        positions: Vec<(i32, i64)>,
+        /// Messages scanned so far, in every partition.
+        scanned: u64,
+        elapsed_ms: u64,
+        hits: Vec<SearchHit>,
+        /// A read error the scan went past (an undecodable batch).
+        error: Option<String>,
+    },
+    /// The search ended; every consumer it used is closed by now.
+    SearchDone {
+        session: u64,
+        outcome: SearchOutcome,
+        scanned: u64,
+        matched: u64,
+        elapsed_ms: u64,
     },
 }

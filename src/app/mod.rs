@@ -9,6 +9,7 @@ mod groups;
 mod input;
 pub mod lag;
 mod messages;
+pub mod search;
 mod topics;
 
 pub use action::Action;
@@ -31,14 +32,16 @@ use crate::model::{
 pub enum Screen {
     Topics,
     Messages,
+    Search,
     Groups,
     Brokers,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Topics,
         Screen::Messages,
+        Screen::Search,
         Screen::Groups,
         Screen::Brokers,
     ];
@@ -47,6 +50,7 @@ impl Screen {
         match self {
             Screen::Topics => "topics",
             Screen::Messages => "messages",
+            Screen::Search => "search",
             Screen::Groups => "groups",
             Screen::Brokers => "brokers",
         }
@@ -105,7 +109,7 @@ pub struct GroupDetail {
 }
 
 /// Move to the next or previous of `all`, wrapping.
-fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
+pub(crate) fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -> T {
     let i = all.iter().position(|t| *t == current).unwrap_or(0);
     let n = all.len();
     all[if forward {
@@ -145,6 +149,8 @@ pub enum Prompt {
         line: LineInput,
         error: Option<String>,
     },
+    /// The search bar: a regex and its scope.
+    Search(search::SearchForm),
 }
 
 /// Something the terminal side must do for the app: it has no I/O itself.
@@ -198,6 +204,9 @@ pub struct App {
     pub groups_view: GroupsView,
     pub group_detail: Option<GroupDetail>,
     pub explorer: Option<explorer::Explorer>,
+    pub search: Option<search::SearchView>,
+    /// The search bar as last submitted or left, to open it again.
+    pub search_form: Option<search::SearchForm>,
     next_session: u64,
     /// Work for the terminal side, drained by it after each update.
     pub effects: Vec<Effect>,
@@ -234,6 +243,8 @@ impl App {
             groups_view: GroupsView::default(),
             group_detail: None,
             explorer: None,
+            search: None,
+            search_form: None,
             next_session: 0,
             effects: vec![],
             help: None,
@@ -388,6 +399,10 @@ impl App {
                 self.prompt = Some(Prompt::Command(LineInput::default()));
                 vec![]
             }
+            Action::Filter if self.searches_here() => {
+                self.open_search_form(None);
+                vec![]
+            }
             Action::Filter => {
                 if let Some(f) = self.list_filter() {
                     let text = f.text.clone();
@@ -406,6 +421,7 @@ impl App {
             _ => match self.screen {
                 Screen::Topics if self.detail.is_some() => self.update_detail(action),
                 Screen::Messages => self.update_messages(action),
+                Screen::Search => self.update_search(action),
                 Screen::Groups if self.group_detail.is_some() => self.update_group_detail(action),
                 Screen::Groups => self.update_groups(action),
                 Screen::Topics => self.update_topics(action),
@@ -537,7 +553,7 @@ impl App {
                 ex.detail = Some(explorer::MessageDetail::default())
             }
             Action::Back => {
-                self.screen = Screen::Topics;
+                self.screen = ex.return_to;
             }
             Action::Pause => ex.toggle_pause(),
             Action::Follow => {
@@ -692,6 +708,7 @@ impl App {
                 self.set_list_filter(&text);
             }
             Some(Prompt::Command(line)) => line.edit(edit),
+            Some(Prompt::Search(form)) => form.edit(edit),
             None => {}
         }
     }
@@ -725,14 +742,18 @@ impl App {
                     }
                 }
             }
+            Some(Prompt::Search(form)) => self.submit_search(form),
             Some(Prompt::Filter(_)) | None => vec![],
         }
     }
 
     /// Esc in a prompt: the filter prompt clears its filter.
     pub fn cancel_prompt(&mut self) {
-        if let Some(Prompt::Filter(_)) = self.prompt.take() {
-            self.set_list_filter("");
+        match self.prompt.take() {
+            Some(Prompt::Filter(_)) => self.set_list_filter(""),
+            // What was typed stays for the next `/`.
+            Some(Prompt::Search(form)) => self.search_form = Some(form),
+            _ => {}
         }
     }
 
@@ -753,6 +774,15 @@ impl App {
             "refresh" | "r" => return self.update(Action::Refresh),
             _ => {}
         }
+        if word == "search" || word.starts_with("search ") {
+            // `:search PATTERN` opens the bar with the pattern typed in.
+            let pattern = cmd.trim_start_matches(':').trim()["search".len()..].trim();
+            self.open_search_form((!pattern.is_empty()).then_some(pattern));
+            if self.prompt.is_none() {
+                self.error("no topic to search: select one on the topic list first");
+            }
+            return vec![];
+        }
         // A screen by its name, a prefix of it, or its plural/singular.
         let screen = Screen::ALL.iter().copied().find(|s| {
             let name = s.name();
@@ -764,7 +794,7 @@ impl App {
                 match screen {
                     Screen::Topics => self.detail = None,
                     Screen::Groups => self.group_detail = None,
-                    Screen::Messages | Screen::Brokers => {}
+                    Screen::Messages | Screen::Search | Screen::Brokers => {}
                 }
                 self.status = None;
             }
@@ -931,6 +961,38 @@ impl App {
                     if ex.loading == Some(kind) {
                         ex.loading = None;
                     }
+                }
+            }
+            Event::SearchStarted { session, spans } => {
+                if let Some(s) = self.search_session(session) {
+                    s.started(spans);
+                }
+            }
+            Event::SearchProgress {
+                session,
+                positions,
+                scanned,
+                elapsed_ms,
+                hits,
+                error,
+            } => {
+                if let Some(s) = self.search_session(session) {
+                    s.progress(&positions, scanned, elapsed_ms);
+                    s.add(hits);
+                    if error.is_some() {
+                        s.error = error;
+                    }
+                }
+            }
+            Event::SearchDone {
+                session,
+                outcome,
+                scanned,
+                elapsed_ms,
+                ..
+            } => {
+                if let Some(s) = self.search_session(session) {
+                    s.finish(outcome, scanned, elapsed_ms);
                 }
             }
             Event::TopicConfigs { topic, result } => {

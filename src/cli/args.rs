@@ -139,6 +139,50 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Search a topic with a regex (matched on bytes) and print the matches;
+    /// a summary goes to stderr. Exit 0 when something matched, 1 when
+    /// nothing did, 2 when the cluster cannot be read
+    Search {
+        /// The topic to search
+        #[arg(short = 't', long)]
+        topic: String,
+        /// The regex (Rust regex syntax; (?-u)\xff matches a raw byte)
+        #[arg(
+            short = 'e',
+            long = "regex",
+            value_name = "REGEX",
+            allow_hyphen_values = true
+        )]
+        pattern: String,
+        /// Where to look: all, key, value, header-names, header-values
+        #[arg(long = "in", default_value = "all", value_name = "FIELD")]
+        target: String,
+        /// Ignore case
+        #[arg(short = 'i', long)]
+        ignore_case: bool,
+        /// Print the messages that do not match
+        #[arg(short = 'v', long)]
+        invert: bool,
+        /// Only this partition (repeatable)
+        #[arg(short = 'p', long = "partition")]
+        partitions: Vec<i32>,
+        /// Where to start: beginning, OFFSET, -N, @RFC3339, -15m / -2h / -1d
+        #[arg(long, default_value = "beginning", allow_hyphen_values = true)]
+        from: String,
+        /// Where to stop: end (as it is when the search starts), OFFSET
+        /// (included), @RFC3339, -15m...
+        #[arg(long, allow_hyphen_values = true)]
+        to: Option<String>,
+        /// Stop after this many matches
+        #[arg(long, value_name = "N")]
+        max_matches: Option<u64>,
+        /// Stop after scanning this many messages
+        #[arg(long, value_name = "N")]
+        max_scanned: Option<u64>,
+        /// One JSON envelope per match (like creel tail --json)
+        #[arg(long)]
+        json: bool,
+    },
     /// Start a living demo cluster inside creel (three mock brokers on
     /// loopback, a small shop's topics, live traffic, consumer groups) and
     /// open the TUI on it

@@ -5,6 +5,7 @@ mod args;
 mod lag;
 mod logging;
 mod print;
+mod search;
 mod tail;
 
 pub use args::{Cli, Cmd, GlobalArgs};
@@ -67,6 +68,34 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 offset,
                 count,
                 exit_at_end,
+                json,
+            },
+        )?,
+        Some(Cmd::Search {
+            topic,
+            pattern,
+            target,
+            ignore_case,
+            invert,
+            partitions,
+            from,
+            to,
+            max_matches,
+            max_scanned,
+            json,
+        }) => search::run(
+            &settings,
+            search::SearchArgs {
+                topic,
+                pattern,
+                target,
+                ignore_case,
+                invert,
+                partitions,
+                from,
+                to,
+                max_matches,
+                max_scanned,
                 json,
             },
         )?,

@@ -76,7 +76,12 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
-fn print(out: &mut impl Write, topic: &str, m: &Message, json: bool) -> std::io::Result<()> {
+pub(super) fn print(
+    out: &mut impl Write,
+    topic: &str,
+    m: &Message,
+    json: bool,
+) -> std::io::Result<()> {
     if json {
         serde_json::to_writer(&mut *out, &crate::envelope::to_json(topic, m))?;
         return writeln!(out);

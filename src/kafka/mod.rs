@@ -9,12 +9,15 @@ mod context;
 mod groups;
 mod reader;
 mod refresh;
+mod search;
 mod snapshot;
 mod watermarks;
 mod worker;
 
 pub use client::{client_config, ClientError};
 pub use groups::GroupsClient;
+pub use reader::reading_config;
+pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};
 pub mod mock;

@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Headers, Message as _};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
@@ -48,15 +48,37 @@ pub fn spawn_reader(
     }
 }
 
-fn consumer(base: &ClientConfig) -> Result<BaseConsumer, String> {
+/// The settings every message reader and search scanner uses, on top of
+/// the client's.
+pub fn reading_config(base: &ClientConfig) -> ClientConfig {
     let mut cfg = base.clone();
+    let defaults = [
+        // Large fetches: a reader wants throughput, not latency.
+        ("fetch.max.bytes", "52428800"),
+        ("max.partition.fetch.bytes", "10485760"),
+        // When the local queue is full, librdkafka waits this long before
+        // fetching a partition again (1 s by default): a reader draining
+        // the queue fast would sit idle most of that second.
+        ("fetch.queue.backoff.ms", "10"),
+        // A shorter long-poll at the end of a partition: closing a reader
+        // waits for the fetch in flight.
+        ("fetch.wait.max.ms", "100"),
+    ];
+    for (k, v) in defaults {
+        // The user's -X and profile properties win.
+        if cfg.get(k).is_none() {
+            cfg.set(k, v);
+        }
+    }
     cfg.set("enable.partition.eof", "true")
         .set("auto.offset.reset", "earliest")
-        // Large fetches: the reader wants throughput, not latency.
-        .set("fetch.max.bytes", "52428800")
-        .set("max.partition.fetch.bytes", "10485760")
         .set("statistics.interval.ms", "0");
-    cfg.create()
+    cfg
+}
+
+pub(super) fn consumer(base: &ClientConfig) -> Result<BaseConsumer, String> {
+    reading_config(base)
+        .create()
         .map_err(|e| format!("cannot create a consumer: {e}"))
 }
 
@@ -64,27 +86,7 @@ fn consumer(base: &ClientConfig) -> Result<BaseConsumer, String> {
 fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<PartitionSpan>, String> {
     let partitions: Vec<i32> = match &req.start {
         ReadStart::Ranges(r) => r.iter().map(|(p, _, _)| *p).collect(),
-        ReadStart::At(_) => {
-            let md = c
-                .fetch_metadata(Some(topic), TIMEOUT)
-                .map_err(|e| format!("metadata: {e}"))?;
-            let t = md
-                .topics()
-                .first()
-                .ok_or_else(|| format!("topic {topic} not found"))?;
-            if let Some(err) = t.error() {
-                return Err(format!(
-                    "topic {topic}: {:?}",
-                    rdkafka::types::RDKafkaErrorCode::from(err)
-                ));
-            }
-            let mut ps: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
-            ps.sort_unstable();
-            if let Some(only) = &req.partitions {
-                ps.retain(|p| only.contains(p));
-            }
-            ps
-        }
+        ReadStart::At(_) => topic_partitions(c, topic, req.partitions.as_deref())?,
     };
     let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
     let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| format!("watermarks: {e}"))?;
@@ -142,9 +144,48 @@ fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<Parti
     Ok(spans)
 }
 
+/// The partitions of `topic` (only those of `only` when given), sorted.
+pub(super) fn topic_partitions<C: ConsumerContext>(
+    c: &BaseConsumer<C>,
+    topic: &str,
+    only: Option<&[i32]>,
+) -> Result<Vec<i32>, String> {
+    let md = c
+        .fetch_metadata(Some(topic), TIMEOUT)
+        .map_err(|e| format!("metadata: {e}"))?;
+    let t = md
+        .topics()
+        .first()
+        .ok_or_else(|| format!("topic {topic} not found"))?;
+    if let Some(err) = t.error() {
+        return Err(format!(
+            "topic {topic}: {}",
+            rdkafka::types::RDKafkaErrorCode::from(err)
+        ));
+    }
+    let mut ps: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
+    ps.sort_unstable();
+    if let Some(only) = only {
+        let missing: Vec<String> = only
+            .iter()
+            .filter(|p| !ps.contains(p))
+            .map(i32::to_string)
+            .collect();
+        if !missing.is_empty() {
+            return Err(format!(
+                "topic {topic} has no partition {} (it has {})",
+                missing.join(", "),
+                ps.len()
+            ));
+        }
+        ps.retain(|p| only.contains(p));
+    }
+    Ok(ps)
+}
+
 /// The first offset at or after `ms` in each partition (the end when none).
-fn offsets_at(
-    c: &BaseConsumer,
+pub(super) fn offsets_at<C: ConsumerContext>(
+    c: &BaseConsumer<C>,
     topic: &str,
     partitions: &[i32],
     ms: i64,
@@ -166,7 +207,7 @@ fn offsets_at(
         .collect())
 }
 
-fn owned(m: &rdkafka::message::BorrowedMessage<'_>) -> Message {
+pub(super) fn owned(m: &rdkafka::message::BorrowedMessage<'_>) -> Message {
     let (timestamp, timestamp_kind) = match m.timestamp() {
         rdkafka::Timestamp::CreateTime(t) => (Some(t), TimestampKind::Create),
         rdkafka::Timestamp::LogAppendTime(t) => (Some(t), TimestampKind::LogAppend),

@@ -63,6 +63,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         groups: Periodic::new(settings.groups_refresh),
         base_config: client_config(settings),
         readers: vec![],
+        search: None,
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(cmd_rx));
@@ -183,6 +184,8 @@ struct Worker {
     base_config: rdkafka::ClientConfig,
     /// Cancel tokens of running readers.
     readers: Vec<CancellationToken>,
+    /// The running search, if any.
+    search: Option<CancellationToken>,
     shutdown: CancellationToken,
 }
 
@@ -199,6 +202,8 @@ impl Worker {
                     Some(Command::DescribeTopicConfigs { topic }) => self.describe_configs(topic),
                     Some(Command::ReadMessages(req)) => self.read_messages(req),
                     Some(Command::StopMessages) => self.stop_readers(),
+                    Some(Command::Search(req)) => self.search(req),
+                    Some(Command::CancelSearch) => self.cancel_search(),
                 },
                 _ = tokio::time::sleep_until(self.topics.next) => self.start(Job::Topics, &done_tx),
                 _ = tokio::time::sleep_until(self.groups.next) => self.start(Job::Groups, &done_tx),
@@ -211,6 +216,26 @@ impl Worker {
         self.topics.stop();
         self.groups.stop();
         self.stop_readers();
+        self.cancel_search();
+    }
+
+    fn search(&mut self, req: crate::app::search::SearchRequest) {
+        self.cancel_search();
+        let cancel = self.shutdown.child_token();
+        self.search = Some(cancel.clone());
+        super::search::spawn_search(
+            self.consumer.clone(),
+            self.base_config.clone(),
+            req,
+            self.events.clone(),
+            cancel,
+        );
+    }
+
+    fn cancel_search(&mut self) {
+        if let Some(t) = self.search.take() {
+            t.cancel();
+        }
     }
 
     fn stop_readers(&mut self) {

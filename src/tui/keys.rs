@@ -39,6 +39,8 @@ fn on_prompt_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
         KeyCode::Char(c) if !ctrl => Edit::Insert(c),
         KeyCode::Backspace => Edit::Backspace,
         KeyCode::Delete => Edit::Delete,
+        KeyCode::Tab | KeyCode::Down => Edit::NextField,
+        KeyCode::BackTab | KeyCode::Up => Edit::PrevField,
         KeyCode::Left => Edit::Left,
         KeyCode::Right => Edit::Right,
         KeyCode::Home => Edit::Home,

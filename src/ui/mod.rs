@@ -52,6 +52,10 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
             Some(ex) => screens::messages::draw(frame, body, app, ex),
             None => screens::messages::draw_empty(frame, body),
         },
+        Screen::Search => match &app.search {
+            Some(s) => screens::search::draw(frame, body, app, s),
+            None => screens::search::draw_empty(frame, body),
+        },
         Screen::Groups => match &app.group_detail {
             Some(detail) => screens::group_detail::draw(frame, body, app, detail),
             None => screens::groups::draw(frame, body, app),
@@ -65,6 +69,9 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
     }) = &app.prompt
     {
         widgets::start_picker::draw(frame, body, topic, partitions.as_deref());
+    }
+    if let Some(crate::app::Prompt::Search(form)) = &app.prompt {
+        widgets::search_bar::draw(frame, body, form);
     }
     if let Some(cursor) = &app.help {
         widgets::help::draw(frame, area, cursor, keymap);

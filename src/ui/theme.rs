@@ -40,3 +40,11 @@ pub fn selected() -> Style {
 pub fn key() -> Style {
     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
 }
+
+/// What a search matched.
+pub fn matched() -> Style {
+    Style::new()
+        .bg(Color::Yellow)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD)
+}

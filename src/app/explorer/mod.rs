@@ -41,6 +41,14 @@ pub struct MessageDetail {
     pub scroll: usize,
 }
 
+/// A message to select once it arrives (a search match being opened).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Focus {
+    pub partition: i32,
+    pub offset: i64,
+    pub open_detail: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Explorer {
     pub topic: String,
@@ -70,6 +78,11 @@ pub struct Explorer {
     pub evicted: u64,
     /// A read that follows new messages is running.
     pub tailing: bool,
+    pub focus: Option<Focus>,
+    /// Marks what a search matched, in the detail view.
+    pub highlight: Option<crate::app::search::Matcher>,
+    /// Where Esc on the list goes.
+    pub return_to: super::Screen,
 }
 
 fn order(m: &Message) -> (i64, i32, i64) {
@@ -105,7 +118,16 @@ impl Explorer {
             detail: None,
             evicted: 0,
             tailing: true,
+            focus: None,
+            highlight: None,
+            return_to: super::Screen::Topics,
         }
+    }
+
+    /// Select this message when it arrives, instead of following.
+    pub fn focus_on(&mut self, focus: Focus) {
+        self.focus = Some(focus);
+        self.follow = false;
     }
 
     /// The first read of this view. It stops at the window's size (the
@@ -169,7 +191,21 @@ impl Explorer {
             .filter(|(_, m)| (low..=high).contains(&order(m)))
             .map(|(i, _)| i)
             .collect();
-        if self.follow && !self.paused {
+        let focused = self.focus.and_then(|f| {
+            self.visible
+                .iter()
+                .position(|&i| {
+                    self.messages[i].partition == f.partition && self.messages[i].offset == f.offset
+                })
+                .map(|pos| (pos, f))
+        });
+        if let Some((pos, f)) = focused {
+            self.cursor.selected = pos;
+            self.focus = None;
+            if f.open_detail {
+                self.detail = Some(MessageDetail::default());
+            }
+        } else if self.follow && !self.paused {
             self.cursor.selected = self.visible.len().saturating_sub(1);
         } else if let Some((p, o)) = keep {
             if let Some(pos) = self

@@ -13,6 +13,7 @@ use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
 use crate::ui::screens::messages::{preview, timestamp};
 use crate::ui::text::sanitize;
 use crate::ui::theme;
+use crate::ui::widgets::highlight::highlight_line;
 
 /// Above this, values are not parsed as JSON (the text view pages them).
 const JSON_LIMIT: usize = 1 << 20;
@@ -62,6 +63,26 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
             preview(v.as_deref(), 200),
         ]));
     }
+    if let Some(matcher) = &ex.highlight {
+        if let Some(Some(span)) = matcher.test_message(m) {
+            head.push(Line::from(vec![
+                Span::styled(" match ", theme::matched()),
+                Span::styled(
+                    format!(
+                        " in the {} at bytes {}..{}",
+                        span.field.label(),
+                        span.start,
+                        span.end
+                    ),
+                    theme::dim(),
+                ),
+            ]));
+        }
+        head = head
+            .into_iter()
+            .map(|l| highlight_line(l, &matcher.regex))
+            .collect();
+    }
     let head_height = (head.len() as u16).min(area.height / 2);
     let [head_area, body] =
         Layout::vertical([Constraint::Length(head_height), Constraint::Min(3)]).areas(area);
@@ -89,6 +110,13 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
             None if is_text(v) => ("text", text_page(v, detail.scroll, height)),
             None => ("binary: hex", page(hex_lines(v), detail.scroll, height)),
         },
+    };
+    let lines = match &ex.highlight {
+        Some(matcher) if !detail.hex => lines
+            .into_iter()
+            .map(|l| highlight_line(l, &matcher.regex))
+            .collect(),
+        _ => lines,
     };
     let title = Line::from(vec![
         Span::styled(" Value ", theme::title()),

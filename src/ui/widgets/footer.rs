@@ -41,6 +41,14 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
             }
             Line::from(spans)
         }
+        Some(Prompt::Search(form)) => Line::from(vec![
+            Span::styled("search ", theme::key()),
+            Span::raw(format!("/{}/", sanitize(&form.pattern.text))),
+            Span::styled(
+                "   tab/↓ next field · shift-tab/↑ previous · space changes a choice",
+                theme::dim(),
+            ),
+        ]),
         Some(Prompt::Command(input)) => {
             place_cursor(frame, area, 1 + input.cursor);
             Line::from(vec![
@@ -114,6 +122,16 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        Screen::Search => &[
+            Action::Open,
+            Action::Messages,
+            Action::Filter,
+            Action::SortNext,
+            Action::Back,
+            Action::NextScreen,
+            Action::Help,
+            Action::Quit,
+        ],
         Screen::Topics => &[
             Action::Open,
             Action::Messages,
@@ -165,7 +183,20 @@ pub fn draw_keys(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap) {
     }
     let mut items: Vec<(String, &str)> = hints(app)
         .iter()
-        .filter_map(|a| Some((keymap.keys(*a).first()?.to_string(), a.short())))
+        .filter_map(|a| {
+            let word = match a {
+                Action::Filter if app.searches_here() => "search",
+                Action::Back
+                    if app.search.as_ref().is_some_and(|s| s.running())
+                        && app.screen == Screen::Search =>
+                {
+                    "cancel"
+                }
+                Action::Messages if app.screen == Screen::Search => "in stream",
+                a => a.short(),
+            };
+            Some((keymap.keys(*a).first()?.to_string(), word))
+        })
         .collect();
     // Help and quit are last and always shown: drop hints before them
     // until the line fits.

@@ -1,0 +1,128 @@
+//! `creel search`: the search screen's engine, headless. Matches go to
+//! stdout (the explorer's JSON envelope with --json), a summary to stderr;
+//! the exit code says whether anything matched, like grep.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::EXIT_CONNECTION;
+use crate::app::search::{check_pattern, Query, SearchIn, SearchOutcome, SearchRequest};
+use crate::app::{Command, Event};
+use crate::config::Settings;
+use crate::kafka::spawn_worker;
+use crate::model::StartAt;
+
+pub struct SearchArgs {
+    pub topic: String,
+    pub pattern: String,
+    pub target: String,
+    pub ignore_case: bool,
+    pub invert: bool,
+    pub partitions: Vec<i32>,
+    pub from: String,
+    pub to: Option<String>,
+    pub max_matches: Option<u64>,
+    pub max_scanned: Option<u64>,
+    pub json: bool,
+}
+
+const EXIT_USAGE: u8 = 64;
+const EXIT_NO_MATCH: u8 = 1;
+
+fn request(args: &SearchArgs) -> Result<SearchRequest, String> {
+    let target = SearchIn::parse(&args.target).map_err(|e| format!("--in: {e}"))?;
+    check_pattern(&args.pattern, args.ignore_case)
+        .map_err(|e| format!("invalid regex {:?}, {e}", args.pattern))?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let from = StartAt::parse(&args.from, now).map_err(|e| format!("--from: {e}"))?;
+    let to = match &args.to {
+        Some(t) => crate::app::search::parse_to(t, now).map_err(|e| format!("--to: {e}"))?,
+        None => None,
+    };
+    Ok(SearchRequest {
+        session: 1,
+        topic: args.topic.clone(),
+        query: Query {
+            pattern: args.pattern.clone(),
+            target,
+            case_insensitive: args.ignore_case,
+            invert: args.invert,
+        },
+        partitions: (!args.partitions.is_empty()).then(|| args.partitions.clone()),
+        from,
+        to,
+        max_scanned: args.max_scanned,
+        max_matches: args.max_matches,
+        preview: None,
+    })
+}
+
+pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
+    let req = match request(&args) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("creel: {e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let code = rt.block_on(async {
+        let mut worker = spawn_worker(settings)?;
+        worker.commands.send(Command::Search(req)).await?;
+        let mut out = std::io::stdout().lock();
+        let mut code = ExitCode::from(EXIT_NO_MATCH);
+        loop {
+            let ev = tokio::select! {
+                ev = worker.events.recv() => ev,
+                _ = tokio::signal::ctrl_c() => {
+                    // Stop the scan; its final report still comes.
+                    let _ = worker.commands.send(Command::CancelSearch).await;
+                    continue;
+                }
+            };
+            let Some(ev) = ev else { break };
+            match ev {
+                Event::SearchProgress { hits, error, .. } => {
+                    for h in &hits {
+                        super::tail::print(&mut out, &args.topic, &h.message, args.json)?;
+                    }
+                    out.flush()?;
+                    if let Some(e) = error {
+                        eprintln!("creel: read error, skipped: {e}");
+                    }
+                }
+                Event::SearchDone {
+                    outcome,
+                    scanned,
+                    matched,
+                    elapsed_ms,
+                    ..
+                } => {
+                    let secs = elapsed_ms as f64 / 1000.0;
+                    let rate = if secs > 0.0 { scanned as f64 / secs } else { 0.0 };
+                    eprintln!(
+                        "creel: scanned {scanned} messages, matched {matched}, {secs:.2} s ({rate:.0} msg/s){}",
+                        match &outcome {
+                            SearchOutcome::Completed => String::new(),
+                            o => format!("; {}", o.label()),
+                        }
+                    );
+                    code = match outcome {
+                        SearchOutcome::Failed(_) => ExitCode::from(EXIT_CONNECTION),
+                        _ if matched > 0 => ExitCode::SUCCESS,
+                        _ => ExitCode::from(EXIT_NO_MATCH),
+                    };
+                    break;
+                }
+                _ => {}
+            }
+        }
+        worker.shutdown();
+        Ok::<_, anyhow::Error>(code)
+    })?;
+    rt.shutdown_timeout(std::time::Duration::from_millis(300));
+    Ok(code)
+}

@@ -1,0 +1,441 @@
+//! The search engine: scan a topic's partitions in parallel with consumers
+//! assigned directly (no group), test each message where librdkafka holds
+//! it, and copy only the matches. A cancel token stops it; the final event
+//! is sent after every consumer is closed.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::error::KafkaError;
+use rdkafka::message::{BorrowedMessage, Headers, Message as _};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::reader::{consumer, offsets_at, owned, topic_partitions};
+use super::refresh::SharedConsumer;
+use super::watermarks;
+use crate::app::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
+use crate::app::{Event, PartitionSpan};
+use crate::model::StartAt;
+
+const TIMEOUT: Duration = Duration::from_secs(10);
+const REPORT_EVERY: Duration = Duration::from_millis(100);
+const REPORT_AT_HITS: usize = 500;
+/// Scanner threads: librdkafka decodes on its own threads too, so more than
+/// the machine's cores only adds switching.
+const MAX_SCANNERS: usize = 4;
+
+static LIVE_CONSUMERS: AtomicUsize = AtomicUsize::new(0);
+
+/// Search consumers open right now (a finished search leaves none).
+pub fn live_search_consumers() -> usize {
+    LIVE_CONSUMERS.load(Ordering::SeqCst)
+}
+
+/// A consumer counted while it lives.
+struct Counted(BaseConsumer);
+
+impl Counted {
+    fn new(base: &ClientConfig) -> Result<Counted, String> {
+        let c = consumer(base)?;
+        LIVE_CONSUMERS.fetch_add(1, Ordering::SeqCst);
+        Ok(Counted(c))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        // rust-rdkafka's own drop polls in 100 ms steps until the consumer
+        // is closed; closing here in short steps makes the search's final
+        // report come that much sooner.
+        if self.0.close_queue().is_ok() {
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while !self.0.closed() && Instant::now() < deadline {
+                let _ = self.0.poll(Duration::from_millis(2));
+            }
+        }
+        LIVE_CONSUMERS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Start a search on a thread of its own.
+pub fn spawn_search(
+    shared: SharedConsumer,
+    base: ClientConfig,
+    req: SearchRequest,
+    events: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) {
+    let spawned = std::thread::Builder::new()
+        .name("creel-search".into())
+        .spawn(move || run(&shared, &base, &req, &events, &cancel));
+    if let Err(e) = spawned {
+        tracing::error!("cannot start a search thread: {e}");
+    }
+}
+
+/// What the scanners share.
+struct Shared<'a> {
+    req: &'a SearchRequest,
+    matcher: Matcher,
+    events: &'a mpsc::Sender<Event>,
+    cancel: &'a CancellationToken,
+    started: Instant,
+    scanned: AtomicU64,
+    matched: AtomicU64,
+    /// Set when a limit is reached: every scanner stops.
+    stop: AtomicBool,
+    /// 1: match limit, 2: scan limit.
+    stop_reason: AtomicU8,
+    /// Partitions not yet taken by a scanner, biggest first.
+    queue: Mutex<VecDeque<PartitionSpan>>,
+    /// How many partitions a scanner reads at once.
+    window: usize,
+}
+
+fn run(
+    meta: &SharedConsumer,
+    base: &ClientConfig,
+    req: &SearchRequest,
+    events: &mpsc::Sender<Event>,
+    cancel: &CancellationToken,
+) {
+    let started = Instant::now();
+    let outcome = search(meta, base, req, events, cancel, started);
+    let (outcome, scanned, matched) = match outcome {
+        Ok(x) => x,
+        Err(e) => (SearchOutcome::Failed(e), 0, 0),
+    };
+    // Sent even when cancelled: the UI keeps the matches and final counts.
+    let _ = events.blocking_send(Event::SearchDone {
+        session: req.session,
+        outcome,
+        scanned,
+        matched,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    });
+}
+
+fn search(
+    meta: &SharedConsumer,
+    base: &ClientConfig,
+    req: &SearchRequest,
+    events: &mpsc::Sender<Event>,
+    cancel: &CancellationToken,
+    started: Instant,
+) -> Result<(SearchOutcome, u64, u64), String> {
+    let matcher = Matcher::new(&req.query).map_err(|e| format!("regex: {e}"))?;
+    // The worker's consumer is connected already: the scope resolves
+    // without a new connection.
+    let spans = resolve(meta, req)?;
+    if events
+        .blocking_send(Event::SearchStarted {
+            session: req.session,
+            spans: spans.clone(),
+        })
+        .is_err()
+    {
+        return Ok((SearchOutcome::Cancelled, 0, 0));
+    }
+    let mut work: Vec<PartitionSpan> = spans
+        .into_iter()
+        .filter(|s| s.to.is_some_and(|to| to > s.from))
+        .collect();
+    work.sort_by_key(|s| std::cmp::Reverse(s.to.unwrap_or(s.from) - s.from));
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        .clamp(1, MAX_SCANNERS)
+        .min(work.len().max(1));
+    // Each scanner holds a few partitions at a time and takes the next
+    // from the queue as one ends, so no scanner idles while another still
+    // has a long way to go.
+    let window = work.len().div_ceil(threads).max(1);
+    let shared = Shared {
+        req,
+        matcher,
+        events,
+        cancel,
+        started,
+        scanned: AtomicU64::new(0),
+        matched: AtomicU64::new(0),
+        stop: AtomicBool::new(false),
+        stop_reason: AtomicU8::new(0),
+        queue: Mutex::new(work.into()),
+        window,
+    };
+    let errors: Vec<String> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let shared = &shared;
+                std::thread::Builder::new()
+                    .name("creel-scan".into())
+                    .spawn_scoped(scope, move || scan(base, shared))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .filter_map(|h| match h.map_err(|e| e.to_string()).map(|h| h.join()) {
+                Err(e) => Some(format!("cannot start a scanner thread: {e}")),
+                Ok(h) => match h {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e),
+                    Err(_) => Some("a scanner thread panicked".into()),
+                },
+            })
+            .collect()
+    });
+    let scanned = shared.scanned.load(Ordering::SeqCst);
+    let matched = shared
+        .matched
+        .load(Ordering::SeqCst)
+        .min(req.max_matches.unwrap_or(u64::MAX));
+    let outcome = if cancel.is_cancelled() {
+        SearchOutcome::Cancelled
+    } else if let Some(e) = errors.into_iter().next() {
+        SearchOutcome::Failed(e)
+    } else {
+        match shared.stop_reason.load(Ordering::SeqCst) {
+            1 => SearchOutcome::MaxMatches,
+            2 => SearchOutcome::MaxScanned,
+            _ => SearchOutcome::Completed,
+        }
+    };
+    Ok((outcome, scanned, matched))
+}
+
+/// Each partition's scope: `from` and an exclusive `to`, within what
+/// exists when the search starts.
+fn resolve<C: ConsumerContext>(
+    c: &BaseConsumer<C>,
+    req: &SearchRequest,
+) -> Result<Vec<PartitionSpan>, String> {
+    let topic = req.topic.as_str();
+    let partitions = topic_partitions(c, topic, req.partitions.as_deref())?;
+    let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
+    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| format!("watermarks: {e}"))?;
+    let at_time = |ms: i64| offsets_at(c, topic, &partitions, ms);
+    let from_times = match req.from {
+        StartAt::Time(ms) => Some(at_time(ms)?),
+        _ => None,
+    };
+    let to_times = match req.to {
+        Some(StartAt::Time(ms)) => Some(at_time(ms)?),
+        _ => None,
+    };
+    let mut spans = vec![];
+    for p in partitions {
+        let w = match marks.get(&(topic.to_string(), p)) {
+            Some(Ok(w)) => *w,
+            Some(Err(e)) => return Err(format!("partition {p}: {e}")),
+            None => return Err(format!("partition {p}: no watermarks")),
+        };
+        let time = |t: &Option<BTreeMap<i32, i64>>| {
+            t.as_ref()
+                .and_then(|t| t.get(&p).copied())
+                .unwrap_or(w.high)
+        };
+        let from = match req.from {
+            StartAt::Beginning => w.low,
+            StartAt::End => w.high,
+            StartAt::LastN(n) => (w.high - n).max(w.low),
+            StartAt::Offset(o) => o.clamp(w.low, w.high),
+            StartAt::Time(_) => time(&from_times),
+        };
+        let to = match req.to {
+            None | Some(StartAt::End) | Some(StartAt::LastN(_)) => w.high,
+            Some(StartAt::Beginning) => w.low,
+            Some(StartAt::Offset(o)) => o.saturating_add(1).clamp(w.low, w.high),
+            Some(StartAt::Time(_)) => time(&to_times),
+        };
+        spans.push(PartitionSpan {
+            partition: p,
+            from,
+            to: Some(to.max(from)),
+            marks: w,
+        });
+    }
+    Ok(spans)
+}
+
+/// Take partitions from the queue until the scanner holds its window.
+fn take_more(
+    c: &BaseConsumer,
+    sh: &Shared<'_>,
+    to: &mut BTreeMap<i32, i64>,
+    positions: &mut BTreeMap<i32, i64>,
+) -> Result<(), String> {
+    let mut tpl = TopicPartitionList::new();
+    if let Ok(mut queue) = sh.queue.lock() {
+        while to.len() < sh.window {
+            let Some(s) = queue.pop_front() else { break };
+            tpl.add_partition_offset(&sh.req.topic, s.partition, Offset::Offset(s.from))
+                .map_err(|e| e.to_string())?;
+            to.insert(s.partition, s.to.unwrap_or(s.from));
+            positions.insert(s.partition, s.from);
+        }
+    }
+    if tpl.count() > 0 {
+        c.incremental_assign(&tpl)
+            .map_err(|e| format!("assign: {e}"))?;
+    }
+    Ok(())
+}
+
+/// A partition is read to its end: stop fetching it, take another.
+fn finished(
+    c: &BaseConsumer,
+    sh: &Shared<'_>,
+    p: i32,
+    to: &mut BTreeMap<i32, i64>,
+    positions: &mut BTreeMap<i32, i64>,
+) -> Result<(), String> {
+    let Some(end) = to.remove(&p) else {
+        return Ok(());
+    };
+    positions.insert(p, end);
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition(&sh.req.topic, p);
+    c.incremental_unassign(&tpl)
+        .map_err(|e| format!("unassign: {e}"))?;
+    take_more(c, sh, to, positions)
+}
+
+/// One scanner: its own consumer, partitions taken from the shared queue.
+fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
+    let c = Counted::new(base)?;
+    let mut to: BTreeMap<i32, i64> = BTreeMap::new();
+    let mut positions: BTreeMap<i32, i64> = BTreeMap::new();
+    take_more(&c.0, sh, &mut to, &mut positions)?;
+    let limit_scanned = sh.req.max_scanned;
+    let limit_matches = sh.req.max_matches.unwrap_or(u64::MAX);
+    let mut hits: Vec<SearchHit> = vec![];
+    let mut error: Option<String> = None;
+    let mut local_scanned = 0u64;
+    let mut last_report = Instant::now();
+    let report = |hits: &mut Vec<SearchHit>,
+                  error: &mut Option<String>,
+                  local: &mut u64,
+                  positions: &BTreeMap<i32, i64>| {
+        let scanned = sh.scanned.fetch_add(*local, Ordering::SeqCst) + *local;
+        *local = 0;
+        sh.events
+            .blocking_send(Event::SearchProgress {
+                session: sh.req.session,
+                positions: positions.iter().map(|(p, o)| (*p, *o)).collect(),
+                scanned,
+                elapsed_ms: sh.started.elapsed().as_millis() as u64,
+                hits: std::mem::take(hits),
+                error: error.take(),
+            })
+            .is_ok()
+    };
+    // Checks that cost a lock or a clock read run every few messages,
+    // not on each: the loop is the search's hot path.
+    let mut tick = 0u32;
+    let mut cancelled = false;
+    while !to.is_empty() && !cancelled && !sh.stop.load(Ordering::Relaxed) {
+        let polled = c.0.poll(Duration::from_millis(50));
+        tick = tick.wrapping_add(1);
+        let idle = polled.is_none();
+        match polled {
+            Some(Ok(m)) => {
+                let p = m.partition();
+                let Some(&end) = to.get(&p) else { continue };
+                if m.offset() >= end {
+                    finished(&c.0, sh, p, &mut to, &mut positions)?;
+                    continue;
+                }
+                if let Some(at) = positions.get_mut(&p) {
+                    *at = m.offset() + 1;
+                }
+                if m.offset() + 1 >= end {
+                    finished(&c.0, sh, p, &mut to, &mut positions)?;
+                }
+                if let Some(max) = limit_scanned {
+                    // Exact across scanners: count each message as it goes.
+                    if sh.scanned.fetch_add(1, Ordering::SeqCst) >= max {
+                        sh.scanned.fetch_sub(1, Ordering::SeqCst);
+                        sh.stop_reason.store(2, Ordering::SeqCst);
+                        sh.stop.store(true, Ordering::SeqCst);
+                        positions.insert(p, m.offset());
+                        break;
+                    }
+                } else {
+                    local_scanned += 1;
+                }
+                if let Some(span) = test(&sh.matcher, &m) {
+                    if sh.matched.fetch_add(1, Ordering::SeqCst) >= limit_matches {
+                        sh.stop_reason.store(1, Ordering::SeqCst);
+                        sh.stop.store(true, Ordering::SeqCst);
+                        break;
+                    }
+                    hits.push(hit(&m, span, sh.req.preview));
+                    if sh.matched.load(Ordering::SeqCst) >= limit_matches {
+                        sh.stop_reason.store(1, Ordering::SeqCst);
+                        sh.stop.store(true, Ordering::SeqCst);
+                    }
+                }
+            }
+            Some(Err(KafkaError::PartitionEOF(p))) => {
+                // The end as it is now lies at or past `to`.
+                finished(&c.0, sh, p, &mut to, &mut positions)?;
+            }
+            Some(Err(e)) => error = Some(e.to_string()),
+            None => {}
+        }
+        if idle || tick % 64 == 0 {
+            cancelled = sh.cancel.is_cancelled();
+        }
+        if hits.len() >= REPORT_AT_HITS
+            || ((idle || tick % 64 == 0) && last_report.elapsed() >= REPORT_EVERY)
+        {
+            if !report(&mut hits, &mut error, &mut local_scanned, &positions) {
+                return Ok(());
+            }
+            last_report = Instant::now();
+        }
+    }
+    report(&mut hits, &mut error, &mut local_scanned, &positions);
+    drop(c);
+    Ok(())
+}
+
+fn test(
+    matcher: &Matcher,
+    m: &BorrowedMessage<'_>,
+) -> Option<Option<crate::app::search::MatchSpan>> {
+    use crate::app::search::SearchIn;
+    // Reading headers is a call into librdkafka: only when looked at.
+    let headers = match matcher.target {
+        SearchIn::Key | SearchIn::Value => None,
+        _ => m.headers(),
+    };
+    let iter = headers
+        .into_iter()
+        .flat_map(|h| h.iter().map(|h| (h.key, h.value)));
+    matcher.test(m.key(), m.payload(), iter)
+}
+
+fn hit(
+    m: &BorrowedMessage<'_>,
+    span: Option<crate::app::search::MatchSpan>,
+    preview: Option<usize>,
+) -> SearchHit {
+    let mut message = owned(m);
+    let value_size = message.value.as_ref().map_or(0, Vec::len);
+    if let Some(n) = preview {
+        for b in [&mut message.key, &mut message.value].into_iter().flatten() {
+            b.truncate(n);
+        }
+    }
+    SearchHit {
+        message,
+        value_size,
+        span,
+    }
+}
