@@ -322,6 +322,42 @@ impl StartAt {
     }
 }
 
+/// Where a message was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delivered {
+    pub partition: i32,
+    pub offset: i64,
+    pub timestamp: Option<i64>,
+}
+
+/// How a send is going: every message sent ends acknowledged or failed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProduceStats {
+    pub sent: u64,
+    pub acked: u64,
+    pub failed: u64,
+    /// Per partition: (acknowledged, failed); -1 when none was assigned.
+    pub per_partition: std::collections::BTreeMap<i32, (u64, u64)>,
+    /// The last acknowledged message.
+    pub last: Option<Delivered>,
+    /// Each distinct failure reason and how often it happened.
+    pub errors: std::collections::BTreeMap<String, u64>,
+    pub elapsed_ms: u64,
+}
+
+impl ProduceStats {
+    pub fn note_error(&mut self, reason: String) {
+        // Bounded: a broker down for a million messages is one line.
+        if self.errors.len() < 20 || self.errors.contains_key(&reason) {
+            *self.errors.entry(reason).or_default() += 1;
+        }
+    }
+
+    pub fn pending(&self) -> u64 {
+        self.sent.saturating_sub(self.acked + self.failed)
+    }
+}
+
 const HELP: &str = "use beginning, end, -N (last N), N (offset), -15m/-2h/-1d, or an RFC 3339 time";
 
 #[cfg(test)]

@@ -332,3 +332,33 @@ fn search_finds_the_planted_order_in_the_demo() {
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
+
+/// A tester sends one event by hand on the demo cluster and sees where it
+/// went; a JSON mistake is shown first and the draft survives it.
+#[test]
+fn produce_types_a_message_sends_it_and_sees_its_offset() {
+    let t = Tmux::start(&format!("{} demo", creel()));
+    t.wait_for("clickstream", Duration::from_secs(30));
+    t.keys(&["/", "p", "a", "y", "Enter", "Escape", "p"]);
+    t.wait_for("Produce", Duration::from_secs(5));
+    let s = t.screen();
+    assert!(s.contains("topic       payments"), "{s}");
+    // The value field has the keyboard: a JSON value with a mistake.
+    for k in ["{", "\"", "a", "\"", ":", " ", "1", ",", "}"] {
+        t.keys(&[k]);
+    }
+    // value is: json.
+    t.keys(&["Tab", "Space", "C-s"]);
+    t.wait_for("invalid JSON, line 1", Duration::from_secs(5));
+    // The mistake put the keyboard back in the value.
+    t.keys(&["End", "BSpace", "BSpace", "}", "C-s"]);
+    let s = t.wait_for("delivered to partition", Duration::from_secs(15));
+    assert!(s.contains("at offset"), "{s}");
+    assert!(
+        s.contains(r#"{"a": 1}"#),
+        "the draft stays after sending:\n{s}"
+    );
+    t.keys(&["Escape", "q"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}

@@ -97,7 +97,7 @@ fn topic_detail_configs_empty_and_failed() {
 #[test]
 fn brokers() {
     let mut app = fixtures::connected();
-    app.update(Action::NextScreen);
+    app.screen = creel::app::Screen::Brokers;
     both_sizes("brokers", &app);
 }
 
@@ -156,7 +156,7 @@ fn ten_thousand_topics_draw_only_visible_rows() {
 #[test]
 fn screenshots_are_current() {
     let mut brokers = fixtures::connected();
-    brokers.update(Action::NextScreen);
+    brokers.screen = creel::app::Screen::Brokers;
     let mut help = fixtures::connected();
     help.update(Action::Help);
     let mut filtered = fixtures::connected();
@@ -183,6 +183,14 @@ fn screenshots_are_current() {
         ),
         ("search-bar", fixtures::search_bar("ORD-(")),
         ("search-running", fixtures::search_running(false)),
+        (
+            "produce",
+            fixtures::produce(fixtures::ProduceState::Delivered),
+        ),
+        (
+            "produce-bulk",
+            fixtures::produce(fixtures::ProduceState::Bulk),
+        ),
         ("help", help),
         ("all-brokers-down", fixtures::all_brokers_down()),
     ];
@@ -338,4 +346,14 @@ fn a_match_opened_is_marked_in_the_detail() {
         .collect();
     assert!(marked.contains("ORD-1204"), "{marked:?}");
     insta::assert_snapshot!("search_match_detail_120x30", render(&app, 120, 30));
+}
+
+#[test]
+fn produce_screen_states() {
+    use fixtures::ProduceState::*;
+    both_sizes("produce_empty", &fixtures::produce(Empty));
+    both_sizes("produce_filled", &fixtures::produce(Filled));
+    both_sizes("produce_json_error", &fixtures::produce(JsonError));
+    both_sizes("produce_delivered", &fixtures::produce(Delivered));
+    both_sizes("produce_bulk", &fixtures::produce(Bulk));
 }

@@ -35,10 +35,12 @@ pub enum Action {
     PartitionFilter,
     Copy,
     Export,
+    Produce,
+    Replay,
 }
 
 impl Action {
-    pub const ALL: [Action; 28] = [
+    pub const ALL: [Action; 30] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -65,6 +67,8 @@ impl Action {
         Action::Utc,
         Action::Copy,
         Action::Export,
+        Action::Produce,
+        Action::Replay,
         Action::Help,
         Action::Quit,
     ];
@@ -99,6 +103,8 @@ impl Action {
             Action::PartitionFilter => "messages: show one partition, the next, all",
             Action::Copy => "messages: copy the message (JSON) to the clipboard (OSC 52)",
             Action::Export => "messages: export the loaded messages to a JSONL file",
+            Action::Produce => "produce messages to the topic under the cursor (:produce)",
+            Action::Replay => "messages: send the selected message again (edit it first)",
         }
     }
 
@@ -123,6 +129,8 @@ impl Action {
             Action::PartitionFilter => "partition",
             Action::Copy => "copy",
             Action::Export => "export",
+            Action::Produce => "produce",
+            Action::Replay => "replay",
             _ => "",
         }
     }

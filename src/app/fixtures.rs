@@ -457,3 +457,106 @@ pub fn search_running(finished: bool) -> App {
     }
     app
 }
+
+/// The produce screen on `orders`: empty, filled, with a JSON mistake,
+/// after a delivery, or during a bulk send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProduceState {
+    Empty,
+    Filled,
+    JsonError,
+    Delivered,
+    Bulk,
+}
+
+pub fn produce(state: ProduceState) -> App {
+    use super::produce::{Acks, Draft, ProduceKey, ProduceRun, ValueMode};
+    use crate::model::{Delivered, ProduceStats};
+    let mut app = connected();
+    app.topics.cursor.selected = app
+        .topics
+        .visible
+        .iter()
+        .position(|&i| app.topic_list()[i].name == "orders")
+        .unwrap_or(0);
+    app.update(super::Action::Produce);
+    if state == ProduceState::Empty {
+        return app;
+    }
+    let draft = Draft {
+        topic: "orders".into(),
+        partition: String::new(),
+        key: "customer-{{int 1 9}}".into(),
+        headers: "source: creel\ntrace-id: {{uuid}}".into(),
+        value: "{\n  \"type\": \"order.created\",\n  \"order_id\": \"ORD-{{int 10000 99999}}\",\n  \"total\": {{float 5 250}},\n  \"seq\": {{seq}}\n}".into(),
+        mode: ValueMode::Json,
+        timestamp: String::new(),
+        acks: Acks::All,
+        compression: "zstd".into(),
+    };
+    if let Some(v) = &mut app.produce {
+        v.load(&draft);
+    }
+    match state {
+        ProduceState::JsonError => {
+            if let Some(v) = &mut app.produce {
+                let mut d = draft.clone();
+                d.value = "{\n  \"type\": \"order.created\",\n  \"total\": ,\n}".into();
+                v.load(&d);
+            }
+            app.produce_key(ProduceKey::Send);
+        }
+        ProduceState::Delivered => {
+            if let Some(v) = &mut app.produce {
+                v.run = Some(ProduceRun {
+                    session: 9,
+                    count: 1,
+                    stats: ProduceStats {
+                        sent: 1,
+                        acked: 1,
+                        last: Some(Delivered {
+                            partition: 4,
+                            offset: 75_436,
+                            timestamp: Some(fixed_now().timestamp_millis()),
+                        }),
+                        elapsed_ms: 12,
+                        ..ProduceStats::default()
+                    },
+                    done: Some(None),
+                    stopped: false,
+                });
+            }
+        }
+        ProduceState::Bulk => {
+            if let Some(v) = &mut app.produce {
+                v.count = super::LineInput::with_text("10000");
+                v.rate = super::LineInput::with_text("500");
+                let mut stats = ProduceStats {
+                    sent: 6_200,
+                    acked: 6_150,
+                    failed: 3,
+                    elapsed_ms: 12_400,
+                    ..ProduceStats::default()
+                };
+                stats.per_partition.insert(0, (1_020, 0));
+                stats.per_partition.insert(1, (1_041, 3));
+                stats.per_partition.insert(2, (1_018, 0));
+                stats.per_partition.insert(3, (1_030, 0));
+                stats.per_partition.insert(4, (1_019, 0));
+                stats.per_partition.insert(5, (1_022, 0));
+                stats
+                    .errors
+                    .insert("MsgSizeTooLarge (Broker: Message size too large)".into(), 3);
+                v.run = Some(ProduceRun {
+                    session: 9,
+                    count: 10_000,
+                    stats,
+                    done: None,
+                    stopped: false,
+                });
+            }
+        }
+        _ => {}
+    }
+    app
+}

@@ -25,6 +25,10 @@ pub enum Command {
     Search(SearchRequest),
     /// Stop the running search; it still reports what it found.
     CancelSearch,
+    /// Send messages (a write: refused in read-only mode).
+    Produce(super::produce::ProduceRequest),
+    /// Stop sending; messages in flight still get their report.
+    StopProduce,
 }
 
 /// Why a read was asked for: the first load of a view, or a page before or
@@ -151,6 +155,18 @@ pub enum Event {
         elapsed_ms: u64,
         hits: Vec<SearchHit>,
         /// A read error the scan went past (an undecodable batch).
+        error: Option<String>,
+    },
+    /// How a send is going.
+    ProduceProgress {
+        session: u64,
+        stats: crate::model::ProduceStats,
+    },
+    /// A send ended: every message acknowledged or failed, or it could not
+    /// start (`error`).
+    ProduceDone {
+        session: u64,
+        stats: crate::model::ProduceStats,
         error: Option<String>,
     },
     /// The search ended; every consumer it used is closed by now.

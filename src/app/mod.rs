@@ -9,6 +9,7 @@ mod groups;
 mod input;
 pub mod lag;
 mod messages;
+pub mod produce;
 pub mod search;
 mod topics;
 
@@ -33,15 +34,17 @@ pub enum Screen {
     Topics,
     Messages,
     Search,
+    Produce,
     Groups,
     Brokers,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 6] = [
         Screen::Topics,
         Screen::Messages,
         Screen::Search,
+        Screen::Produce,
         Screen::Groups,
         Screen::Brokers,
     ];
@@ -51,6 +54,7 @@ impl Screen {
             Screen::Topics => "topics",
             Screen::Messages => "messages",
             Screen::Search => "search",
+            Screen::Produce => "produce",
             Screen::Groups => "groups",
             Screen::Brokers => "brokers",
         }
@@ -207,6 +211,11 @@ pub struct App {
     pub search: Option<search::SearchView>,
     /// The search bar as last submitted or left, to open it again.
     pub search_form: Option<search::SearchForm>,
+    pub produce: Option<produce::ProduceView>,
+    /// Templates the produce screen offers (shipped ones, then the user's).
+    pub templates: Vec<produce::TemplateFile>,
+    /// Writes are refused (the worker refuses them too).
+    pub read_only: bool,
     next_session: u64,
     /// Work for the terminal side, drained by it after each update.
     pub effects: Vec<Effect>,
@@ -245,6 +254,9 @@ impl App {
             explorer: None,
             search: None,
             search_form: None,
+            produce: None,
+            templates: produce::builtin_templates(),
+            read_only: false,
             next_session: 0,
             effects: vec![],
             help: None,
@@ -253,6 +265,11 @@ impl App {
             page_size: 10,
             should_quit: false,
         }
+    }
+
+    /// False while a message's detail is open (its keys are its own).
+    fn explorer_detail_closed(&self) -> bool {
+        self.screen != Screen::Messages || self.explorer.as_ref().is_none_or(|e| e.detail.is_none())
     }
 
     pub fn topic_list(&self) -> &[Topic] {
@@ -410,6 +427,15 @@ impl App {
                 }
                 vec![]
             }
+            Action::Produce
+                if matches!(
+                    self.screen,
+                    Screen::Topics | Screen::Messages | Screen::Search | Screen::Produce
+                ) && self.explorer_detail_closed() =>
+            {
+                self.open_produce();
+                vec![]
+            }
             Action::Messages if self.screen == Screen::Topics => {
                 self.open_start_prompt();
                 vec![]
@@ -422,6 +448,12 @@ impl App {
                 Screen::Topics if self.detail.is_some() => self.update_detail(action),
                 Screen::Messages => self.update_messages(action),
                 Screen::Search => self.update_search(action),
+                Screen::Produce => {
+                    if action == Action::Back {
+                        return self.produce_key(produce::ProduceKey::Leave);
+                    }
+                    vec![]
+                }
                 Screen::Groups if self.group_detail.is_some() => self.update_group_detail(action),
                 Screen::Groups => self.update_groups(action),
                 Screen::Topics => self.update_topics(action),
@@ -562,6 +594,7 @@ impl App {
             Action::Utc => ex.utc = !ex.utc,
             Action::PartitionFilter => ex.cycle_partition_filter(),
             Action::Copy => self.copy_selected(),
+            Action::Replay => self.replay_selected(),
             Action::Export => {
                 let topic = ex.topic.clone();
                 let messages = ex.visible.iter().map(|&i| ex.messages[i].clone()).collect();
@@ -794,7 +827,7 @@ impl App {
                 match screen {
                     Screen::Topics => self.detail = None,
                     Screen::Groups => self.group_detail = None,
-                    Screen::Messages | Screen::Search | Screen::Brokers => {}
+                    Screen::Messages | Screen::Search | Screen::Produce | Screen::Brokers => {}
                 }
                 self.status = None;
             }
@@ -995,6 +1028,12 @@ impl App {
                     s.finish(outcome, scanned, elapsed_ms);
                 }
             }
+            Event::ProduceProgress { session, stats } => self.produce_progress(session, stats),
+            Event::ProduceDone {
+                session,
+                stats,
+                error,
+            } => self.produce_done(session, stats, error),
             Event::TopicConfigs { topic, result } => {
                 if let Some(detail) = &mut self.detail {
                     if detail.topic == topic {

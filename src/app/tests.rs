@@ -171,6 +171,8 @@ fn tab_cycles_screens_and_help_swallows_keys() {
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Search);
     app.update(Action::NextScreen);
+    assert_eq!(app.screen, Screen::Produce);
+    app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Groups);
     app.update(Action::NextScreen);
     assert_eq!(app.screen, Screen::Brokers);

@@ -183,6 +183,45 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Produce messages: each line of stdin as a value (like kcat -P), a
+    /// template N times (--template, -n), or the lines of a JSONL export
+    /// (--jsonl). Key and header values may hold placeholders such as
+    /// {{seq}}, {{uuid}}, {{int 1 100}}. Exit 1 when any message failed
+    Produce {
+        /// The topic to send to
+        #[arg(short = 't', long)]
+        topic: String,
+        /// The key (placeholders allowed); none: a null key
+        #[arg(short = 'k', long)]
+        key: Option<String>,
+        /// A header, repeatable: -H trace=abc (placeholders allowed)
+        #[arg(short = 'H', long = "header", value_name = "NAME=VALUE", value_parser = parse_property)]
+        headers: Vec<(String, String)>,
+        /// The partition; default: by key
+        #[arg(short = 'p', long)]
+        partition: Option<i32>,
+        /// A file whose text is the value, placeholders filled per message
+        /// (a .json file is checked as JSON)
+        #[arg(long, value_name = "FILE")]
+        template: Option<PathBuf>,
+        /// How many messages (with --template; default 1), or at most this
+        /// many lines of stdin
+        #[arg(short = 'n', long)]
+        count: Option<u64>,
+        /// Messages per second (default: as fast as acknowledged)
+        #[arg(long, value_name = "PER_SEC")]
+        rate: Option<f64>,
+        /// Produce each line of a JSONL file written by `creel tail --json`
+        /// or the explorer's export (base64 bytes decoded)
+        #[arg(long, value_name = "FILE", conflicts_with = "template")]
+        jsonl: Option<PathBuf>,
+        /// all, 1 or 0
+        #[arg(long, default_value = "all")]
+        acks: String,
+        /// none, gzip, snappy, lz4 or zstd
+        #[arg(long, default_value = "none")]
+        compression: String,
+    },
     /// Start a living demo cluster inside creel (three mock brokers on
     /// loopback, a small shop's topics, live traffic, consumer groups) and
     /// open the TUI on it

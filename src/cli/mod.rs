@@ -5,6 +5,7 @@ mod args;
 mod lag;
 mod logging;
 mod print;
+mod produce;
 mod search;
 mod tail;
 
@@ -97,6 +98,32 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 max_matches,
                 max_scanned,
                 json,
+            },
+        )?,
+        Some(Cmd::Produce {
+            topic,
+            key,
+            headers,
+            partition,
+            template,
+            count,
+            rate,
+            jsonl,
+            acks,
+            compression,
+        }) => produce::run(
+            &settings,
+            produce::ProduceArgs {
+                topic,
+                key,
+                headers,
+                partition,
+                template,
+                count,
+                rate,
+                jsonl,
+                acks,
+                compression,
             },
         )?,
         Some(Cmd::Demo { print_bootstrap }) => demo(settings, print_bootstrap, tui_options)?,

@@ -111,3 +111,32 @@ pub(super) fn parse(text: &str, path: &Path) -> Result<FileConfig, ConfigError> 
         }
     })
 }
+
+/// Templates in `<config dir>/creel/templates/`: every readable file, by
+/// name; one that cannot be read is skipped with a warning in the log.
+pub fn user_templates() -> Vec<(String, String)> {
+    let Some(dir) =
+        directories::ProjectDirs::from("", "", "creel").map(|d| d.config_dir().join("templates"))
+    else {
+        return vec![];
+    };
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return vec![];
+    };
+    let mut out: Vec<(String, String)> = entries
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            match std::fs::read_to_string(e.path()) {
+                Ok(text) => Some((name, text)),
+                Err(err) => {
+                    tracing::warn!("template {}: {err}", e.path().display());
+                    None
+                }
+            }
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -5,7 +5,7 @@ mod keymap;
 mod load;
 
 pub use keymap::{Key, Keymap};
-pub use load::{config_path, load_file, ConfigError, FileConfig, Profile};
+pub use load::{config_path, load_file, user_templates, ConfigError, FileConfig, Profile};
 
 use std::collections::BTreeMap;
 use std::time::Duration;

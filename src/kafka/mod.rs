@@ -7,6 +7,7 @@ mod blocking;
 mod client;
 mod context;
 mod groups;
+mod produce;
 mod reader;
 mod refresh;
 mod search;
@@ -16,6 +17,7 @@ mod worker;
 
 pub use client::{client_config, ClientError};
 pub use groups::GroupsClient;
+pub use produce::{produce_blocking, producer_config};
 pub use reader::reading_config;
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;

@@ -64,6 +64,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         base_config: client_config(settings),
         readers: vec![],
         search: None,
+        producing: None,
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(cmd_rx));
@@ -186,6 +187,8 @@ struct Worker {
     readers: Vec<CancellationToken>,
     /// The running search, if any.
     search: Option<CancellationToken>,
+    /// The running send, if any.
+    producing: Option<CancellationToken>,
     shutdown: CancellationToken,
 }
 
@@ -204,6 +207,12 @@ impl Worker {
                     Some(Command::StopMessages) => self.stop_readers(),
                     Some(Command::Search(req)) => self.search(req),
                     Some(Command::CancelSearch) => self.cancel_search(),
+                    Some(Command::Produce(req)) => self.produce(req),
+                    Some(Command::StopProduce) => {
+                        if let Some(t) = self.producing.take() {
+                            t.cancel();
+                        }
+                    }
                 },
                 _ = tokio::time::sleep_until(self.topics.next) => self.start(Job::Topics, &done_tx),
                 _ = tokio::time::sleep_until(self.groups.next) => self.start(Job::Groups, &done_tx),
@@ -230,6 +239,22 @@ impl Worker {
             self.events.clone(),
             cancel,
         );
+    }
+
+    fn produce(&mut self, req: crate::app::produce::ProduceRequest) {
+        if let Some(t) = self.producing.take() {
+            t.cancel();
+        }
+        let cancel = self.shutdown.child_token();
+        self.producing = Some(cancel.clone());
+        let base = self.base_config.clone();
+        let events = self.events.clone();
+        let spawned = std::thread::Builder::new()
+            .name("creel-produce".into())
+            .spawn(move || super::produce::run_request(&base, req, &events, &cancel));
+        if let Err(e) = spawned {
+            tracing::error!("cannot start a producer thread: {e}");
+        }
     }
 
     fn cancel_search(&mut self) {

@@ -13,6 +13,9 @@ pub fn on_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Command> {
     if app.prompt.is_some() {
         return on_prompt_key(app, key);
     }
+    if app.screen == crate::app::Screen::Produce && app.produce.is_some() && app.help.is_none() {
+        return on_produce_key(app, key);
+    }
     app.status = None;
     match keymap.action(&key) {
         Some(action) => app.update(action),
@@ -49,4 +52,26 @@ fn on_prompt_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     };
     app.edit_prompt(edit);
     vec![]
+}
+
+/// The produce form takes text: only these keys are its own.
+fn on_produce_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
+    use crate::app::produce::ProduceKey;
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    app.status = None;
+    let k = match key.code {
+        KeyCode::Char('s') if ctrl => ProduceKey::Send,
+        KeyCode::Char('p') if ctrl => ProduceKey::Pretty,
+        KeyCode::Char('t') if ctrl => ProduceKey::Template,
+        KeyCode::Char('r') if ctrl => ProduceKey::Recall,
+        KeyCode::Char('c') if ctrl => {
+            app.should_quit = true;
+            return vec![];
+        }
+        KeyCode::Tab => ProduceKey::NextField,
+        KeyCode::BackTab => ProduceKey::PrevField,
+        KeyCode::Esc => ProduceKey::Leave,
+        _ => ProduceKey::Input(key.into()),
+    };
+    app.produce_key(k)
 }

@@ -60,6 +60,11 @@ async fn event_loop(
         chrono::Local::now(),
     );
     app.lag = crate::app::LagBook::new(settings.lag_window);
+    app.templates.extend(
+        crate::config::user_templates()
+            .into_iter()
+            .map(|(name, text)| crate::app::produce::TemplateFile { name, text }),
+    );
     let mut input = EventStream::new();
     // Effects (copy, export) report back here.
     let (notes_tx, mut notes_rx) = tokio::sync::mpsc::channel(16);

@@ -56,6 +56,10 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
             Some(s) => screens::search::draw(frame, body, app, s),
             None => screens::search::draw_empty(frame, body),
         },
+        Screen::Produce => match &app.produce {
+            Some(v) => screens::produce::draw(frame, body, app, v),
+            None => screens::produce::draw_empty(frame, body),
+        },
         Screen::Groups => match &app.group_detail {
             Some(detail) => screens::group_detail::draw(frame, body, app, detail),
             None => screens::groups::draw(frame, body, app),

@@ -122,6 +122,7 @@ fn hints(app: &App) -> &'static [Action] {
             Action::Help,
             Action::Quit,
         ],
+        Screen::Produce => &[],
         Screen::Search => &[
             Action::Open,
             Action::Messages,
@@ -174,6 +175,21 @@ fn hints(app: &App) -> &'static [Action] {
 }
 
 pub fn draw_keys(frame: &mut Frame, area: Rect, app: &App, keymap: &Keymap) {
+    if app.screen == Screen::Produce
+        && app.produce.is_some()
+        && app.prompt.is_none()
+        && app.help.is_none()
+    {
+        // The form's keys are fixed: it takes text, not the keymap.
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                crate::ui::screens::produce::KEYS,
+                theme::key(),
+            )),
+            area,
+        );
+        return;
+    }
     let mut spans = vec![Span::raw(" ")];
     if app.prompt.is_some() {
         spans.push(Span::styled("enter", theme::key()));

@@ -1,0 +1,204 @@
+//! `creel produce`: values from stdin one per line (like kcat -P), from a
+//! template N times, or the lines of a JSONL export; a summary on stderr
+//! and a non-zero exit when any message failed.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::app::produce::{Acks, Draft, OutRecord, ValueMode};
+use crate::config::Settings;
+use crate::kafka::{client_config, produce_blocking, producer_config};
+use crate::model::ProduceStats;
+
+pub struct ProduceArgs {
+    pub topic: String,
+    pub key: Option<String>,
+    pub headers: Vec<(String, String)>,
+    pub partition: Option<i32>,
+    pub template: Option<PathBuf>,
+    pub count: Option<u64>,
+    pub rate: Option<f64>,
+    pub jsonl: Option<PathBuf>,
+    pub acks: String,
+    pub compression: String,
+}
+
+const EXIT_USAGE: u8 = 64;
+const EXIT_FAILED: u8 = 1;
+
+fn usage(msg: String) -> anyhow::Result<ExitCode> {
+    eprintln!("creel: {msg}");
+    Ok(ExitCode::from(EXIT_USAGE))
+}
+
+pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
+    let acks = match args.acks.as_str() {
+        "all" | "-1" => Acks::All,
+        "1" => Acks::Leader,
+        "0" => Acks::None,
+        other => return usage(format!("--acks {other}: use all, 1 or 0")),
+    };
+    if !crate::app::produce::draft::COMPRESSIONS.contains(&args.compression.as_str()) {
+        return usage(format!(
+            "--compression {}: use {}",
+            args.compression,
+            crate::app::produce::draft::COMPRESSIONS.join(", ")
+        ));
+    }
+    let (value, mode) = match &args.template {
+        Some(path) => {
+            let text = match std::fs::read_to_string(path) {
+                Ok(t) => t,
+                Err(e) => return usage(format!("--template {}: {e}", path.display())),
+            };
+            let json = path.extension().is_some_and(|e| e == "json");
+            (
+                text,
+                if json {
+                    ValueMode::Json
+                } else {
+                    ValueMode::Text
+                },
+            )
+        }
+        None => (String::new(), ValueMode::Text),
+    };
+    let draft = Draft {
+        topic: args.topic.clone(),
+        partition: args.partition.map(|p| p.to_string()).unwrap_or_default(),
+        key: args.key.clone().unwrap_or_default(),
+        headers: args
+            .headers
+            .iter()
+            .map(|(k, v)| format!("{k}: {v}"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        value,
+        mode,
+        timestamp: String::new(),
+        acks,
+        compression: args.compression.clone(),
+    };
+    let prepared = match draft.prepare() {
+        Ok(p) => p,
+        Err((field, e)) => return usage(format!("{field:?}: {e}")),
+    };
+    let cfg = producer_config(&client_config(settings), acks.value(), &args.compression);
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    // Ctrl-C stops sending; what is in flight still gets its report.
+    let _ = ctrlc_once(move || stop.cancel());
+    let progress = |s: &ProduceStats| {
+        if s.sent > 0 && s.sent % 10_000 == 0 {
+            eprint!(
+                "\rcreel: sent {}, acknowledged {}, failed {}",
+                s.sent, s.acked, s.failed
+            );
+        }
+    };
+    let stats = if let Some(path) = &args.jsonl {
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return usage(format!("--jsonl {}: {e}", path.display())),
+        };
+        let records = std::io::BufReader::new(file)
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
+            .map(|(i, line)| import_line(i + 1, line));
+        produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
+    } else if args.template.is_some() {
+        let n = args.count.unwrap_or(1);
+        let records = (0..n).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
+        produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
+    } else {
+        let stdin = std::io::stdin().lock();
+        let limit = args.count.unwrap_or(u64::MAX) as usize;
+        let records = stdin
+            .split(b'\n')
+            .take(limit)
+            .enumerate()
+            .map(|(seq, line)| {
+                let line = line.map_err(|e| format!("reading stdin: {e}"))?;
+                let mut r = prepared.record(seq as u64).map_err(|(_, e)| e)?;
+                // Bytes as they came: a value need not be UTF-8.
+                r.value = Some(line.strip_suffix(b"\r").unwrap_or(&line).to_vec());
+                Ok(r)
+            });
+        produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
+    };
+    let stats = match stats {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("creel: {e}");
+            return Ok(ExitCode::from(super::EXIT_CONNECTION));
+        }
+    };
+    summary(&stats);
+    Ok(if stats.failed > 0 {
+        ExitCode::from(EXIT_FAILED)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn import_line(n: usize, line: std::io::Result<String>) -> Result<OutRecord, String> {
+    let line = line.map_err(|e| format!("line {n}: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_str(&line).map_err(|e| format!("line {n}: not JSON: {e}"))?;
+    let (_, m) = crate::envelope::from_json(&v).map_err(|e| format!("line {n}: {e}"))?;
+    Ok(OutRecord {
+        partition: None,
+        key: m.key,
+        value: m.value,
+        headers: m.headers,
+        timestamp: m.timestamp,
+    })
+}
+
+fn summary(s: &ProduceStats) {
+    let secs = s.elapsed_ms as f64 / 1000.0;
+    eprintln!(
+        "\rcreel: sent {}, acknowledged {}, failed {} in {secs:.2} s ({:.0} msg/s)",
+        s.sent,
+        s.acked,
+        s.failed,
+        if secs > 0.0 {
+            s.acked as f64 / secs
+        } else {
+            0.0
+        }
+    );
+    for (p, (ok, bad)) in &s.per_partition {
+        let p = if *p < 0 {
+            "unassigned".to_string()
+        } else {
+            format!("partition {p}")
+        };
+        eprintln!("  {p}: {ok} acknowledged, {bad} failed");
+    }
+    for (reason, n) in &s.errors {
+        eprintln!("  failed {n}x: {reason}");
+    }
+    if let Some(d) = s.last {
+        eprintln!("  last: partition {} offset {}", d.partition, d.offset);
+    }
+}
+
+/// Run `f` on the first Ctrl-C, from a small thread with its own runtime.
+fn ctrlc_once(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name("creel-ctrlc".into())
+        .spawn(move || {
+            if rt.block_on(tokio::signal::ctrl_c()).is_ok() {
+                f();
+            }
+        })?;
+    Ok(())
+}

@@ -1,0 +1,304 @@
+//! Sending messages: one, or many at a target rate, with every message
+//! ending either acknowledged by the broker or counted as failed with the
+//! reason. Runs on a thread of its own (or the CLI's); stops on a token.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use rdkafka::client::ClientContext;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, Message as _, OwnedHeaders};
+use rdkafka::producer::{
+    BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext, PurgeConfig,
+};
+use rdkafka::ClientConfig;
+use tokio_util::sync::CancellationToken;
+
+use crate::app::produce::OutRecord;
+use crate::model::{Delivered, ProduceStats};
+
+const REPORT_EVERY: Duration = Duration::from_millis(100);
+/// How long a stopped bulk send waits for what is already in flight.
+const STOP_GRACE: Duration = Duration::from_secs(5);
+
+struct Counting {
+    stats: Arc<Mutex<ProduceStats>>,
+}
+
+impl ClientContext for Counting {}
+
+impl ProducerContext for Counting {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+        let Ok(mut s) = self.stats.lock() else { return };
+        match result {
+            Ok(m) => {
+                s.acked += 1;
+                s.per_partition.entry(m.partition()).or_default().0 += 1;
+                // librdkafka's mock cluster answers with a log-append time of
+                // 1234 ms; no real broker stamps a message before 2001.
+                let ts = m
+                    .timestamp()
+                    .to_millis()
+                    .filter(|t| *t > 1_000_000_000_000)
+                    .or_else(|| Some(chrono::Utc::now().timestamp_millis()));
+                s.last = Some(Delivered {
+                    partition: m.partition(),
+                    offset: m.offset(),
+                    timestamp: ts,
+                });
+            }
+            Err((e, m)) => {
+                s.failed += 1;
+                s.per_partition.entry(m.partition()).or_default().1 += 1;
+                s.note_error(reason(e));
+            }
+        }
+    }
+}
+
+fn reason(e: &KafkaError) -> String {
+    match e {
+        KafkaError::MessageProduction(code) => format!("{code} ({code:?})"),
+        other => other.to_string(),
+    }
+}
+
+/// Settings for a producer: the user's client settings, then what this
+/// send asked for. A failed delivery is reported after 30 s (not
+/// librdkafka's 5 min) unless the user set `message.timeout.ms`.
+pub fn producer_config(base: &ClientConfig, acks: &str, compression: &str) -> ClientConfig {
+    let mut cfg = base.clone();
+    cfg.set("acks", acks)
+        .set("compression.type", compression)
+        .set("statistics.interval.ms", "0");
+    if cfg.get("message.timeout.ms").is_none() {
+        cfg.set("message.timeout.ms", "30000");
+    }
+    cfg
+}
+
+/// Send `records` to `topic`; `report` sees the counts every 100 ms and
+/// once at the end. Errors only when the producer cannot be created.
+pub fn produce_blocking(
+    cfg: &ClientConfig,
+    topic: &str,
+    records: impl Iterator<Item = Result<OutRecord, String>>,
+    rate: Option<f64>,
+    cancel: &CancellationToken,
+    mut report: impl FnMut(&ProduceStats),
+) -> Result<ProduceStats, String> {
+    let stats = Arc::new(Mutex::new(ProduceStats::default()));
+    let producer: BaseProducer<Counting> = cfg
+        .create_with_context(Counting {
+            stats: stats.clone(),
+        })
+        .map_err(|e| format!("cannot create a producer: {e}"))?;
+    let started = Instant::now();
+    // A topic that does not exist would only fail after the message
+    // timeout, as "timed out": ask first, and say so at once. (Asking
+    // also creates it where the broker creates topics on demand.)
+    if let Err(why) = topic_exists(&producer, topic) {
+        if let Ok(mut s) = stats.lock() {
+            for _ in records {
+                s.sent += 1;
+                s.failed += 1;
+                s.per_partition.entry(-1).or_default().1 += 1;
+                s.note_error(why.clone());
+                if cancel.is_cancelled() {
+                    break;
+                }
+            }
+            s.elapsed_ms = started.elapsed().as_millis() as u64;
+        }
+        let last = stats.lock().map(|s| s.clone()).unwrap_or_default();
+        report(&last);
+        return Ok(last);
+    }
+    let mut last_report = Instant::now();
+    let snapshot = |stats: &Arc<Mutex<ProduceStats>>| {
+        stats
+            .lock()
+            .map(|mut s| {
+                s.elapsed_ms = started.elapsed().as_millis() as u64;
+                s.clone()
+            })
+            .unwrap_or_default()
+    };
+    for (seq, rec) in records.enumerate() {
+        if cancel.is_cancelled() {
+            break;
+        }
+        if let Some(rate) = rate.filter(|r| *r > 0.0) {
+            let due = started + Duration::from_secs_f64(seq as f64 / rate);
+            while Instant::now() < due && !cancel.is_cancelled() {
+                producer.poll(
+                    due.saturating_duration_since(Instant::now())
+                        .min(REPORT_EVERY),
+                );
+            }
+        }
+        match rec {
+            Ok(r) => send(&producer, topic, &r, &stats, cancel),
+            Err(e) => {
+                if let Ok(mut s) = stats.lock() {
+                    s.sent += 1;
+                    s.failed += 1;
+                    s.note_error(e);
+                }
+            }
+        }
+        producer.poll(Duration::ZERO);
+        if last_report.elapsed() >= REPORT_EVERY {
+            report(&snapshot(&stats));
+            last_report = Instant::now();
+        }
+    }
+    // Wait for every delivery report; what is still queued after that is
+    // purged, and its purge is its (failed) report.
+    let wait = if cancel.is_cancelled() {
+        STOP_GRACE
+    } else {
+        let timeout_ms = cfg
+            .get("message.timeout.ms")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(30_000u64);
+        Duration::from_millis(timeout_ms + 5_000)
+    };
+    let deadline = Instant::now() + wait;
+    while outstanding(&stats) > 0 && Instant::now() < deadline {
+        producer.poll(Duration::from_millis(50));
+        if last_report.elapsed() >= REPORT_EVERY {
+            report(&snapshot(&stats));
+            last_report = Instant::now();
+        }
+    }
+    if outstanding(&stats) > 0 {
+        producer.purge(PurgeConfig::default().queue().inflight());
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while outstanding(&stats) > 0 && Instant::now() < deadline {
+            producer.poll(Duration::from_millis(20));
+        }
+    }
+    if let Ok(mut s) = stats.lock() {
+        let lost = s.sent.saturating_sub(s.acked + s.failed);
+        if lost > 0 {
+            s.failed += lost;
+            s.note_error("no delivery report from librdkafka".into());
+        }
+    }
+    let last = snapshot(&stats);
+    report(&last);
+    Ok(last)
+}
+
+fn topic_exists(producer: &BaseProducer<Counting>, topic: &str) -> Result<(), String> {
+    let md = producer
+        .client()
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .map_err(|e| format!("cannot read the cluster's metadata: {e}"))?;
+    match md.topics().iter().find(|t| t.name() == topic) {
+        None => Err(format!("topic {topic} does not exist")),
+        Some(t) => match t.error() {
+            None if !t.partitions().is_empty() => Ok(()),
+            None => Err(format!("topic {topic} has no partitions yet")),
+            Some(e) => Err(format!(
+                "topic {topic}: {} (it does not exist, and the cluster does not create topics on demand)",
+                RDKafkaErrorCode::from(e)
+            )),
+        },
+    }
+}
+
+fn outstanding(stats: &Arc<Mutex<ProduceStats>>) -> u64 {
+    stats
+        .lock()
+        .map(|s| s.sent.saturating_sub(s.acked + s.failed))
+        .unwrap_or(0)
+}
+
+fn send(
+    producer: &BaseProducer<Counting>,
+    topic: &str,
+    r: &OutRecord,
+    stats: &Arc<Mutex<ProduceStats>>,
+    cancel: &CancellationToken,
+) {
+    let mut headers = OwnedHeaders::new_with_capacity(r.headers.len());
+    for (k, v) in &r.headers {
+        headers = headers.insert(Header {
+            key: k,
+            value: v.as_deref(),
+        });
+    }
+    let mut rec: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic).headers(headers);
+    rec.key = r.key.as_deref();
+    rec.payload = r.value.as_deref();
+    rec.partition = r.partition;
+    rec.timestamp = r.timestamp;
+    loop {
+        match producer.send(rec) {
+            Ok(()) => {
+                if let Ok(mut s) = stats.lock() {
+                    s.sent += 1;
+                }
+                return;
+            }
+            // librdkafka's queue is full: let deliveries drain, then retry.
+            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back))
+                if !cancel.is_cancelled() =>
+            {
+                producer.poll(Duration::from_millis(10));
+                rec = back;
+            }
+            Err((e, _)) => {
+                if let Ok(mut s) = stats.lock() {
+                    s.sent += 1;
+                    s.failed += 1;
+                    s.per_partition
+                        .entry(r.partition.unwrap_or(-1))
+                        .or_default()
+                        .1 += 1;
+                    s.note_error(reason(&e));
+                }
+                return;
+            }
+        }
+    }
+}
+
+/// The worker's send: the draft checked again, its records made one by
+/// one, progress and the end reported as events.
+pub(super) fn run_request(
+    base: &ClientConfig,
+    req: crate::app::produce::ProduceRequest,
+    events: &tokio::sync::mpsc::Sender<crate::app::Event>,
+    cancel: &CancellationToken,
+) {
+    use crate::app::Event;
+    let session = req.session;
+    let done = |stats: ProduceStats, error: Option<String>| {
+        let _ = events.blocking_send(Event::ProduceDone {
+            session,
+            stats,
+            error,
+        });
+    };
+    let prepared = match req.draft.prepare() {
+        Ok(p) => p,
+        Err((_, e)) => return done(ProduceStats::default(), Some(e)),
+    };
+    let cfg = producer_config(base, req.draft.acks.value(), &req.draft.compression);
+    let records = (0..req.count).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
+    let result = produce_blocking(&cfg, &req.draft.topic, records, req.rate, cancel, |s| {
+        let _ = events.try_send(Event::ProduceProgress {
+            session,
+            stats: s.clone(),
+        });
+    });
+    match result {
+        Ok(stats) => done(stats, None),
+        Err(e) => done(ProduceStats::default(), Some(e)),
+    }
+}
