@@ -466,3 +466,52 @@ async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for() {
     app.produce_key(ProduceKey::Leave);
     assert_ne!(app.screen, Screen::Produce);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_in_the_tui_sends_every_line_of_an_export() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    create_topics(&b, &[("dst", 1)]).await;
+    let originals: Vec<Message> = (0..3)
+        .map(|i| Message {
+            partition: 0,
+            offset: i,
+            timestamp: Some(1_800_000_000_000 + i),
+            timestamp_kind: creel::model::TimestampKind::Create,
+            key: (i != 1).then(|| format!("k{i}").into_bytes()),
+            value: Some(vec![0xff, i as u8, b'x']),
+            headers: vec![("h".into(), Some(vec![0, 1, 2]))],
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.jsonl");
+    let text: String = originals
+        .iter()
+        .map(|m| creel::envelope::to_json("src", m).to_string() + "\n")
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let mut w = spawn_worker(&settings(&b)).unwrap();
+    let mut app = App::new("t", &b, chrono::Local::now());
+    app.update(Action::Produce);
+    app.produce.as_mut().unwrap().topic = creel::app::LineInput::with_text("dst");
+    app.update(Action::Command);
+    for c in format!("import {}", path.display()).chars() {
+        app.edit_prompt(creel::app::Edit::Insert(c));
+    }
+    for c in app.submit_prompt() {
+        w.commands.send(c).await.unwrap();
+    }
+    until_sent(&mut w, &mut app).await;
+    let run = app.produce.as_ref().unwrap().run.clone().unwrap();
+    assert_eq!(
+        (run.stats.sent, run.stats.acked, run.stats.failed),
+        (3, 3, 0)
+    );
+    let got = read_back(&mut w, "dst", 3).await;
+    let fields = |m: &Message| (m.key.clone(), m.value.clone(), m.headers.clone());
+    let mut got: Vec<_> = got.iter().map(fields).collect();
+    let mut want: Vec<_> = originals.iter().map(fields).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want, "bytes, null key and binary headers kept");
+}

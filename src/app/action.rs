@@ -87,7 +87,9 @@ impl Action {
             Action::Back => "go back / close / clear filter",
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
-            Action::Command => "jump to a screen (:topics, :groups, :brokers, :search PATTERN, :q)",
+            Action::Command => {
+                "jump or run: :topics, :groups, :brokers, :search PATTERN, :produce, :import PATH, :q"
+            }
             Action::Filter => "filter rows (regex); on a topic or its messages: search the topic",
             Action::Refresh => "refresh now",
             Action::ToggleInternal => "show or hide internal topics",

@@ -805,7 +805,20 @@ impl App {
                 return vec![];
             }
             "refresh" | "r" => return self.update(Action::Refresh),
+            "produce" | "p" => {
+                self.open_produce();
+                return vec![];
+            }
             _ => {}
+        }
+        if let Some(path) = cmd
+            .trim_start_matches(':')
+            .trim()
+            .strip_prefix("import ")
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
+            return self.import_file(path);
         }
         if word == "search" || word.starts_with("search ") {
             // `:search PATTERN` opens the bar with the pattern typed in.

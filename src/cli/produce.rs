@@ -147,16 +147,7 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
 
 fn import_line(n: usize, line: std::io::Result<String>) -> Result<OutRecord, String> {
     let line = line.map_err(|e| format!("line {n}: {e}"))?;
-    let v: serde_json::Value =
-        serde_json::from_str(&line).map_err(|e| format!("line {n}: not JSON: {e}"))?;
-    let (_, m) = crate::envelope::from_json(&v).map_err(|e| format!("line {n}: {e}"))?;
-    Ok(OutRecord {
-        partition: None,
-        key: m.key,
-        value: m.value,
-        headers: m.headers,
-        timestamp: m.timestamp,
-    })
+    crate::app::produce::draft::record_from_envelope(n, &line)
 }
 
 fn summary(s: &ProduceStats) {

@@ -285,18 +285,45 @@ pub(super) fn run_request(
             error,
         });
     };
-    let prepared = match req.draft.prepare() {
-        Ok(p) => p,
-        Err((_, e)) => return done(ProduceStats::default(), Some(e)),
-    };
     let cfg = producer_config(base, req.draft.acks.value(), &req.draft.compression);
-    let records = (0..req.count).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
-    let result = produce_blocking(&cfg, &req.draft.topic, records, req.rate, cancel, |s| {
+    let progress = |s: &ProduceStats| {
         let _ = events.try_send(Event::ProduceProgress {
             session,
             stats: s.clone(),
         });
-    });
+    };
+    let topic = req.draft.topic.as_str();
+    let result = match &req.import {
+        Some(path) => {
+            let file = match std::fs::File::open(path) {
+                Ok(f) => f,
+                Err(e) => {
+                    return done(
+                        ProduceStats::default(),
+                        Some(format!("{}: {e}", path.display())),
+                    )
+                }
+            };
+            use std::io::BufRead;
+            let records = std::io::BufReader::new(file)
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
+                .map(|(i, l)| {
+                    let l = l.map_err(|e| format!("line {}: {e}", i + 1))?;
+                    crate::app::produce::draft::record_from_envelope(i + 1, &l)
+                });
+            produce_blocking(&cfg, topic, records, req.rate, cancel, progress)
+        }
+        None => {
+            let prepared = match req.draft.prepare() {
+                Ok(p) => p,
+                Err((_, e)) => return done(ProduceStats::default(), Some(e)),
+            };
+            let records = (0..req.count).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
+            produce_blocking(&cfg, topic, records, req.rate, cancel, progress)
+        }
+    };
     match result {
         Ok(stats) => done(stats, None),
         Err(e) => done(ProduceStats::default(), Some(e)),

@@ -13,6 +13,8 @@ pub struct ProduceRequest {
     pub draft: Draft,
     pub count: u64,
     pub rate: Option<f64>,
+    /// Send the lines of this JSONL export instead of the draft's value.
+    pub import: Option<std::path::PathBuf>,
 }
 
 impl Eq for ProduceRequest {}
@@ -156,10 +158,55 @@ impl App {
                     draft,
                     count,
                     rate,
+                    import: None,
                 })];
             }
         }
         vec![]
+    }
+
+    /// `:import PATH`: every line of a JSONL export, to the topic of the
+    /// produce screen (or the one under the cursor).
+    pub(crate) fn import_file(&mut self, path: &str) -> Vec<Command> {
+        if self.produce.is_none() || self.screen != Screen::Produce {
+            self.open_produce();
+        }
+        let next = self.next_session + 1;
+        let read_only = self.read_only;
+        let Some(view) = &mut self.produce else {
+            return vec![];
+        };
+        let draft = view.draft();
+        if draft.topic.is_empty() {
+            view.focus = super::view::ProduceField::Topic;
+            view.error = Some((view.focus, "name the topic to import into".into()));
+            return vec![];
+        }
+        if view.run.as_ref().is_some_and(ProduceRun::running) {
+            self.error("a send is still running; esc stops it");
+            return vec![];
+        }
+        if read_only {
+            self.error("read-only: importing is a write; creel does not send it");
+            return vec![];
+        }
+        let rate = view.bulk().ok().and_then(|(_, r)| r);
+        self.next_session = next;
+        view.run = Some(ProduceRun {
+            session: next,
+            count: 0,
+            stats: ProduceStats::default(),
+            done: None,
+            stopped: false,
+        });
+        self.info(format!("importing {path} into {}", draft.topic));
+        vec![Command::Produce(ProduceRequest {
+            session: next,
+            draft,
+            count: 0,
+            rate,
+            import: Some(path.into()),
+        })]
     }
 
     pub(crate) fn produce_progress(&mut self, session: u64, stats: ProduceStats) {

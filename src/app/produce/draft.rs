@@ -269,6 +269,22 @@ impl Prepared {
     }
 }
 
+/// One line of a JSONL export (the explorer's `e`, `creel tail --json`) as
+/// a record: key, value, headers and timestamp as they were; the partition
+/// is chosen again by key.
+pub fn record_from_envelope(n: usize, line: &str) -> Result<OutRecord, String> {
+    let v: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("line {n}: not JSON: {e}"))?;
+    let (_, m) = crate::envelope::from_json(&v).map_err(|e| format!("line {n}: {e}"))?;
+    Ok(OutRecord {
+        partition: None,
+        key: m.key,
+        value: m.value,
+        headers: m.headers,
+        timestamp: m.timestamp,
+    })
+}
+
 /// A draft holding a message as it was read (replay): text stays text,
 /// JSON is shown as JSON, anything else as hex.
 pub fn draft_from_message(topic: &str, m: &crate::model::Message) -> Draft {

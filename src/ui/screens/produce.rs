@@ -64,7 +64,7 @@ fn result_lines(run: &ProduceRun, utc: bool) -> Vec<Line<'static>> {
         ));
         return lines;
     }
-    if run.count == 1 && !run.running() {
+    if run.count == 1 && !run.running() && s.sent <= 1 {
         match (s.acked, s.last) {
             (1, Some(d)) => lines.push(Line::from(vec![
                 Span::styled(" ✔ delivered ", theme::ok()),
@@ -100,14 +100,20 @@ fn result_lines(run: &ProduceRun, utc: bool) -> Vec<Line<'static>> {
         Span::styled(" done ", theme::ok())
     };
     let secs = (s.elapsed_ms as f64 / 1000.0).max(0.001);
-    lines.push(Line::from(vec![
-        state,
-        Span::raw(bar(s.sent, run.count, 20)),
-        Span::raw(format!(
-            " {} of {} sent · ",
+    // An import does not know its size up front.
+    let progress = if run.count == 0 {
+        format!("{} sent · ", thousands(s.sent as i64))
+    } else {
+        format!(
+            "{} {} of {} sent · ",
+            bar(s.sent, run.count, 20),
             thousands(s.sent as i64),
             thousands(run.count as i64)
-        )),
+        )
+    };
+    lines.push(Line::from(vec![
+        state,
+        Span::raw(progress),
         Span::styled(
             format!("{} acknowledged", thousands(s.acked as i64)),
             theme::ok(),
