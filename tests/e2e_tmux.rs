@@ -362,3 +362,54 @@ fn produce_types_a_message_sends_it_and_sees_its_offset() {
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
+
+/// The admin path a person takes: create a topic, see it listed, delete it
+/// with its name typed in full (a wrong name first: nothing happens).
+#[test]
+fn create_a_topic_then_delete_it_with_the_typed_confirmation() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    let t = Tmux::start(&format!("{} -b {b}", creel()));
+    t.wait_for("connected", Duration::from_secs(20));
+    t.keys(&[":"]);
+    for c in "create-topic e2e-audit partitions=2".chars() {
+        t.keys(&[&c.to_string()]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for(
+        "CreateTopics e2e-audit: 2 partitions",
+        Duration::from_secs(5),
+    );
+    t.keys(&["y"]);
+    t.wait_for(
+        "created e2e-audit with 2 partitions",
+        Duration::from_secs(20),
+    );
+    let s = wait_for(Duration::from_secs(20), "the topic in the list", || {
+        let s = t.screen();
+        s.lines()
+            .any(|l| l.contains("e2e-audit") && l.contains(" 2 "))
+            .then_some(s)
+    });
+    assert!(s.contains("Topics (1 of 1)"), "{s}");
+    t.keys(&[":"]);
+    for c in "delete-topic".chars() {
+        t.keys(&[&c.to_string()]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("type e2e-audit to confirm", Duration::from_secs(5));
+    for c in "e2e-audi".chars() {
+        t.keys(&[&c.to_string()]);
+    }
+    t.keys(&["Enter"]);
+    t.wait_for("nothing was sent", Duration::from_secs(5));
+    t.keys(&["t", "Enter"]);
+    t.wait_for(
+        "deleted e2e-audit (read back: gone)",
+        Duration::from_secs(20),
+    );
+    t.wait_for("Topics (0 of 0)", Duration::from_secs(20));
+    t.keys(&["q"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}

@@ -191,6 +191,7 @@ fn screenshots_are_current() {
             "produce-bulk",
             fixtures::produce(fixtures::ProduceState::Bulk),
         ),
+        ("reset-preview", fixtures::reset_preview("Empty")),
         ("help", help),
         ("all-brokers-down", fixtures::all_brokers_down()),
     ];
@@ -356,4 +357,29 @@ fn produce_screen_states() {
     both_sizes("produce_json_error", &fixtures::produce(JsonError));
     both_sizes("produce_delivered", &fixtures::produce(Delivered));
     both_sizes("produce_bulk", &fixtures::produce(Bulk));
+}
+
+#[test]
+fn admin_dialogs() {
+    let mut app = fixtures::connected();
+    fixtures::command(
+        &mut app,
+        "create-topic audit partitions=6 rf=3 retention.ms=604800000 cleanup.policy=compact",
+    );
+    both_sizes("confirm_create_topic", &app);
+    let mut app = fixtures::connected();
+    fixtures::command(&mut app, "delete-topic");
+    for c in "audit-lo".chars() {
+        app.edit_prompt(Edit::Insert(c));
+    }
+    app.submit_prompt();
+    both_sizes("confirm_delete_topic_wrong_name", &app);
+    both_sizes("reset_preview", &fixtures::reset_preview("Empty"));
+    both_sizes(
+        "reset_refused_active_group",
+        &fixtures::reset_preview("Stable"),
+    );
+    let mut app = fixtures::connected();
+    app.read_only = true;
+    insta::assert_snapshot!("read_only_header_80x24", render(&app, 80, 24));
 }

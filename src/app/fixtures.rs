@@ -560,3 +560,45 @@ pub fn produce(state: ProduceState) -> App {
     }
     app
 }
+
+/// Type `:cmd` and press Enter; returns what would go to the worker.
+pub fn command(app: &mut App, cmd: &str) -> Vec<super::Command> {
+    app.update(super::Action::Command);
+    for c in cmd.chars() {
+        app.edit_prompt(super::Edit::Insert(c));
+    }
+    app.submit_prompt()
+}
+
+/// The preview of resetting the first group of `with_groups` to earliest.
+pub fn reset_preview(state: &str) -> App {
+    use super::admin::{ResetPlan, ResetRow, ResetTarget};
+    let mut app = with_groups();
+    let group = app
+        .selected_group()
+        .map(|g| g.id.clone())
+        .unwrap_or_default();
+    command(&mut app, "reset-offsets earliest topic=orders");
+    let rows = (0..6)
+        .map(|p| ResetRow {
+            topic: "orders".into(),
+            partition: p,
+            current: Some(12_000 + i64::from(p) * 100),
+            new: 100 * i64::from(p),
+            marks: crate::model::Watermarks {
+                low: 100 * i64::from(p),
+                high: 12_600,
+            },
+        })
+        .collect();
+    app.apply(Event::ResetPlanned {
+        group: group.clone(),
+        result: Ok(ResetPlan {
+            group,
+            target: ResetTarget::Earliest,
+            state: state.into(),
+            rows,
+        }),
+    });
+    app
+}

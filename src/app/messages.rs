@@ -29,6 +29,35 @@ pub enum Command {
     Produce(super::produce::ProduceRequest),
     /// Stop sending; messages in flight still get their report.
     StopProduce,
+    /// A change to the cluster, sent once confirmed.
+    Admin { id: u64, op: super::admin::AdminOp },
+    /// Work out what an offset reset would do (reads only).
+    PlanReset {
+        group: String,
+        target: super::admin::ResetTarget,
+        topic: Option<String>,
+        partitions: Option<Vec<i32>>,
+    },
+}
+
+impl Command {
+    /// Whether this command changes the cluster. Read-only mode refuses
+    /// these in the worker. No wildcard arm: a new command does not
+    /// compile until it is given a rule here.
+    pub fn writes(&self) -> bool {
+        match self {
+            Command::RefreshTopics
+            | Command::RefreshGroups
+            | Command::DescribeTopicConfigs { .. }
+            | Command::ReadMessages(_)
+            | Command::StopMessages
+            | Command::Search(_)
+            | Command::CancelSearch
+            | Command::StopProduce
+            | Command::PlanReset { .. } => false,
+            Command::Produce(_) | Command::Admin { .. } => true,
+        }
+    }
 }
 
 /// Why a read was asked for: the first load of a view, or a page before or
@@ -168,6 +197,17 @@ pub enum Event {
         session: u64,
         stats: crate::model::ProduceStats,
         error: Option<String>,
+    },
+    /// An admin action ended: what the cluster now holds, or why not.
+    AdminDone {
+        id: u64,
+        title: String,
+        result: Result<String, String>,
+    },
+    /// The preview of an offset reset.
+    ResetPlanned {
+        group: String,
+        result: Result<super::admin::ResetPlan, String>,
     },
     /// The search ended; every consumer it used is closed by now.
     SearchDone {

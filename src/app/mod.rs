@@ -2,6 +2,8 @@
 //! commands for the worker, `apply` folds in the worker's events. No I/O.
 
 mod action;
+pub mod admin;
+mod admin_actions;
 mod cursor;
 pub mod explorer;
 pub mod fixtures;
@@ -14,6 +16,7 @@ pub mod search;
 mod topics;
 
 pub use action::Action;
+pub use admin_actions::Confirm;
 pub use cursor::Cursor;
 pub use groups::{GroupSort, GroupsView};
 pub use input::{Edit, LineInput};
@@ -155,6 +158,8 @@ pub enum Prompt {
     },
     /// The search bar: a regex and its scope.
     Search(search::SearchForm),
+    /// What an admin action will send; y/n or the name typed in full.
+    Confirm(Confirm),
 }
 
 /// Something the terminal side must do for the app: it has no I/O itself.
@@ -216,6 +221,11 @@ pub struct App {
     pub templates: Vec<produce::TemplateFile>,
     /// Writes are refused (the worker refuses them too).
     pub read_only: bool,
+    /// The admin action sent and not answered yet.
+    pub admin_pending: Option<u64>,
+    /// Commands that came of an event (a refresh after an admin action),
+    /// sent by the terminal side after `apply`.
+    pub outbox: Vec<Command>,
     next_session: u64,
     /// Work for the terminal side, drained by it after each update.
     pub effects: Vec<Effect>,
@@ -257,6 +267,8 @@ impl App {
             produce: None,
             templates: produce::builtin_templates(),
             read_only: false,
+            admin_pending: None,
+            outbox: vec![],
             next_session: 0,
             effects: vec![],
             help: None,
@@ -742,6 +754,10 @@ impl App {
             }
             Some(Prompt::Command(line)) => line.edit(edit),
             Some(Prompt::Search(form)) => form.edit(edit),
+            Some(Prompt::Confirm(c)) => {
+                c.input.edit(edit);
+                c.error = None;
+            }
             None => {}
         }
     }
@@ -776,6 +792,7 @@ impl App {
                 }
             }
             Some(Prompt::Search(form)) => self.submit_search(form),
+            Some(Prompt::Confirm(c)) => self.submit_confirm(c),
             Some(Prompt::Filter(_)) | None => vec![],
         }
     }
@@ -786,6 +803,9 @@ impl App {
             Some(Prompt::Filter(_)) => self.set_list_filter(""),
             // What was typed stays for the next `/`.
             Some(Prompt::Search(form)) => self.search_form = Some(form),
+            Some(Prompt::Confirm(c)) => {
+                self.info(format!("{}: cancelled, nothing was sent", c.op.title()))
+            }
             _ => {}
         }
     }
@@ -810,6 +830,15 @@ impl App {
                 return vec![];
             }
             _ => {}
+        }
+        {
+            let raw = cmd.trim_start_matches(':').trim();
+            let mut words = raw.split_whitespace();
+            let head = words.next().unwrap_or_default().to_ascii_lowercase();
+            let args: Vec<&str> = words.collect();
+            if let Some(cmds) = self.admin_command(&head, &args) {
+                return cmds;
+            }
         }
         if let Some(path) = cmd
             .trim_start_matches(':')
@@ -1047,6 +1076,8 @@ impl App {
                 stats,
                 error,
             } => self.produce_done(session, stats, error),
+            Event::AdminDone { id, title, result } => self.admin_done(id, title, result),
+            Event::ResetPlanned { group, result } => self.reset_planned(group, result),
             Event::TopicConfigs { topic, result } => {
                 if let Some(detail) = &mut self.detail {
                     if detail.topic == topic {

@@ -198,3 +198,133 @@ fn sort_by_messages_puts_biggest_first() {
     app.update(Action::SortReverse);
     assert_eq!(names(&app)[0], "inventory.changelog");
 }
+
+mod admin {
+    use crate::app::admin::AdminOp;
+    use crate::app::fixtures::{self, command};
+    use crate::app::{Command, Edit, Event, Prompt};
+
+    fn typed(app: &mut crate::app::App, text: &str) {
+        for c in text.chars() {
+            app.edit_prompt(Edit::Insert(c));
+        }
+    }
+
+    #[test]
+    fn deleting_a_topic_needs_its_name_typed_in_full() {
+        let mut app = fixtures::connected();
+        let name = app.selected_topic().unwrap().name.clone();
+        assert!(command(&mut app, "delete-topic").is_empty());
+        assert!(matches!(app.prompt, Some(Prompt::Confirm(_))));
+        typed(&mut app, &name[..name.len() - 1]);
+        assert!(app.submit_prompt().is_empty(), "a wrong name sends nothing");
+        let Some(Prompt::Confirm(c)) = &app.prompt else {
+            panic!("the dialog stays")
+        };
+        assert!(c.error.as_ref().unwrap().contains("exactly"));
+        // Esc: nothing sent, and said so.
+        app.cancel_prompt();
+        assert!(app.prompt.is_none());
+        assert!(app.status.as_ref().unwrap().1.contains("nothing was sent"));
+        command(&mut app, "delete-topic");
+        typed(&mut app, &name);
+        assert_eq!(
+            app.submit_prompt(),
+            vec![Command::Admin {
+                id: app.admin_pending.unwrap(),
+                op: AdminOp::DeleteTopic { name }
+            }]
+        );
+    }
+
+    #[test]
+    fn creating_asks_yes_or_no_and_shows_what_is_sent() {
+        let mut app = fixtures::connected();
+        command(
+            &mut app,
+            "create-topic audit partitions=3 retention.ms=60000",
+        );
+        let Some(Prompt::Confirm(c)) = &app.prompt else {
+            panic!("a dialog")
+        };
+        assert!(c.op.typed_name().is_none());
+        assert!(c.op.lines().join("\n").contains("retention.ms = 60000"));
+        let cmds = app.submit_prompt();
+        assert!(matches!(
+            cmds.as_slice(),
+            [Command::Admin {
+                op: AdminOp::CreateTopic { .. },
+                ..
+            }]
+        ));
+        // The answer: refresh, and say what the cluster holds now.
+        let id = app.admin_pending.unwrap();
+        app.apply(Event::AdminDone {
+            id,
+            title: "Create topic audit".into(),
+            result: Ok("created audit with 3 partitions (read back)".into()),
+        });
+        assert_eq!(
+            app.outbox,
+            vec![Command::RefreshTopics, Command::RefreshGroups]
+        );
+        assert!(app.status.as_ref().unwrap().1.contains("read back"));
+        // A mistake in the command: said, nothing asked.
+        command(&mut app, "create-topic bad/name");
+        assert!(app.prompt.is_none());
+        assert!(app.status.as_ref().unwrap().1.contains("not allowed"));
+    }
+
+    #[test]
+    fn read_only_hides_no_write_behind_a_dialog() {
+        let mut app = fixtures::connected();
+        app.read_only = true;
+        for cmd in [
+            "create-topic x",
+            "delete-topic",
+            "set retention.ms=1",
+            "purge",
+        ] {
+            assert!(command(&mut app, cmd).is_empty(), "{cmd}");
+            assert!(app.prompt.is_none(), "{cmd}");
+            assert!(
+                app.status.as_ref().unwrap().1.contains("read-only"),
+                "{cmd}"
+            );
+        }
+        let mut app = fixtures::with_groups();
+        app.read_only = true;
+        assert!(command(&mut app, "reset-offsets earliest").is_empty());
+    }
+
+    #[test]
+    fn a_reset_is_previewed_and_refused_while_the_group_is_active() {
+        let mut app = fixtures::with_groups();
+        let cmds = command(&mut app, "reset-offsets shift=-10 topic=orders");
+        assert!(matches!(cmds.as_slice(), [Command::PlanReset { .. }]));
+        let app2 = fixtures::reset_preview("Stable");
+        let mut app = app2;
+        let group = app.selected_group().unwrap().id.clone();
+        typed(&mut app, &group);
+        assert!(
+            app.submit_prompt().is_empty(),
+            "an active group is not reset"
+        );
+        let Some(Prompt::Confirm(c)) = &app.prompt else {
+            panic!("the preview stays")
+        };
+        assert!(c.error.as_ref().unwrap().contains("Stop every consumer"));
+        let mut app = fixtures::reset_preview("Empty");
+        typed(&mut app, &group);
+        let cmds = app.submit_prompt();
+        let [Command::Admin {
+            op: AdminOp::ResetOffsets { offsets, .. },
+            ..
+        }] = cmds.as_slice()
+        else {
+            panic!("{cmds:?}")
+        };
+        assert_eq!(offsets.len(), 6);
+        assert_eq!(offsets[2], ("orders".to_string(), 2, 200));
+    }
+}

@@ -49,6 +49,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Refuse every write to the cluster (admin actions, produce); the
+    /// worker enforces it
+    #[arg(long, global = true)]
+    pub read_only: bool,
+
     /// Seconds between automatic refreshes
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh: Option<u64>,
@@ -75,6 +80,7 @@ impl GlobalArgs {
             bootstrap_servers: self.bootstrap_servers.clone(),
             properties: self.properties.clone(),
             refresh_secs: self.refresh,
+            read_only: self.read_only,
         }
     }
 }
@@ -222,6 +228,17 @@ pub enum Cmd {
         #[arg(long, default_value = "none")]
         compression: String,
     },
+    /// Create, delete or change a topic (every change is read back)
+    Topic {
+        #[command(subcommand)]
+        cmd: TopicArgs,
+    },
+    /// Reset a consumer group's offsets (dry run unless --execute), delete
+    /// a group, or delete its offsets on a topic
+    Group {
+        #[command(subcommand)]
+        cmd: GroupArgs,
+    },
     /// Start a living demo cluster inside creel (three mock brokers on
     /// loopback, a small shop's topics, live traffic, consumer groups) and
     /// open the TUI on it
@@ -237,4 +254,85 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TopicArgs {
+    /// Create a topic
+    Create {
+        name: String,
+        #[arg(long, default_value_t = 1)]
+        partitions: i32,
+        #[arg(long = "replication-factor", default_value_t = 1)]
+        replication_factor: i32,
+        /// A topic config, repeatable: --set retention.ms=86400000
+        /// (--config names creel's own config file)
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_property)]
+        configs: Vec<(String, String)>,
+    },
+    /// Delete a topic and every message in it
+    Delete { name: String },
+    /// Change topic configs with IncrementalAlterConfigs (other overrides
+    /// stay as they are)
+    Alter {
+        name: String,
+        /// Set a key, repeatable
+        #[arg(long = "set", value_name = "KEY=VALUE", value_parser = parse_property)]
+        set: Vec<(String, String)>,
+        /// Remove a key's override (back to the default), repeatable
+        #[arg(long = "delete", value_name = "KEY")]
+        delete: Vec<String>,
+    },
+    /// Grow a topic to TOTAL partitions
+    AddPartitions {
+        name: String,
+        #[arg(long)]
+        total: i32,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GroupArgs {
+    /// Move a group's committed offsets; prints the plan and stops unless
+    /// --execute. Refused while the group has active members
+    ResetOffsets {
+        group: String,
+        #[arg(long, group = "to")]
+        to_earliest: bool,
+        #[arg(long, group = "to")]
+        to_latest: bool,
+        /// RFC 3339, or -15m / -2h / -1d
+        #[arg(long, group = "to", allow_hyphen_values = true, value_name = "TIME")]
+        to_datetime: Option<String>,
+        #[arg(long, group = "to", value_name = "N")]
+        to_offset: Option<i64>,
+        #[arg(long, group = "to", allow_hyphen_values = true, value_name = "N")]
+        shift_by: Option<i64>,
+        /// Only this topic (default: every topic the group committed on)
+        #[arg(long)]
+        topic: Option<String>,
+        /// Commit the new offsets (without it: a dry run)
+        #[arg(long)]
+        execute: bool,
+        /// The same as leaving out --execute
+        #[arg(long, conflicts_with = "execute")]
+        dry_run: bool,
+    },
+    /// Delete a consumer group (it must have no active members)
+    Delete { group: String },
+    /// Delete a group's committed offsets on one topic
+    DeleteOffsets {
+        group: String,
+        #[arg(long)]
+        topic: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
 }

@@ -1,6 +1,7 @@
 //! Start-up: resolve settings, set up logging, then run the TUI or a
 //! headless subcommand.
 
+mod admin;
 mod args;
 mod lag;
 mod logging;
@@ -9,7 +10,7 @@ mod produce;
 mod search;
 mod tail;
 
-pub use args::{Cli, Cmd, GlobalArgs};
+pub use args::{Cli, Cmd, GlobalArgs, GroupArgs, TopicArgs};
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -126,6 +127,84 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 compression,
             },
         )?,
+        Some(Cmd::Topic { cmd }) => admin::topic(
+            &settings,
+            match cmd {
+                TopicArgs::Create {
+                    name,
+                    partitions,
+                    replication_factor,
+                    configs,
+                } => admin::TopicCmd::Create {
+                    name,
+                    partitions,
+                    replication: replication_factor,
+                    configs,
+                },
+                TopicArgs::Delete { name } => admin::TopicCmd::Delete { name },
+                TopicArgs::Alter { name, set, delete } => {
+                    admin::TopicCmd::Alter { name, set, delete }
+                }
+                TopicArgs::AddPartitions { name, total } => {
+                    admin::TopicCmd::AddPartitions { name, total }
+                }
+            },
+        )?,
+        Some(Cmd::Group { cmd }) => match cmd {
+            GroupArgs::Delete { group } => {
+                admin::group(&settings, admin::GroupCmd::Delete { group })?
+            }
+            GroupArgs::DeleteOffsets { group, topic } => {
+                admin::group(&settings, admin::GroupCmd::DeleteOffsets { group, topic })?
+            }
+            GroupArgs::ResetOffsets {
+                group,
+                to_earliest,
+                to_latest,
+                to_datetime,
+                to_offset,
+                shift_by,
+                topic,
+                execute,
+                dry_run: _,
+            } => {
+                let now = chrono::Utc::now().timestamp_millis();
+                let target = if to_earliest {
+                    Some(crate::app::admin::ResetTarget::Earliest)
+                } else if to_latest {
+                    Some(crate::app::admin::ResetTarget::Latest)
+                } else if let Some(o) = to_offset {
+                    Some(crate::app::admin::ResetTarget::Offset(o))
+                } else if let Some(n) = shift_by {
+                    Some(crate::app::admin::ResetTarget::Shift(n))
+                } else if let Some(t) = to_datetime {
+                    match crate::app::admin::ResetTarget::parse(&format!("time={t}"), now) {
+                        Ok(t) => Some(t),
+                        Err(e) => {
+                            eprintln!("creel: --to-datetime: {e}");
+                            return Ok(ExitCode::from(64));
+                        }
+                    }
+                } else {
+                    None
+                };
+                match target {
+                    Some(target) => admin::group(
+                        &settings,
+                        admin::GroupCmd::ResetOffsets {
+                            group,
+                            target,
+                            topic,
+                            execute,
+                        },
+                    )?,
+                    None => {
+                        eprintln!("creel: say where: --to-earliest, --to-latest, --to-datetime, --to-offset or --shift-by");
+                        ExitCode::from(64)
+                    }
+                }
+            }
+        },
         Some(Cmd::Demo { print_bootstrap }) => demo(settings, print_bootstrap, tui_options)?,
         Some(Cmd::Brokers { json }) => print::brokers(&settings, json, Duration::from_secs(15))?,
     };

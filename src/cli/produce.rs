@@ -35,6 +35,9 @@ fn usage(msg: String) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
+    if settings.read_only {
+        return usage("read-only mode: producing is a write; creel does not send it".into());
+    }
     let acks = match args.acks.as_str() {
         "all" | "-1" => Acks::All,
         "1" => Acks::Leader,

@@ -22,6 +22,9 @@ pub struct Profile {
     /// Groups to watch even when the cluster will not list groups.
     #[serde(default)]
     pub groups: Vec<String>,
+    /// Refuse every write to this cluster (admin actions, produce).
+    #[serde(default)]
+    pub read_only: bool,
 }
 
 /// The shape of a config file, defaults and user file alike.

@@ -20,6 +20,8 @@ pub struct Overrides {
     pub bootstrap_servers: Option<String>,
     pub properties: Vec<(String, String)>,
     pub refresh_secs: Option<u64>,
+    /// --read-only: refuse every write, whatever the profile says.
+    pub read_only: bool,
 }
 
 /// Everything creel needs to connect and draw, resolved once at start-up.
@@ -38,6 +40,8 @@ pub struct Settings {
     pub keymap: Keymap,
     /// The config file that was read, if any.
     pub source: Option<std::path::PathBuf>,
+    /// Refuse every write (admin actions, produce), in the worker.
+    pub read_only: bool,
 }
 
 impl Settings {
@@ -54,6 +58,7 @@ impl Settings {
             lag_window: 6,
             keymap: Keymap::defaults(),
             source: None,
+            read_only: false,
         }
     }
 }
@@ -150,6 +155,7 @@ fn merge(
         lag_window: lag_window.unwrap_or(6).max(2),
         keymap,
         source,
+        read_only: cli.read_only || profile.read_only,
     })
 }
 

@@ -86,6 +86,7 @@ fn cli_overrides_profile() {
         bootstrap_servers: Some("other:1".into()),
         properties: vec![("client.id".into(), "cli".into())],
         refresh_secs: Some(2),
+        read_only: false,
     };
     let s = resolve(Some(f.path()), &cli).unwrap();
     assert_eq!(s.bootstrap_servers, "other:1");
@@ -133,4 +134,20 @@ fn property_parsing() {
     );
     assert!(parse_property("novalue").is_err());
     assert!(parse_property("=x").is_err());
+}
+
+#[test]
+fn read_only_from_the_profile_or_the_command_line() {
+    let f = write("[profiles.prod]\nbootstrap_servers = \"p:9092\"\nread_only = true\n[profiles.dev]\nbootstrap_servers = \"d:9092\"\n");
+    let on = |profile: &str, flag: bool| {
+        let cli = Overrides {
+            profile: Some(profile.into()),
+            read_only: flag,
+            ..Default::default()
+        };
+        resolve(Some(f.path()), &cli).unwrap().read_only
+    };
+    assert!(on("prod", false), "the profile says so");
+    assert!(!on("dev", false));
+    assert!(on("dev", true), "--read-only says so");
 }

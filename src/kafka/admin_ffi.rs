@@ -473,3 +473,125 @@ pub fn list_group_offsets(
     }
     out
 }
+
+use crate::app::admin::ConfigEdit;
+
+struct ConfigResource(*mut sys::rd_kafka_ConfigResource_t);
+impl Drop for ConfigResource {
+    fn drop(&mut self) {
+        // SAFETY: created by rd_kafka_ConfigResource_new, destroyed once;
+        // librdkafka copied it when the request was made.
+        unsafe { sys::rd_kafka_ConfigResource_destroy(self.0) }
+    }
+}
+
+/// IncrementalAlterConfigs on one topic: only the keys named change (the
+/// non-incremental AlterConfigs would reset every other override).
+pub fn incremental_alter_topic_configs(
+    rk: *mut sys::rd_kafka_t,
+    topic: &str,
+    changes: &[ConfigEdit],
+    timeout: Duration,
+) -> Result<(), String> {
+    let name = std::ffi::CString::new(topic).map_err(|_| "topic name contains NUL".to_string())?;
+    let cstr = |s: &str| std::ffi::CString::new(s).map_err(|_| format!("{s:?} contains NUL"));
+    // SAFETY: the resource is ours until dropped; each added key and value
+    // is copied by librdkafka; the result is read while its event lives.
+    unsafe {
+        let res = ConfigResource(sys::rd_kafka_ConfigResource_new(
+            sys::rd_kafka_ResourceType_t::RD_KAFKA_RESOURCE_TOPIC,
+            name.as_ptr(),
+        ));
+        for change in changes {
+            let (key, op, value) = match change {
+                ConfigEdit::Set(k, v) => (
+                    cstr(k)?,
+                    sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_SET,
+                    Some(cstr(v)?),
+                ),
+                ConfigEdit::Delete(k) => (
+                    cstr(k)?,
+                    sys::rd_kafka_AlterConfigOpType_t::RD_KAFKA_ALTER_CONFIG_OP_TYPE_DELETE,
+                    None,
+                ),
+            };
+            let err = sys::rd_kafka_ConfigResource_add_incremental_config(
+                res.0,
+                key.as_ptr(),
+                op,
+                value.as_ref().map_or(std::ptr::null(), |v| v.as_ptr()),
+            );
+            if !err.is_null() {
+                let text = error_text(err).unwrap_or_default();
+                sys::rd_kafka_error_destroy(err);
+                return Err(text);
+            }
+        }
+        let mut arr = [res.0];
+        let event = run_admin(
+            rk,
+            sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_INCREMENTALALTERCONFIGS,
+            timeout,
+            |rk, opts, q| sys::rd_kafka_IncrementalAlterConfigs(rk, arr.as_mut_ptr(), 1, opts, q),
+        )?;
+        let result = sys::rd_kafka_event_IncrementalAlterConfigs_result(event.0);
+        if result.is_null() {
+            return Err("unexpected admin result type".into());
+        }
+        let mut n = 0usize;
+        let resources = sys::rd_kafka_IncrementalAlterConfigs_result_resources(result, &mut n);
+        for i in 0..n {
+            let r = *resources.add(i);
+            if sys::rd_kafka_ConfigResource_error(r)
+                != sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NO_ERROR
+            {
+                let code = sys::rd_kafka_ConfigResource_error(r);
+                let text = owned_str(sys::rd_kafka_ConfigResource_error_string(r))
+                    .filter(|s| !s.is_empty())
+                    .or_else(|| owned_str(sys::rd_kafka_err2str(code)))
+                    .unwrap_or_default();
+                return Err(format!("{text} ({code:?})"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// DeleteConsumerGroupOffsets: forget `group`'s committed offsets on these
+/// partitions. Returns each partition with its error, if any.
+pub fn delete_group_offsets(
+    rk: *mut sys::rd_kafka_t,
+    group: &str,
+    parts: &[(String, i32)],
+    timeout: Duration,
+) -> Result<Vec<PartitionOffset>, String> {
+    let list = partition_list(parts)?;
+    let name = std::ffi::CString::new(group).map_err(|_| "group id contains NUL".to_string())?;
+    // SAFETY: the request object is created, handed over (librdkafka copies
+    // it) and destroyed by us; the result is copied before its event drops.
+    unsafe {
+        let mut req = sys::rd_kafka_DeleteConsumerGroupOffsets_new(name.as_ptr(), list.0);
+        let event = run_admin(
+            rk,
+            sys::rd_kafka_admin_op_t::RD_KAFKA_ADMIN_OP_DELETECONSUMERGROUPOFFSETS,
+            timeout,
+            |rk, opts, q| sys::rd_kafka_DeleteConsumerGroupOffsets(rk, &mut req, 1, opts, q),
+        );
+        sys::rd_kafka_DeleteConsumerGroupOffsets_destroy(req);
+        let event = event?;
+        let result = sys::rd_kafka_event_DeleteConsumerGroupOffsets_result(event.0);
+        if result.is_null() {
+            return Err("unexpected admin result type".into());
+        }
+        let mut n = 0usize;
+        let groups = sys::rd_kafka_DeleteConsumerGroupOffsets_result_groups(result, &mut n);
+        if n == 0 {
+            return Err("empty result".into());
+        }
+        let g = *groups;
+        match error_text(sys::rd_kafka_group_result_error(g)) {
+            Some(e) => Err(e),
+            None => Ok(partitions(sys::rd_kafka_group_result_partitions(g))),
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! blocking librdkafka calls off the async threads with deadlines, and
 //! reports back with `app::Event`s.
 
+pub mod admin;
 mod admin_ffi;
 mod blocking;
 mod client;

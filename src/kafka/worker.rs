@@ -65,6 +65,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         readers: vec![],
         search: None,
         producing: None,
+        read_only: settings.read_only,
         shutdown: shutdown.clone(),
     };
     tokio::spawn(worker.run(cmd_rx));
@@ -189,6 +190,8 @@ struct Worker {
     search: Option<CancellationToken>,
     /// The running send, if any.
     producing: Option<CancellationToken>,
+    /// Refuse every write, whatever the UI asks.
+    read_only: bool,
     shutdown: CancellationToken,
 }
 
@@ -200,6 +203,7 @@ impl Worker {
                 _ = self.shutdown.cancelled() => break,
                 cmd = commands.recv() => match cmd {
                     None => break,
+                    Some(cmd) if self.read_only && cmd.writes() => self.refuse(cmd),
                     Some(Command::RefreshTopics) => self.start(Job::Topics, &done_tx),
                     Some(Command::RefreshGroups) => self.start(Job::Groups, &done_tx),
                     Some(Command::DescribeTopicConfigs { topic }) => self.describe_configs(topic),
@@ -208,6 +212,10 @@ impl Worker {
                     Some(Command::Search(req)) => self.search(req),
                     Some(Command::CancelSearch) => self.cancel_search(),
                     Some(Command::Produce(req)) => self.produce(req),
+                    Some(Command::Admin { id, op }) => self.admin(id, op),
+                    Some(Command::PlanReset { group, target, topic, partitions }) => {
+                        self.plan_reset(group, target, topic, partitions)
+                    }
                     Some(Command::StopProduce) => {
                         if let Some(t) = self.producing.take() {
                             t.cancel();
@@ -255,6 +263,79 @@ impl Worker {
         if let Err(e) = spawned {
             tracing::error!("cannot start a producer thread: {e}");
         }
+    }
+
+    /// A write in read-only mode: nothing reaches the broker; the asker
+    /// hears why.
+    fn refuse(&self, cmd: Command) {
+        const WHY: &str =
+            "read-only mode: creel does not write to this cluster (started with --read-only or read_only = true in the profile)";
+        tracing::warn!("refused in read-only mode: {cmd:?}");
+        let ev = match cmd {
+            Command::Produce(req) => Event::ProduceDone {
+                session: req.session,
+                stats: Default::default(),
+                error: Some(WHY.into()),
+            },
+            Command::Admin { id, op } => Event::AdminDone {
+                id,
+                title: op.title(),
+                result: Err(WHY.into()),
+            },
+            // Reads never come here.
+            _ => return,
+        };
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let _ = events.send(ev).await;
+        });
+    }
+
+    fn admin(&self, id: u64, op: crate::app::admin::AdminOp) {
+        let admin = self.admin.clone();
+        let consumer = self.consumer.clone();
+        let base = self.base_config.clone();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let title = op.title();
+            tracing::info!("admin: {title}: {:?}", op.lines());
+            let result = tokio::task::spawn_blocking(move || {
+                super::admin::execute(&admin, &consumer, &base, &op)
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("the admin task failed: {e}")));
+            match &result {
+                Ok(msg) => tracing::info!("admin: {title}: {msg}"),
+                Err(e) => tracing::warn!("admin: {title}: {e}"),
+            }
+            let _ = events.send(Event::AdminDone { id, title, result }).await;
+        });
+    }
+
+    fn plan_reset(
+        &self,
+        group: String,
+        target: crate::app::admin::ResetTarget,
+        topic: Option<String>,
+        partitions: Option<Vec<i32>>,
+    ) {
+        let consumer = self.consumer.clone();
+        let events = self.events.clone();
+        tokio::spawn(async move {
+            let g = group.clone();
+            let result = tokio::task::spawn_blocking(move || {
+                super::admin::plan_reset(
+                    &consumer,
+                    &g,
+                    target,
+                    topic.as_deref(),
+                    partitions.as_deref(),
+                )
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("the planning task failed: {e}")));
+            let _ = events.send(Event::ResetPlanned { group, result }).await;
+        });
     }
 
     fn cancel_search(&mut self) {

@@ -25,6 +25,19 @@ pub fn on_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Command> {
 
 fn on_prompt_key(app: &mut App, key: KeyEvent) -> Vec<Command> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    // A y/n dialog answers to y and n.
+    if let Some(crate::app::Prompt::Confirm(c)) = &app.prompt {
+        if c.op.typed_name().is_none() && c.plan.is_none() {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => return app.submit_prompt(),
+                KeyCode::Char('n') | KeyCode::Char('N') => {
+                    app.cancel_prompt();
+                    return vec![];
+                }
+                _ => {}
+            }
+        }
+    }
     let edit = match key.code {
         KeyCode::Enter => return app.submit_prompt(),
         KeyCode::Esc => {

@@ -60,6 +60,7 @@ async fn event_loop(
         chrono::Local::now(),
     );
     app.lag = crate::app::LagBook::new(settings.lag_window);
+    app.read_only = settings.read_only;
     app.templates.extend(
         crate::config::user_templates()
             .into_iter()
@@ -110,6 +111,9 @@ async fn event_loop(
                     // Apply whatever else is queued before drawing once.
                     while let Ok(ev) = worker.events.try_recv() {
                         app.apply(ev);
+                    }
+                    for cmd in std::mem::take(&mut app.outbox) {
+                        send(&mut app, &worker, cmd);
                     }
                 }
                 None => anyhow::bail!("the Kafka worker stopped unexpectedly"),

@@ -74,6 +74,9 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
     {
         widgets::start_picker::draw(frame, body, topic, partitions.as_deref());
     }
+    if let Some(crate::app::Prompt::Confirm(c)) = &app.prompt {
+        widgets::confirm::draw(frame, body, c);
+    }
     if let Some(crate::app::Prompt::Search(form)) = &app.prompt {
         widgets::search_bar::draw(frame, body, form);
     }

@@ -49,6 +49,17 @@ pub fn draw_prompt(frame: &mut Frame, area: Rect, app: &App) {
                 theme::dim(),
             ),
         ]),
+        Some(Prompt::Confirm(c)) => match c.op.typed_name() {
+            Some(name) => {
+                let label = format!("type {name} to confirm: ");
+                place_cursor(frame, area, label.chars().count() + c.input.cursor);
+                Line::from(vec![
+                    Span::styled(label, theme::bad()),
+                    Span::raw(sanitize(&c.input.text)),
+                ])
+            }
+            None => Line::styled("send it? y / enter: yes   n / esc: no", theme::key()),
+        },
         Some(Prompt::Command(input)) => {
             place_cursor(frame, area, 1 + input.cursor);
             Line::from(vec![

@@ -12,14 +12,21 @@ use crate::ui::theme;
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let sep = Span::styled(" │ ", theme::dim());
-    let mut first = vec![
-        Span::styled(" creel ", theme::brand()),
-        sep.clone(),
+    let mut first = vec![Span::styled(" creel ", theme::brand()), sep.clone()];
+    if app.read_only {
+        // First, so no terminal is too narrow to show it.
+        first.push(Span::styled(
+            " READ-ONLY ",
+            theme::bad().add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        first.push(sep.clone());
+    }
+    first.extend([
         Span::styled(sanitize(&app.label.profile), theme::title()),
         sep.clone(),
         Span::raw(sanitize(&app.label.bootstrap)),
         sep.clone(),
-    ];
+    ]);
     match app.broker_counts {
         Some(c) => {
             let style = if c.up == c.total {

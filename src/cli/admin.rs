@@ -1,0 +1,234 @@
+//! `creel topic ...` and `creel group ...`: the TUI's admin actions,
+//! headless. An offset reset is a dry run unless --execute is given, like
+//! kafka-consumer-groups.sh; every change is read back.
+
+use std::process::ExitCode;
+
+use rdkafka::admin::AdminClient;
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::BaseConsumer;
+
+use super::EXIT_CONNECTION;
+use crate::app::admin::{check_topic_name, AdminOp, ConfigEdit, ResetPlan, ResetTarget};
+use crate::config::Settings;
+use crate::kafka::{admin, client_config};
+use crate::ui::text::thousands;
+
+const EXIT_USAGE: u8 = 64;
+
+pub enum TopicCmd {
+    Create {
+        name: String,
+        partitions: i32,
+        replication: i32,
+        configs: Vec<(String, String)>,
+    },
+    Delete {
+        name: String,
+    },
+    Alter {
+        name: String,
+        set: Vec<(String, String)>,
+        delete: Vec<String>,
+    },
+    AddPartitions {
+        name: String,
+        total: i32,
+    },
+}
+
+pub enum GroupCmd {
+    ResetOffsets {
+        group: String,
+        target: ResetTarget,
+        topic: Option<String>,
+        execute: bool,
+    },
+    Delete {
+        group: String,
+    },
+    DeleteOffsets {
+        group: String,
+        topic: String,
+    },
+}
+
+struct Clients {
+    admin: AdminClient<DefaultClientContext>,
+    consumer: BaseConsumer,
+    base: rdkafka::ClientConfig,
+}
+
+fn clients(settings: &Settings) -> Result<Clients, String> {
+    let mut base = client_config(settings);
+    base.set("statistics.interval.ms", "0");
+    Ok(Clients {
+        admin: base.create().map_err(|e| e.to_string())?,
+        consumer: base.create().map_err(|e| e.to_string())?,
+        base,
+    })
+}
+
+fn refuse_if_read_only(settings: &Settings) -> Option<ExitCode> {
+    settings.read_only.then(|| {
+        eprintln!("creel: read-only mode: creel does not write to this cluster");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+fn run_op(settings: &Settings, op: AdminOp) -> anyhow::Result<ExitCode> {
+    if let Some(code) = refuse_if_read_only(settings) {
+        return Ok(code);
+    }
+    let c = match clients(settings) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("creel: {e}");
+            return Ok(ExitCode::from(EXIT_CONNECTION));
+        }
+    };
+    for l in op.lines() {
+        eprintln!("creel: {l}");
+    }
+    match admin::execute(&c.admin, &c.consumer, &c.base, &op) {
+        Ok(msg) => {
+            println!("{msg}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("creel: {} failed: {e}", op.title());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+pub fn topic(settings: &Settings, cmd: TopicCmd) -> anyhow::Result<ExitCode> {
+    let op = match cmd {
+        TopicCmd::Create {
+            name,
+            partitions,
+            replication,
+            configs,
+        } => {
+            if let Err(e) = check_topic_name(&name) {
+                eprintln!("creel: {e}");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+            AdminOp::CreateTopic {
+                name,
+                partitions,
+                replication,
+                configs,
+            }
+        }
+        TopicCmd::Delete { name } => AdminOp::DeleteTopic { name },
+        TopicCmd::Alter { name, set, delete } => {
+            let mut edits: Vec<ConfigEdit> = set
+                .into_iter()
+                .map(|(k, v)| ConfigEdit::Set(k, v))
+                .collect();
+            edits.extend(delete.into_iter().map(ConfigEdit::Delete));
+            if edits.is_empty() {
+                eprintln!("creel: nothing to change: give --set KEY=VALUE or --delete KEY");
+                return Ok(ExitCode::from(EXIT_USAGE));
+            }
+            AdminOp::AlterTopicConfigs { topic: name, edits }
+        }
+        TopicCmd::AddPartitions { name, total } => AdminOp::AddPartitions { topic: name, total },
+    };
+    run_op(settings, op)
+}
+
+fn print_plan(plan: &ResetPlan) {
+    println!(
+        "{:<30} {:>5} {:>12} {:>12} {:>12} {:>12}",
+        "TOPIC", "PART", "COMMITTED", "NEW", "LAG-BEFORE", "LAG-AFTER"
+    );
+    for r in &plan.rows {
+        println!(
+            "{:<30} {:>5} {:>12} {:>12} {:>12} {:>12}",
+            r.topic,
+            r.partition,
+            r.current.map_or("-".into(), thousands),
+            thousands(r.new),
+            r.lag_before().map_or("-".into(), thousands),
+            thousands(r.lag_after())
+        );
+    }
+}
+
+pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
+    match cmd {
+        GroupCmd::Delete { group } => run_op(settings, AdminOp::DeleteGroup { group }),
+        GroupCmd::DeleteOffsets { group, topic } => {
+            let c = match clients(settings) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("creel: {e}");
+                    return Ok(ExitCode::from(EXIT_CONNECTION));
+                }
+            };
+            let plan =
+                admin::plan_reset(&c.consumer, &group, ResetTarget::Latest, Some(&topic), None);
+            let partitions = match plan {
+                Ok(p) => p
+                    .rows
+                    .iter()
+                    .filter(|r| r.current.is_some())
+                    .map(|r| r.partition)
+                    .collect::<Vec<_>>(),
+                Err(e) => {
+                    eprintln!("creel: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            if partitions.is_empty() {
+                eprintln!("creel: {group} has no committed offsets on {topic}");
+                return Ok(ExitCode::from(1));
+            }
+            run_op(
+                settings,
+                AdminOp::DeleteGroupOffsets {
+                    group,
+                    topic,
+                    partitions,
+                },
+            )
+        }
+        GroupCmd::ResetOffsets {
+            group,
+            target,
+            topic,
+            execute,
+        } => {
+            let c = match clients(settings) {
+                Ok(c) => c,
+                Err(e) => {
+                    eprintln!("creel: {e}");
+                    return Ok(ExitCode::from(EXIT_CONNECTION));
+                }
+            };
+            let plan = match admin::plan_reset(&c.consumer, &group, target, topic.as_deref(), None)
+            {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("creel: {e}");
+                    return Ok(ExitCode::from(1));
+                }
+            };
+            print_plan(&plan);
+            if let Err(e) = crate::app::admin::resettable(&plan.state) {
+                eprintln!("creel: will not reset {group}: {e}");
+                return Ok(ExitCode::from(1));
+            }
+            if !execute {
+                eprintln!(
+                    "creel: dry run (group state {}); add --execute to commit these offsets",
+                    plan.state
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            run_op(settings, plan.op())
+        }
+    }
+}
