@@ -516,3 +516,93 @@ fn headless_topic_and_group_commands() {
     assert!(out.status.success(), "{out:?}");
     assert!(!topics(&b).iter().any(|(n, _)| n == "jobs"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reset_by_time_and_group_deletes() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    create_topics(&b, &[("clock", 1)]).await;
+    produce(&b, "clock", 0, 4).await;
+    // tansu 0.6.0 looks times up by when a batch was stored: mark the
+    // clock between the 4th and 5th records.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let mark = chrono::Utc::now().timestamp_millis();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    produce(&b, "clock", 0, 3).await;
+    commit(&b, "timed", &[("clock", 0, 7)]);
+    let mut w = spawn_worker(&Settings::for_bootstrap(&b)).unwrap();
+    let p = plan(&mut w, "timed", ResetTarget::Time(mark), None)
+        .await
+        .unwrap();
+    assert_eq!(p.rows[0].new, 4, "the first record at or after the time");
+    admin(&mut w, p.op()).await.unwrap();
+    assert_eq!(committed(&b, "timed", "clock", 1), [Some(4)]);
+
+    // Forget the group's offsets on the topic, then the group itself.
+    let r = admin(
+        &mut w,
+        AdminOp::DeleteGroupOffsets {
+            group: "timed".into(),
+            topic: "clock".into(),
+            partitions: vec![0],
+        },
+    )
+    .await;
+    eprintln!("delete offsets on tansu: {r:?}");
+    match r {
+        Ok(msg) => {
+            assert!(msg.contains("deleted timed's offsets"), "{msg}");
+            assert_eq!(committed(&b, "timed", "clock", 1), [None]);
+        }
+        // tansu 0.6.0 may not know OffsetDelete: the broker's answer, said.
+        Err(e) => assert!(!e.is_empty()),
+    }
+    let r = admin(
+        &mut w,
+        AdminOp::DeleteGroup {
+            group: "timed".into(),
+        },
+    )
+    .await;
+    eprintln!("delete group on tansu: {r:?}");
+    match r {
+        Ok(msg) => assert!(msg.contains("deleted group timed"), "{msg}"),
+        Err(e) => assert!(!e.is_empty()),
+    }
+}
+
+/// tansu 0.6.0's memory engine panics on DeleteRecords: creel's error
+/// path, with nothing lost. (librdkafka's mock cluster has no DeleteRecords
+/// and no controller for CreatePartitions, so their success paths could not
+/// be exercised on this machine.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_purge_the_broker_fails_is_reported_and_changes_nothing() {
+    let broker = Tansu::start();
+    let b = broker.bootstrap();
+    create_topics(&b, &[("keep", 1)]).await;
+    produce(&b, "keep", 0, 5).await;
+    let mut settings = Settings::for_bootstrap(&b);
+    settings
+        .properties
+        .insert("socket.timeout.ms".into(), "5000".into());
+    let mut w = spawn_worker(&settings).unwrap();
+    let r = admin(
+        &mut w,
+        AdminOp::Purge {
+            topic: "keep".into(),
+            before: vec![(0, 3, 3)],
+        },
+    )
+    .await;
+    eprintln!("purge on tansu: {r:?}");
+    let e = r.expect_err("tansu cannot delete records");
+    assert!(!e.is_empty());
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", &b)
+        .create()
+        .unwrap();
+    let (low, high) = c
+        .fetch_watermarks("keep", 0, Duration::from_secs(10))
+        .unwrap();
+    assert_eq!((low, high), (0, 5), "nothing was purged");
+}

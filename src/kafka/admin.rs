@@ -295,8 +295,7 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
         } => {
             let parts: Vec<(String, i32)> =
                 partitions.iter().map(|p| (topic.clone(), *p)).collect();
-            let r =
-                admin_ffi::delete_group_offsets(c.client().native_ptr(), group, &parts, TIMEOUT)?;
+            let r = delete_group_offsets(base, group, &parts)?;
             let bad: Vec<String> = r
                 .iter()
                 .filter_map(|p| {
@@ -332,6 +331,38 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             }
             Ok(format!("purged {} partitions of {topic}", before.len()))
         }
+    }
+}
+
+static OFFSET_DELETE_UNSUPPORTED: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// DeleteConsumerGroupOffsets on a client of its own. librdkafka 2.10
+/// corrupts a queue's reference count when the broker lacks OffsetDelete
+/// (KIP-496) and later aborts while destroying that client: such a client
+/// is left alive (once per process; the answer is remembered) rather than
+/// destroyed.
+fn delete_group_offsets(
+    base: &ClientConfig,
+    group: &str,
+    parts: &[(String, i32)],
+) -> Result<Vec<admin_ffi::PartitionOffset>, String> {
+    use std::sync::atomic::Ordering;
+    const UNSUPPORTED: &str =
+        "the broker does not support deleting a group's offsets (OffsetDelete, Kafka 2.4+)";
+    if OFFSET_DELETE_UNSUPPORTED.load(Ordering::SeqCst) {
+        return Err(UNSUPPORTED.into());
+    }
+    let mut cfg = base.clone();
+    cfg.set("statistics.interval.ms", "0");
+    let client: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
+    match admin_ffi::delete_group_offsets(client.client().native_ptr(), group, parts, TIMEOUT) {
+        Err(e) if e.contains("not supported") => {
+            OFFSET_DELETE_UNSUPPORTED.store(true, Ordering::SeqCst);
+            std::mem::forget(client);
+            Err(format!("{UNSUPPORTED}: {e}"))
+        }
+        r => r,
     }
 }
 

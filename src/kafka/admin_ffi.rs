@@ -109,6 +109,21 @@ unsafe fn next_result(queue: &Queue, timeout: Duration) -> Result<EventGuard, St
     Ok(event)
 }
 
+/// A result event and the queue it came on. The event is destroyed before
+/// the queue (fields drop in order): librdkafka's op may still refer to its
+/// reply queue until the event is gone.
+struct AdminResult {
+    event: EventGuard,
+    _queue: Queue,
+}
+
+impl std::ops::Deref for AdminResult {
+    type Target = EventGuard;
+    fn deref(&self) -> &EventGuard {
+        &self.event
+    }
+}
+
 /// Start an admin request on its own queue and wait for its result event.
 ///
 /// SAFETY: `rk` must be a live client handle for the whole call.
@@ -121,11 +136,15 @@ unsafe fn run_admin(
         *const sys::rd_kafka_AdminOptions_t,
         *mut sys::rd_kafka_queue_t,
     ),
-) -> Result<EventGuard, String> {
+) -> Result<AdminResult, String> {
     let queue = Queue(sys::rd_kafka_queue_new(rk));
     let options = options(rk, op, timeout)?;
     start(rk, options.0, queue.0);
-    next_result(&queue, timeout)
+    let event = next_result(&queue, timeout)?;
+    Ok(AdminResult {
+        event,
+        _queue: queue,
+    })
 }
 
 /// The text of an rd_kafka_error_t, or None for a null pointer.
