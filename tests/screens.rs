@@ -383,3 +383,13 @@ fn admin_dialogs() {
     app.read_only = true;
     insta::assert_snapshot!("read_only_header_80x24", render(&app, 80, 24));
 }
+
+#[test]
+fn messages_with_a_marked_range() {
+    let mut app = fixtures::messages_view();
+    app.update(Action::Top);
+    app.update(Action::Mark);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    insta::assert_snapshot!("messages_range_120x40", render(&app, 120, 40));
+}

@@ -37,10 +37,11 @@ pub enum Action {
     Export,
     Produce,
     Replay,
+    Mark,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -66,6 +67,7 @@ impl Action {
         Action::Hex,
         Action::Utc,
         Action::Copy,
+        Action::Mark,
         Action::Export,
         Action::Produce,
         Action::Replay,
@@ -104,7 +106,8 @@ impl Action {
             Action::Utc => "messages: local time / UTC",
             Action::PartitionFilter => "messages: show one partition, the next, all",
             Action::Copy => "messages: copy the message (JSON) to the clipboard (OSC 52)",
-            Action::Export => "messages: export the loaded messages to a JSONL file",
+            Action::Export => "messages: export the marked range (or every loaded message) to JSONL",
+            Action::Mark => "messages: start a range at the cursor (v again clears it)",
             Action::Produce => "produce messages to the topic under the cursor (:produce)",
             Action::Replay => "messages: send the selected message again (edit it first)",
         }
@@ -133,6 +136,7 @@ impl Action {
             Action::Export => "export",
             Action::Produce => "produce",
             Action::Replay => "replay",
+            Action::Mark => "range",
             _ => "",
         }
     }

@@ -609,8 +609,29 @@ impl App {
             Action::Replay => self.replay_selected(),
             Action::Export => {
                 let topic = ex.topic.clone();
-                let messages = ex.visible.iter().map(|&i| ex.messages[i].clone()).collect();
+                let rows = ex.marked_rows().unwrap_or(0..ex.visible.len());
+                let messages: Vec<_> = ex.visible[rows]
+                    .iter()
+                    .map(|&i| ex.messages[i].clone())
+                    .collect();
+                let what = if ex.mark.is_some() {
+                    format!("the {} messages marked", messages.len())
+                } else {
+                    format!("the {} messages loaded", messages.len())
+                };
                 self.effects.push(Effect::Export { topic, messages });
+                self.info(format!("exporting {what}…"));
+            }
+            Action::Mark => {
+                ex.toggle_mark();
+                let msg = match ex.marked_rows() {
+                    Some(r) => format!(
+                        "range started: move to widen it, e exports its {} messages, v again clears it",
+                        r.len()
+                    ),
+                    None => "range cleared".into(),
+                };
+                self.info(msg);
             }
             Action::Messages => {
                 let (topic, partitions) = (ex.topic.clone(), ex.partitions.clone());

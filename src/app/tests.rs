@@ -328,3 +328,38 @@ mod admin {
         assert_eq!(offsets[2], ("orders".to_string(), 2, 200));
     }
 }
+
+#[test]
+fn v_marks_a_range_and_e_exports_only_it() {
+    use crate::app::Effect;
+    let mut app = fixtures::messages_view();
+    app.update(Action::Top);
+    app.update(Action::Down);
+    app.update(Action::Mark);
+    app.update(Action::Down);
+    app.update(Action::Down);
+    app.update(Action::Export);
+    let Some(Effect::Export { messages, .. }) = app.effects.pop() else {
+        panic!("an export")
+    };
+    let ex = app.explorer.as_ref().unwrap();
+    let want: Vec<_> = ex.visible[1..4]
+        .iter()
+        .map(|&i| ex.messages[i].offset)
+        .collect();
+    assert_eq!(messages.iter().map(|m| m.offset).collect::<Vec<_>>(), want);
+    assert!(app.status.as_ref().unwrap().1.contains("3 messages marked"));
+    // Upwards works the same; v again clears: everything loaded.
+    app.update(Action::Top);
+    app.update(Action::Export);
+    let Some(Effect::Export { messages, .. }) = app.effects.pop() else {
+        panic!("an export")
+    };
+    assert_eq!(messages.len(), 2, "from the top to the mark");
+    app.update(Action::Mark);
+    app.update(Action::Export);
+    let Some(Effect::Export { messages, .. }) = app.effects.pop() else {
+        panic!("an export")
+    };
+    assert_eq!(messages.len(), app.explorer.as_ref().unwrap().visible.len());
+}

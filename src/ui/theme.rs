@@ -48,3 +48,8 @@ pub fn matched() -> Style {
         .fg(Color::Black)
         .add_modifier(Modifier::BOLD)
 }
+
+/// Rows inside a marked range.
+pub fn marked() -> Style {
+    Style::new().bg(Color::DarkGray)
+}

@@ -24,6 +24,11 @@ pub struct Range {
     /// One past the last offset held.
     pub hi: i64,
     pub marks: Watermarks,
+    /// Display order of the last message dropped below `lo`, and of the
+    /// first dropped at `hi`: where the partition's unheld messages sit
+    /// when it holds none.
+    pub lo_key: Option<(i64, i32, i64)>,
+    pub hi_key: Option<(i64, i32, i64)>,
 }
 
 impl Range {
@@ -83,9 +88,17 @@ pub struct Explorer {
     pub highlight: Option<crate::app::search::Matcher>,
     /// Where Esc on the list goes.
     pub return_to: super::Screen,
+    /// `v`: one end of a range (the cursor is the other); `e` exports it.
+    pub mark: Option<(i32, i64)>,
 }
 
-fn order(m: &Message) -> (i64, i32, i64) {
+/// Display order: timestamp, partition, offset.
+type Key = (i64, i32, i64);
+
+/// Rows on each side of the cursor that eviction leaves alone.
+const KEEP_AROUND: usize = 500;
+
+fn order(m: &Message) -> Key {
     (m.timestamp.unwrap_or(i64::MIN), m.partition, m.offset)
 }
 
@@ -121,7 +134,31 @@ impl Explorer {
             focus: None,
             highlight: None,
             return_to: super::Screen::Topics,
+            mark: None,
         }
+    }
+
+    /// `v`: start a range at the cursor, or clear it.
+    pub fn toggle_mark(&mut self) {
+        self.mark = match self.mark {
+            Some(_) => None,
+            None => self.selected_key(),
+        };
+    }
+
+    /// Rows of `visible` between the mark and the cursor, both included;
+    /// None without a mark (or when its message left the window).
+    pub fn marked_rows(&self) -> Option<std::ops::Range<usize>> {
+        let (p, o) = self.mark?;
+        let at = self
+            .visible
+            .iter()
+            .position(|&i| self.messages[i].partition == p && self.messages[i].offset == o)?;
+        let c = self
+            .cursor
+            .selected
+            .min(self.visible.len().saturating_sub(1));
+        Some(at.min(c)..at.max(c) + 1)
     }
 
     /// Select this message when it arrives, instead of following.
@@ -171,11 +208,13 @@ impl Explorer {
             if self.partition_filter.is_some_and(|f| f != *p) {
                 continue;
             }
+            // A partition holding nothing: its unheld messages sit where
+            // the last one dropped did (if any was).
             if r.older_exist() {
-                low = low.max(first.get(p).copied().unwrap_or(high));
+                low = low.max(first.get(p).copied().or(r.lo_key).unwrap_or(high));
             }
             if r.newer_exist() {
-                high = high.min(last.get(p).copied().unwrap_or(low));
+                high = high.min(last.get(p).copied().or(r.hi_key).unwrap_or(low));
             }
         }
         (low, high)
@@ -225,11 +264,15 @@ impl Explorer {
                 lo: s.from,
                 hi: s.from,
                 marks: s.marks,
+                lo_key: None,
+                hi_key: None,
             });
             r.marks = s.marks;
             if kind == ReadKind::Initial {
                 r.lo = s.from;
                 r.hi = s.from;
+                r.lo_key = None;
+                r.hi_key = None;
             }
         }
     }
@@ -247,6 +290,7 @@ impl Explorer {
             return;
         }
         let keep = self.selected_key();
+        let protect = self.around_cursor();
         for m in &batch {
             let r = self.ranges.entry(m.partition).or_insert(Range {
                 lo: m.offset,
@@ -255,6 +299,8 @@ impl Explorer {
                     low: m.offset,
                     high: m.offset + 1,
                 },
+                lo_key: None,
+                hi_key: None,
             });
             r.lo = r.lo.min(m.offset);
             r.hi = r.hi.max(m.offset + 1);
@@ -272,30 +318,59 @@ impl Explorer {
             let old = std::mem::take(&mut self.messages);
             self.messages = merge(old, batch);
         }
-        self.evict(kind != ReadKind::Older);
+        self.evict(kind != ReadKind::Older, protect);
         self.rebuild(keep);
     }
 
     /// Drop messages until within the caps: the oldest when reading newer
     /// ones, the newest when paging back. Always from a range's end, so the
     /// ranges stay contiguous.
-    fn evict(&mut self, drop_oldest: bool) {
+    fn evict(&mut self, drop_oldest: bool, protect: Option<(Key, Key)>) {
         while self.messages.len() > self.cap_messages
             || (self.bytes > self.cap_bytes && self.messages.len() > 1)
         {
-            let drop_newest = !drop_oldest;
-            let idx = self.edge_index(drop_oldest);
+            let mut oldest = drop_oldest;
+            let mut idx = self.edge_index(oldest);
+            // Never evict the rows around the cursor: take from the other
+            // end instead (a partition that ran ahead), and if both ends
+            // are that close, hold a little more than the cap.
+            if let Some((lo, hi)) = protect {
+                let near = |k: Key, from_oldest: bool| if from_oldest { k >= lo } else { k <= hi };
+                if near(order(&self.messages[idx]), oldest) {
+                    let other = self.edge_index(!oldest);
+                    if near(order(&self.messages[other]), !oldest) {
+                        break;
+                    }
+                    idx = other;
+                    oldest = !oldest;
+                }
+            }
+            let drop_newest = !oldest;
             let m = self.messages.remove(idx);
             self.bytes = self.bytes.saturating_sub(m.size());
             self.evicted += 1;
             if let Some(r) = self.ranges.get_mut(&m.partition) {
                 if drop_newest {
                     r.hi = m.offset;
+                    r.hi_key = Some(order(&m));
                 } else {
                     r.lo = m.offset + 1;
+                    r.lo_key = Some(order(&m));
                 }
             }
         }
+    }
+
+    /// The display keys of the rows KEEP_AROUND above and below the cursor.
+    fn around_cursor(&self) -> Option<(Key, Key)> {
+        let n = self.visible.len();
+        if n == 0 {
+            return None;
+        }
+        let c = self.cursor.selected.min(n - 1);
+        let a = self.visible[c.saturating_sub(KEEP_AROUND)];
+        let b = self.visible[(c + KEEP_AROUND).min(n - 1)];
+        Some((order(&self.messages[a]), order(&self.messages[b])))
     }
 
     /// Index of the message at the low (or high) offset end of the
@@ -335,14 +410,39 @@ impl Explorer {
             .unwrap_or(if oldest { 0 } else { self.messages.len() - 1 })
     }
 
-    /// A page of older messages before what is held, if any exist.
+    /// Held messages of each partition beyond the visible frontiers:
+    /// (before the low one, after the high one).
+    fn beyond_frontiers(&self) -> BTreeMap<i32, (usize, usize)> {
+        let (low, high) = self.frontiers();
+        let mut out: BTreeMap<i32, (usize, usize)> = BTreeMap::new();
+        for m in &self.messages {
+            let e = out.entry(m.partition).or_default();
+            let k = order(m);
+            if k < low {
+                e.0 += 1;
+            } else if k > high {
+                e.1 += 1;
+            }
+        }
+        out
+    }
+
+    /// A page of older messages before what is held, if any exist. Only
+    /// partitions that hold nothing hidden below the visible part are
+    /// extended: a partition whose clock runs faster than the others would
+    /// otherwise fill the window with messages nobody can see yet.
     pub fn older_request(&self, page: usize) -> Option<ReadRequest> {
+        if self.loading.is_some() {
+            return None;
+        }
+        let beyond = self.beyond_frontiers();
         let older: Vec<(&i32, &Range)> = self
             .ranges
             .iter()
             .filter(|(_, r)| r.older_exist())
+            .filter(|(p, _)| beyond.get(p).is_none_or(|b| b.0 == 0))
             .collect();
-        if older.is_empty() || self.loading.is_some() {
+        if older.is_empty() {
             return None;
         }
         let per = (page / older.len()).max(1) as i64;
@@ -364,25 +464,39 @@ impl Explorer {
 
     /// A page of newer messages after what is held; at the end of every
     /// partition, a read that waits for new ones (when none runs yet).
+    /// As with older pages, a partition already holding messages past the
+    /// visible part waits for the others to catch up.
     pub fn newer_request(&self, page: usize) -> Option<ReadRequest> {
         let newer = self.ranges.values().any(Range::newer_exist);
         if self.loading.is_some() || (!newer && self.tailing) {
             return None;
         }
-        // A page takes the same number of offsets from every partition
-        // that has more (a consumer would drain one partition first);
-        // at the very end, one read that waits for new messages.
-        let with_newer = self
-            .ranges
-            .values()
-            .filter(|r| r.newer_exist())
-            .count()
-            .max(1);
-        let per = (page / with_newer).max(1) as i64;
-        let ranges = self
+        if !newer {
+            let ranges = self.ranges.iter().map(|(p, r)| (*p, r.hi, None)).collect();
+            return Some(ReadRequest {
+                session: self.session,
+                topic: self.topic.clone(),
+                partitions: None,
+                start: ReadStart::Ranges(ranges),
+                max: usize::MAX,
+                tail: true,
+                kind: ReadKind::Newer,
+            });
+        }
+        let beyond = self.beyond_frontiers();
+        let behind: Vec<(&i32, &Range)> = self
             .ranges
             .iter()
-            .map(|(p, r)| (*p, r.hi, newer.then(|| (r.hi + per).min(r.marks.high))))
+            .filter(|(_, r)| r.newer_exist())
+            .filter(|(p, _)| beyond.get(p).is_none_or(|b| b.1 == 0))
+            .collect();
+        if behind.is_empty() {
+            return None;
+        }
+        let per = (page / behind.len()).max(1) as i64;
+        let ranges = behind
+            .iter()
+            .map(|(p, r)| (**p, r.hi, Some((r.hi + per).min(r.marks.high))))
             .collect();
         Some(ReadRequest {
             session: self.session,
@@ -390,7 +504,7 @@ impl Explorer {
             partitions: None,
             start: ReadStart::Ranges(ranges),
             max: usize::MAX,
-            tail: !newer,
+            tail: false,
             kind: ReadKind::Newer,
         })
     }

@@ -144,6 +144,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ex: &Explorer) {
     } else {
         "No messages here yet. New ones appear as they arrive."
     };
+    let marked = ex.marked_rows();
+    if let Some(r) = &marked {
+        block = block.title(Line::styled(
+            format!(" range: {} messages (e exports, v clears) ", r.len()),
+            theme::key(),
+        ));
+    }
     WindowedTable {
         block,
         header,
@@ -157,11 +164,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ex: &Explorer) {
         row: |i: usize| {
             let m = &ex.messages[ex.visible[i]];
             let ts = timestamp(m.timestamp, ex.utc);
-            let style = if m.value.is_none() {
+            let mut style = if m.value.is_none() {
                 theme::dim()
             } else {
                 Style::new()
             };
+            if marked.as_ref().is_some_and(|r| r.contains(&i)) {
+                style = style.patch(theme::marked());
+            }
             if compact {
                 Row::new([
                     Cell::from(m.partition.to_string()),
