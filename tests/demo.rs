@@ -86,3 +86,34 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
     // A hang detector, not a benchmark (benches/ measure speed).
     assert!(took < Duration::from_secs(5), "demo took {took:?} to stop");
 }
+
+/// The command that makes screenshots/ works from a clean start: every
+/// picture is written, from the demo's live data.
+#[test]
+fn demo_screenshots_are_taken_from_live_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let started = Instant::now();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["demo", "--screenshots"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    for name in creel::demo::screenshots::NAMES {
+        let svg = std::fs::read_to_string(dir.path().join(format!("{name}.svg")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(svg.contains("demo"), "{name}");
+    }
+    let read = |n: &str| std::fs::read_to_string(dir.path().join(format!("{n}.svg"))).unwrap();
+    assert!(read("message-json").contains("ORD-PLANTED-7731"));
+    assert!(read("search").contains("1 match"));
+    assert!(read("produce").contains("delivered"));
+    let groups = read("groups");
+    for status in ["OK", "WARN", "STOP"] {
+        assert!(
+            groups.contains(&format!(">{status}<")) || groups.contains(status),
+            "{status}"
+        );
+    }
+    eprintln!("screenshots taken in {:?}", started.elapsed());
+}

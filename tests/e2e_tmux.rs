@@ -222,7 +222,7 @@ fn groups_screen_shows_lag_and_partitions() {
 }
 
 #[test]
-fn demo_walks_topics_groups_brokers_and_quits() {
+fn demo_walks_topics_groups_brokers_messages_and_quits() {
     let t = Tmux::start(&format!("{} demo", creel()));
     let s = t.wait_for("clickstream", Duration::from_secs(30));
     assert!(s.contains("│ demo │"), "{s}");
@@ -248,6 +248,10 @@ fn demo_walks_topics_groups_brokers_and_quits() {
     t.wait_for("Brokers (3)", Duration::from_secs(5));
     // The mock cluster names no controller: creel says why racks are unknown.
     t.wait_for("DescribeCluster failed", Duration::from_secs(15));
+    // Messages: the last 100 of each partition of orders.
+    t.keys(&["Tab", "Escape", "Escape", "m", "Enter"]);
+    let s = t.wait_for(" held ", Duration::from_secs(15));
+    assert!(s.contains("last 100 per partition"), "{s}");
     let asked = Instant::now();
     t.keys(&["q"]);
     let s = t.exited(Duration::from_secs(5));

@@ -16,6 +16,8 @@ pub struct Confirm {
     pub error: Option<String>,
     /// For an offset reset: the preview.
     pub plan: Option<ResetPlan>,
+    /// Something worth knowing before saying yes.
+    pub note: Option<String>,
 }
 
 impl Confirm {
@@ -25,6 +27,7 @@ impl Confirm {
             input: LineInput::default(),
             error: None,
             plan: None,
+            note: None,
         }
     }
 
@@ -72,7 +75,23 @@ impl App {
             self.error(WRITE_REFUSED);
             return;
         }
-        self.prompt = Some(Prompt::Confirm(Confirm::new(op)));
+        let needs_controller = matches!(
+            op,
+            AdminOp::CreateTopic { .. }
+                | AdminOp::DeleteTopic { .. }
+                | AdminOp::AddPartitions { .. }
+        );
+        let no_controller = self.snapshot.as_ref().is_some_and(|s| {
+            s.cluster_note.is_some() && !s.brokers.iter().any(|b| b.is_controller)
+        });
+        let mut c = Confirm::new(op);
+        if needs_controller && no_controller {
+            c.note = Some(
+                "This cluster names no controller (DescribeCluster failed): the request will likely time out."
+                    .into(),
+            );
+        }
+        self.prompt = Some(Prompt::Confirm(c));
     }
 
     /// `:` admin commands; None when `word` is not one.

@@ -247,6 +247,10 @@ pub enum Cmd {
         /// without the TUI (Ctrl-C stops it), for other clients
         #[arg(long)]
         print_bootstrap: bool,
+        /// Write a picture (SVG) of each main screen, taken from the demo's
+        /// data, to DIR and exit (how screenshots/ is made)
+        #[arg(long, value_name = "DIR")]
+        screenshots: Option<PathBuf>,
     },
     /// Print the brokers of the cluster
     Brokers {

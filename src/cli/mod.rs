@@ -205,7 +205,10 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 }
             }
         },
-        Some(Cmd::Demo { print_bootstrap }) => demo(settings, print_bootstrap, tui_options)?,
+        Some(Cmd::Demo {
+            print_bootstrap,
+            screenshots,
+        }) => demo(settings, print_bootstrap, screenshots, tui_options)?,
         Some(Cmd::Brokers { json }) => print::brokers(&settings, json, Duration::from_secs(15))?,
     };
     if let Some(path) = log_path {
@@ -218,6 +221,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
 fn demo(
     mut settings: config::Settings,
     print_bootstrap: bool,
+    screenshots: Option<std::path::PathBuf>,
     opts: crate::tui::TuiOptions,
 ) -> anyhow::Result<ExitCode> {
     let demo = crate::demo::Demo::start()?;
@@ -225,6 +229,15 @@ fn demo(
     settings.bootstrap_servers = demo.bootstrap.clone();
     // The mock cluster cannot list groups: name the demo's own.
     settings.watched_groups = crate::demo::GROUPS.iter().map(|g| g.to_string()).collect();
+    if let Some(dir) = screenshots {
+        let written = crate::demo::screenshots::capture(&settings, &dir);
+        let took = demo.stop();
+        tracing::info!("demo cluster stopped in {took:?}");
+        for p in written? {
+            println!("{}", p.display());
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     if print_bootstrap {
         println!("{}", demo.bootstrap);
         eprintln!(

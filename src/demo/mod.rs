@@ -4,6 +4,7 @@
 
 mod catalog;
 mod events;
+pub mod screenshots;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;

@@ -26,6 +26,19 @@ fn opts() -> AdminOptions {
         .operation_timeout(Some(TIMEOUT))
 }
 
+/// A timeout on a request that goes to the controller: say the likely
+/// reason (the demo's mock cluster names no controller).
+fn controller_hint(e: String) -> String {
+    if e.contains("OperationTimedOut") || e.contains("Timed out") {
+        format!(
+            "{e}: no answer within {} s. The request goes to the cluster's controller; a cluster that names none (such as creel demo's mock cluster) cannot create, delete or grow topics",
+            TIMEOUT.as_secs()
+        )
+    } else {
+        e
+    }
+}
+
 /// The cluster's own words for a failure, with its code.
 fn code_text(code: rdkafka::types::RDKafkaErrorCode) -> String {
     format!("{code} ({code:?})")
@@ -188,7 +201,8 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             for (k, v) in configs {
                 t = t.set(k, v);
             }
-            let r = block_on(admin.create_topics(&[t], &opts())).map_err(|e| e.to_string())?;
+            let r = block_on(admin.create_topics(&[t], &opts()))
+                .map_err(|e| controller_hint(e.to_string()))?;
             for x in r {
                 x.map_err(|(_, code)| code_text(code))?;
             }
@@ -201,7 +215,8 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             })
         }
         AdminOp::DeleteTopic { name } => {
-            let r = block_on(admin.delete_topics(&[name], &opts())).map_err(|e| e.to_string())?;
+            let r = block_on(admin.delete_topics(&[name], &opts()))
+                .map_err(|e| controller_hint(e.to_string()))?;
             for x in r {
                 x.map_err(|(_, code)| code_text(code))?;
             }
@@ -214,7 +229,8 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
         }
         AdminOp::AddPartitions { topic, total } => {
             let p = NewPartitions::new(topic, *total as usize);
-            let r = block_on(admin.create_partitions(&[p], &opts())).map_err(|e| e.to_string())?;
+            let r = block_on(admin.create_partitions(&[p], &opts()))
+                .map_err(|e| controller_hint(e.to_string()))?;
             for x in r {
                 x.map_err(|(_, code)| code_text(code))?;
             }

@@ -182,6 +182,11 @@ impl LagBook {
     /// Add a snapshot's observations and re-judge every group in it. Groups
     /// and partitions no longer reported are forgotten, so memory follows
     /// the cluster, not the session's length.
+    /// How many samples of `group`'s total lag the window holds.
+    pub fn samples(&self, group: &str) -> usize {
+        self.totals.get(group).map_or(0, VecDeque::len)
+    }
+
     pub fn record(&mut self, snap: &GroupsSnapshot) {
         let at_ms = snap.taken_at.timestamp_millis();
         let live: std::collections::HashSet<&str> =

@@ -61,6 +61,9 @@ pub fn draw(frame: &mut Frame, area: Rect, c: &Confirm) {
             }
         }
     }
+    if let Some(n) = &c.note {
+        lines.push(Line::styled(format!(" ⚠ {}", sanitize(n)), theme::warn()));
+    }
     lines.push(Line::raw(""));
     match c.op.typed_name() {
         Some(name) => lines.push(Line::styled(

@@ -1,0 +1,262 @@
+//! `creel demo --screenshots DIR`: the pictures in screenshots/, taken from
+//! the demo's own data. The real worker talks to the demo cluster; the app
+//! is driven the way keys drive it, and each screen is drawn off-screen
+//! (ratatui's TestBackend) and written as SVG.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+use crate::app::produce::ProduceKey;
+use crate::app::{Action, App, Command, Edit, Screen};
+use crate::config::Settings;
+use crate::kafka::{spawn_worker, WorkerHandle};
+use crate::model::StartAt;
+
+/// Every picture `capture` writes, in order.
+pub const NAMES: [&str; 14] = [
+    "topics",
+    "topics-filter",
+    "topic-partitions",
+    "topic-configs",
+    "brokers",
+    "messages",
+    "search-bar",
+    "search",
+    "message-json",
+    "produce",
+    "groups",
+    "group-partitions",
+    "group-chart",
+    "help",
+];
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 30;
+
+struct Session<'a> {
+    app: App,
+    worker: WorkerHandle,
+    settings: &'a Settings,
+    dir: &'a Path,
+    written: Vec<PathBuf>,
+}
+
+impl Session<'_> {
+    async fn send(&mut self, cmds: Vec<Command>) -> anyhow::Result<()> {
+        for c in cmds {
+            self.worker.commands.send(c).await?;
+        }
+        Ok(())
+    }
+
+    /// Apply the worker's events until `done` holds.
+    async fn until(
+        &mut self,
+        what: &str,
+        secs: u64,
+        done: impl Fn(&App) -> bool,
+    ) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+        while !done(&self.app) {
+            match tokio::time::timeout_at(deadline, self.worker.events.recv()).await {
+                Ok(Some(ev)) => {
+                    self.app.apply(ev);
+                    let out = std::mem::take(&mut self.app.outbox);
+                    self.send(out).await?;
+                }
+                Ok(None) => bail!("the worker stopped while waiting for {what}"),
+                Err(_) => bail!("no {what} within {secs} s"),
+            }
+            self.app.now = chrono::Local::now();
+        }
+        Ok(())
+    }
+
+    async fn key(&mut self, action: Action) -> anyhow::Result<()> {
+        let cmds = self.app.update(action);
+        self.send(cmds).await
+    }
+
+    async fn command(&mut self, text: &str) -> anyhow::Result<()> {
+        self.app.update(Action::Command);
+        for c in text.chars() {
+            self.app.edit_prompt(Edit::Insert(c));
+        }
+        let cmds = self.app.submit_prompt();
+        self.send(cmds).await
+    }
+
+    fn shot(&mut self, name: &str) -> anyhow::Result<()> {
+        self.app.now = chrono::Local::now();
+        self.app.page_size = crate::ui::page_size(HEIGHT);
+        let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
+        terminal.draw(|f| crate::ui::draw(f, &self.app, &self.settings.keymap))?;
+        let svg = crate::ui::svg::buffer_to_svg(terminal.backend().buffer());
+        let path = self.dir.join(format!("{name}.svg"));
+        std::fs::write(&path, svg).with_context(|| format!("writing {}", path.display()))?;
+        self.written.push(path);
+        Ok(())
+    }
+
+    fn select_topic(&mut self, name: &str) {
+        let topics = self.app.topic_list();
+        if let Some(pos) = self
+            .app
+            .topics
+            .visible
+            .iter()
+            .position(|&i| topics[i].name == name)
+        {
+            self.app.topics.cursor.selected = pos;
+        }
+    }
+}
+
+/// Take every screenshot; returns the files written.
+pub fn capture(settings: &Settings, dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    let written = rt.block_on(async {
+        let worker = spawn_worker(settings)?;
+        let mut app = App::new(
+            &settings.profile_name,
+            &settings.bootstrap_servers,
+            chrono::Local::now(),
+        );
+        app.lag = crate::app::LagBook::new(settings.lag_window);
+        let mut s = Session {
+            app,
+            worker,
+            settings,
+            dir,
+            written: vec![],
+        };
+        run(&mut s).await?;
+        s.worker.shutdown();
+        Ok::<_, anyhow::Error>(s.written)
+    })?;
+    rt.shutdown_timeout(Duration::from_millis(300));
+    Ok(written)
+}
+
+async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
+    s.until("topic table", 30, |a| {
+        a.snapshot.as_ref().is_some_and(|x| x.watermarks_complete)
+    })
+    .await?;
+    s.shot("topics")?;
+
+    s.key(Action::Filter).await?;
+    for c in "pay|ship".chars() {
+        s.app.edit_prompt(Edit::Insert(c));
+    }
+    s.shot("topics-filter")?;
+    s.app.cancel_prompt();
+
+    s.select_topic("orders");
+    s.key(Action::Open).await?;
+    s.shot("topic-partitions")?;
+    s.key(Action::NextTab).await?;
+    s.key(Action::NextTab).await?;
+    s.until("configs answer", 20, |a| {
+        a.detail
+            .as_ref()
+            .is_some_and(|d| !matches!(d.configs, crate::app::Loadable::Loading))
+    })
+    .await?;
+    s.shot("topic-configs")?;
+    s.key(Action::Back).await?;
+
+    s.app.screen = Screen::Brokers;
+    s.shot("brokers")?;
+    s.app.screen = Screen::Topics;
+
+    // Messages: the last 100 of each partition of orders.
+    s.select_topic("orders");
+    let cmds = s.app.open_messages("orders", None, StartAt::LastN(100));
+    s.send(cmds).await?;
+    s.until("messages", 20, |a| {
+        a.explorer
+            .as_ref()
+            .is_some_and(|e| e.loading.is_none() && !e.messages.is_empty())
+    })
+    .await?;
+    s.shot("messages")?;
+
+    // Search for the planted order, then open it.
+    s.app.screen = Screen::Topics;
+    s.select_topic("orders");
+    s.command(&format!("search {}", super::PLANTED_ORDER))
+        .await?;
+    s.shot("search-bar")?;
+    let cmds = s.app.submit_prompt();
+    s.send(cmds).await?;
+    s.until("search result", 30, |a| {
+        a.search.as_ref().is_some_and(|x| !x.running())
+    })
+    .await?;
+    s.shot("search")?;
+    s.key(Action::Open).await?;
+    s.until("the match, opened", 20, |a| {
+        a.explorer.as_ref().is_some_and(|e| e.detail.is_some())
+    })
+    .await?;
+    s.shot("message-json")?;
+
+    // Produce one order from the shipped template.
+    s.app.screen = Screen::Topics;
+    s.select_topic("orders");
+    s.key(Action::Produce).await?;
+    s.app.produce_key(ProduceKey::Template);
+    let cmds = s.app.produce_key(ProduceKey::Send);
+    s.send(cmds).await?;
+    s.until("delivery report", 30, |a| {
+        a.produce
+            .as_ref()
+            .and_then(|p| p.run.as_ref())
+            .is_some_and(|r| !r.running())
+    })
+    .await?;
+    s.shot("produce")?;
+    s.app.produce_key(ProduceKey::Leave);
+
+    // Groups: wait for the lag window to fill so every status shows.
+    s.app.screen = Screen::Groups;
+    s.app.status = None;
+    let window = s.settings.lag_window;
+    s.until("group statuses", 90, move |a| {
+        a.group_list().len() >= 3
+            && a.group_list()
+                .iter()
+                .all(|g| a.lag.samples(&g.id) >= window)
+    })
+    .await?;
+    s.shot("groups")?;
+    let behind = s
+        .app
+        .groups_view
+        .visible
+        .iter()
+        .position(|&i| s.app.group_list()[i].id == super::GROUP_BEHIND)
+        .unwrap_or(0);
+    s.app.groups_view.cursor.selected = behind;
+    s.key(Action::Open).await?;
+    s.shot("group-partitions")?;
+    s.key(Action::NextTab).await?;
+    s.key(Action::NextTab).await?;
+    s.shot("group-chart")?;
+    s.key(Action::Back).await?;
+
+    s.app.screen = Screen::Topics;
+    s.key(Action::Help).await?;
+    s.shot("help")?;
+    s.key(Action::Help).await?;
+    Ok(())
+}
