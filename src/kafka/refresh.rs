@@ -26,6 +26,9 @@ pub(crate) fn unsupported_hint(e: &KafkaError) -> String {
         Some(RDKafkaErrorCode::UnsupportedVersion | RDKafkaErrorCode::UnsupportedFeature) => {
             format!("not supported by this cluster ({e})")
         }
+        Some(RDKafkaErrorCode::OperationTimedOut) => format!(
+            "no answer: this cluster may not support the request (creel demo's mock cluster does not) ({e})"
+        ),
         _ => e.to_string(),
     }
 }
