@@ -362,3 +362,15 @@ fn messages_with_a_marked_range() {
     app.update(Action::Down);
     insta::assert_snapshot!("messages_range_120x40", render(&app, 120, 40));
 }
+
+#[test]
+fn help_in_read_only_mode_marks_the_writes_refused() {
+    let mut app = fixtures::connected();
+    app.read_only = true;
+    app.update(Action::Help);
+    for _ in 0..40 {
+        app.update(Action::Down);
+    }
+    let screen = render(&app, 120, 40);
+    assert!(screen.contains("refused, read-only: produce"), "{screen}");
+}

@@ -90,7 +90,7 @@ impl Action {
             Action::NextScreen => "next screen",
             Action::PrevScreen => "previous screen",
             Action::Command => {
-                "jump or run: :topics, :groups, :brokers, :search PATTERN, :produce, :import PATH, :q"
+                "jump or run: :topics, :groups, :search P, :produce, :create-topic, :reset-offsets... (README)"
             }
             Action::Filter => "filter rows (regex); on a topic or its messages: search the topic",
             Action::Refresh => "refresh now",

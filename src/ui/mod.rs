@@ -81,7 +81,7 @@ pub fn draw(frame: &mut Frame, app: &App, keymap: &Keymap) {
         widgets::search_bar::draw(frame, body, form);
     }
     if let Some(cursor) = &app.help {
-        widgets::help::draw(frame, area, cursor, keymap);
+        widgets::help::draw(frame, area, cursor, keymap, app.read_only);
     }
 }
 

@@ -10,7 +10,8 @@ use crate::config::Keymap;
 use crate::ui::theme;
 use crate::ui::widgets::table::WindowedTable;
 
-pub fn draw(frame: &mut Frame, area: Rect, cursor: &Cursor, keymap: &Keymap) {
+/// `read_only` greys the actions that write and says they are refused.
+pub fn draw(frame: &mut Frame, area: Rect, cursor: &Cursor, keymap: &Keymap, read_only: bool) {
     let width = area.width.saturating_sub(4).min(72);
     let height = area
         .height
@@ -43,6 +44,13 @@ pub fn draw(frame: &mut Frame, area: Rect, cursor: &Cursor, keymap: &Keymap) {
         cursor,
         row: |i: usize| {
             let a = Action::ALL[i];
+            if read_only && matches!(a, Action::Produce | Action::Replay) {
+                return Row::new([
+                    keymap.label(a),
+                    format!("refused, read-only: {}", a.description()),
+                ])
+                .style(theme::dim());
+            }
             Row::new([keymap.label(a), a.description().to_string()])
         },
         empty: "".into(),
