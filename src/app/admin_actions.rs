@@ -63,7 +63,12 @@ impl App {
         }
     }
 
+    /// The group on screen: only on the groups screen, so a command typed
+    /// elsewhere never lands on a group the user is not looking at.
     fn admin_group(&self) -> Option<String> {
+        if self.screen != Screen::Groups {
+            return None;
+        }
         self.group_detail
             .as_ref()
             .map(|d| d.group.clone())

@@ -363,3 +363,16 @@ fn v_marks_a_range_and_e_exports_only_it() {
     };
     assert_eq!(messages.len(), app.explorer.as_ref().unwrap().visible.len());
 }
+
+#[test]
+fn group_commands_act_only_on_the_groups_screen() {
+    let mut app = fixtures::with_groups();
+    app.screen = Screen::Topics;
+    assert!(fixtures::command(&mut app, "reset-offsets earliest").is_empty());
+    assert!(app.status.as_ref().unwrap().1.contains(":groups"));
+    app.screen = Screen::Groups;
+    assert_eq!(
+        fixtures::command(&mut app, "reset-offsets earliest").len(),
+        1
+    );
+}
