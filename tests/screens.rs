@@ -374,3 +374,16 @@ fn help_in_read_only_mode_marks_the_writes_refused() {
     let screen = render(&app, 120, 40);
     assert!(screen.contains("refused, read-only: produce"), "{screen}");
 }
+
+#[test]
+fn a_stuck_partition_is_a_row_at_its_offset() {
+    let mut app = fixtures::messages_view();
+    let session = app.explorer.as_ref().unwrap().session;
+    app.apply(creel::app::Event::MessagesStalled {
+        session,
+        partition: 2,
+        offset: 4,
+        error: "Message consumption error: BadCompression (Local: Invalid compressed data)".into(),
+    });
+    both_sizes("messages_stalled", &app);
+}

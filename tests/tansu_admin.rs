@@ -279,6 +279,10 @@ fn every_command() -> Vec<Command> {
             kind: ReadKind::Initial,
         }),
         Command::StopMessages,
+        Command::SkipBatch {
+            partition: 0,
+            offset: 0,
+        },
         Command::Search(SearchRequest {
             session: 1,
             topic: "ro".into(),
@@ -374,6 +378,7 @@ fn covers(cmd: &Command) -> bool {
         | Command::DescribeTopicConfigs { .. }
         | Command::ReadMessages(_)
         | Command::StopMessages
+        | Command::SkipBatch { .. }
         | Command::Search(_)
         | Command::CancelSearch
         | Command::StopProduce

@@ -38,10 +38,11 @@ pub enum Action {
     Produce,
     Replay,
     Mark,
+    Skip,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::Up,
         Action::Down,
         Action::PageUp,
@@ -69,6 +70,7 @@ impl Action {
         Action::Copy,
         Action::Mark,
         Action::Export,
+        Action::Skip,
         Action::Produce,
         Action::Replay,
         Action::Help,
@@ -108,6 +110,7 @@ impl Action {
             Action::Copy => "messages: copy the message (JSON) to the clipboard (OSC 52)",
             Action::Export => "messages: export the marked range (or every loaded message) to JSONL",
             Action::Mark => "messages: start a range at the cursor (v again clears it)",
+            Action::Skip => "messages: read past a batch that cannot be decoded",
             Action::Produce => "produce messages to the topic under the cursor (:produce)",
             Action::Replay => "messages: send the selected message again (edit it first)",
         }
@@ -137,6 +140,7 @@ impl Action {
             Action::Produce => "produce",
             Action::Replay => "replay",
             Action::Mark => "range",
+            Action::Skip => "skip bad batch",
             _ => "",
         }
     }

@@ -21,6 +21,8 @@ pub enum Command {
     ReadMessages(ReadRequest),
     /// Stop every read (the messages view closed).
     StopMessages,
+    /// Read past the batch at this offset that cannot be decoded.
+    SkipBatch { partition: i32, offset: i64 },
     /// Scan a topic for a regex; a new search cancels the one running.
     Search(SearchRequest),
     /// Stop the running search; it still reports what it found.
@@ -51,6 +53,7 @@ impl Command {
             | Command::DescribeTopicConfigs { .. }
             | Command::ReadMessages(_)
             | Command::StopMessages
+            | Command::SkipBatch { .. }
             | Command::Search(_)
             | Command::CancelSearch
             | Command::StopProduce
@@ -150,6 +153,14 @@ pub enum Event {
     MessagesFailed {
         session: u64,
         kind: ReadKind,
+        error: String,
+    },
+    /// A partition cannot go past a batch it cannot decode (corrupt or an
+    /// unknown codec): reading it is stuck at `offset` until skipped.
+    MessagesStalled {
+        session: u64,
+        partition: i32,
+        offset: i64,
         error: String,
     },
     /// Every partition of a tailing read reached its end; it goes on

@@ -622,6 +622,15 @@ impl App {
                 self.effects.push(Effect::Export { topic, messages });
                 self.info(format!("exporting {what}…"));
             }
+            Action::Skip => {
+                if let Some((partition, offset)) = ex.skip_stall() {
+                    self.info(format!(
+                        "skipping the unreadable batch at {partition}/{offset}; the messages after it follow"
+                    ));
+                    return vec![Command::SkipBatch { partition, offset }];
+                }
+                self.info("nothing to skip: no partition is stuck");
+            }
             Action::Mark => {
                 ex.toggle_mark();
                 let msg = match ex.marked_rows() {
@@ -1037,6 +1046,16 @@ impl App {
                     if ex.loading == Some(kind) {
                         ex.loading = None;
                     }
+                }
+            }
+            Event::MessagesStalled {
+                session,
+                partition,
+                offset,
+                error,
+            } => {
+                if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
+                    ex.stalled(partition, offset, error);
                 }
             }
             Event::MessagesCaughtUp {

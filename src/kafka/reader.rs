@@ -22,18 +22,22 @@ const FLUSH_EVERY: Duration = Duration::from_millis(100);
 const FLUSH_AT: usize = 1_000;
 
 /// Start reading on a thread of its own.
+/// Batches the user asked to skip: (partition, offset of the batch).
+pub type SkipList = std::sync::Arc<std::sync::Mutex<Vec<(i32, i64)>>>;
+
 pub fn spawn_reader(
     base: ClientConfig,
     req: ReadRequest,
     events: mpsc::Sender<Event>,
     cancel: CancellationToken,
+    skips: SkipList,
 ) {
     let session = req.session;
     let kind = req.kind;
     let spawned = std::thread::Builder::new()
         .name("creel-reader".into())
         .spawn(move || {
-            if let Err(error) = read(base, req, &events, &cancel) {
+            if let Err(error) = read(base, req, &events, &cancel, &skips) {
                 if !cancel.is_cancelled() {
                     let _ = events.blocking_send(Event::MessagesFailed {
                         session,
@@ -237,6 +241,7 @@ fn read(
     req: ReadRequest,
     events: &mpsc::Sender<Event>,
     cancel: &CancellationToken,
+    skips: &SkipList,
 ) -> Result<(), String> {
     let c = consumer(&base)?;
     let spans = resolve(&c, &req.topic, &req)?;
@@ -282,7 +287,20 @@ fn read(
         done.len() == all || ((!req.tail || !done.is_empty()) && done.union(eof).count() == all)
     };
     let mut caught_up = false;
+    // The next offset each partition should deliver: a partition whose
+    // position stays there through read errors is stuck on a batch it
+    // cannot decode (librdkafka retries it forever).
+    let mut next: BTreeMap<i32, i64> = spans.iter().map(|s| (s.partition, s.from)).collect();
+    let mut reported: HashSet<(i32, i64)> = HashSet::new();
     while !cancel.is_cancelled() && !finished(&done, &eof) {
+        if let Ok(mut list) = skips.lock() {
+            for (p, o) in list.drain(..) {
+                if next.get(&p) == Some(&o) {
+                    let _ = c.seek(&req.topic, p, Offset::Offset(o + 1), Duration::from_secs(5));
+                    next.insert(p, o + 1);
+                }
+            }
+        }
         let tailing = done.union(&eof).count() == all;
         if tailing && !caught_up && batch.is_empty() {
             caught_up = true;
@@ -301,6 +319,7 @@ fn read(
         match c.poll(Duration::from_millis(50)) {
             Some(Ok(m)) => {
                 let p = m.partition();
+                next.insert(p, m.offset() + 1);
                 eof.remove(&p);
                 if to.get(&p).is_some_and(|t| m.offset() >= *t) {
                     done.insert(p);
@@ -314,7 +333,43 @@ fn read(
             Some(Err(KafkaError::PartitionEOF(p))) => {
                 eof.insert(p);
             }
-            // Undecodable batch, broker error: say so, keep reading.
+            Some(Err(e @ KafkaError::MessageConsumption(_))) => {
+                // Which partition: the one still at its next offset that
+                // has more to read (unique once the others move on).
+                let positions = c.position().map_err(|e| e.to_string())?;
+                let stuck: Vec<(i32, i64)> = positions
+                    .elements()
+                    .iter()
+                    .filter_map(|el| match el.offset() {
+                        Offset::Offset(o) => Some((el.partition(), o)),
+                        _ => None,
+                    })
+                    .filter(|(p, o)| {
+                        next.get(p) == Some(o)
+                            && !done.contains(p)
+                            && !eof.contains(p)
+                            && spans.iter().any(|s| s.partition == *p && *o < s.marks.high)
+                    })
+                    .collect();
+                let event = match stuck.as_slice() {
+                    [(p, o)] if reported.insert((*p, *o)) => Event::MessagesStalled {
+                        session: req.session,
+                        partition: *p,
+                        offset: *o,
+                        error: e.to_string(),
+                    },
+                    [_] => continue,
+                    _ => Event::MessagesFailed {
+                        session: req.session,
+                        kind: req.kind,
+                        error: e.to_string(),
+                    },
+                };
+                if !send(event) {
+                    return Ok(());
+                }
+            }
+            // A broker error: say so, keep reading.
             Some(Err(e))
                 if !send(Event::MessagesFailed {
                     session: req.session,

@@ -385,6 +385,35 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
                 // The end as it is now lies at or past `to`.
                 finished(&c.0, sh, p, &mut to, &mut positions)?;
             }
+            Some(Err(e @ KafkaError::MessageConsumption(_))) => {
+                // A batch that cannot be decoded stops its partition for
+                // good: a search reads past it and says so.
+                if let Ok(pos) = c.0.position() {
+                    let stuck: Vec<(i32, i64)> = pos
+                        .elements()
+                        .iter()
+                        .filter_map(|el| match el.offset() {
+                            Offset::Offset(o) => Some((el.partition(), o)),
+                            _ => None,
+                        })
+                        .filter(|(p, o)| to.contains_key(p) && positions.get(p) == Some(o))
+                        .collect();
+                    if let [(p, o)] = stuck.as_slice() {
+                        let _ = c.0.seek(
+                            topic_name(sh),
+                            *p,
+                            Offset::Offset(o + 1),
+                            Duration::from_secs(5),
+                        );
+                        positions.insert(*p, o + 1);
+                        error = Some(format!(
+                            "partition {p}: skipped the batch at offset {o} that cannot be decoded ({e})"
+                        ));
+                        continue;
+                    }
+                }
+                error = Some(e.to_string());
+            }
             Some(Err(e)) => error = Some(e.to_string()),
             None => {}
         }
@@ -403,6 +432,10 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
     report(&mut hits, &mut error, &mut local_scanned, &positions);
     drop(c);
     Ok(())
+}
+
+fn topic_name<'a>(sh: &'a Shared<'_>) -> &'a str {
+    &sh.req.topic
 }
 
 fn test(

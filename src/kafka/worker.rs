@@ -184,8 +184,8 @@ struct Worker {
     describe: Arc<std::sync::Mutex<super::snapshot::DescribeMemo>>,
     /// librdkafka settings every reader starts from.
     base_config: rdkafka::ClientConfig,
-    /// Cancel tokens of running readers.
-    readers: Vec<CancellationToken>,
+    /// Cancel tokens of running readers, and where each takes skips.
+    readers: Vec<(CancellationToken, super::reader::SkipList)>,
     /// The running search, if any.
     search: Option<CancellationToken>,
     /// The running send, if any.
@@ -209,6 +209,13 @@ impl Worker {
                     Some(Command::DescribeTopicConfigs { topic }) => self.describe_configs(topic),
                     Some(Command::ReadMessages(req)) => self.read_messages(req),
                     Some(Command::StopMessages) => self.stop_readers(),
+                    Some(Command::SkipBatch { partition, offset }) => {
+                        for (_, skips) in &self.readers {
+                            if let Ok(mut l) = skips.lock() {
+                                l.push((partition, offset));
+                            }
+                        }
+                    }
                     Some(Command::Search(req)) => self.search(req),
                     Some(Command::CancelSearch) => self.cancel_search(),
                     Some(Command::Produce(req)) => self.produce(req),
@@ -345,7 +352,7 @@ impl Worker {
     }
 
     fn stop_readers(&mut self) {
-        for t in self.readers.drain(..) {
+        for (t, _) in self.readers.drain(..) {
             t.cancel();
         }
     }
@@ -354,10 +361,17 @@ impl Worker {
         if req.kind == ReadKind::Initial {
             self.stop_readers();
         }
-        self.readers.retain(|t| !t.is_cancelled());
+        self.readers.retain(|(t, _)| !t.is_cancelled());
         let cancel = self.shutdown.child_token();
-        self.readers.push(cancel.clone());
-        super::reader::spawn_reader(self.base_config.clone(), req, self.events.clone(), cancel);
+        let skips = super::reader::SkipList::default();
+        self.readers.push((cancel.clone(), skips.clone()));
+        super::reader::spawn_reader(
+            self.base_config.clone(),
+            req,
+            self.events.clone(),
+            cancel,
+            skips,
+        );
     }
 
     fn start(&mut self, job: Job, done: &mpsc::Sender<(Job, u64, bool)>) {

@@ -90,6 +90,11 @@ pub struct Explorer {
     pub return_to: super::Screen,
     /// `v`: one end of a range (the cursor is the other); `e` exports it.
     pub mark: Option<(i32, i64)>,
+    /// Batches that cannot be decoded, where reading their partition is
+    /// stuck: (partition, offset, error). Shown as rows; `n` skips.
+    pub stalls: Vec<(i32, i64, String)>,
+    /// Batches skipped so far.
+    pub skipped: Vec<(i32, i64)>,
 }
 
 /// Display order: timestamp, partition, offset.
@@ -135,7 +140,29 @@ impl Explorer {
             highlight: None,
             return_to: super::Screen::Topics,
             mark: None,
+            stalls: vec![],
+            skipped: vec![],
         }
+    }
+
+    pub fn stalled(&mut self, partition: i32, offset: i64, error: String) {
+        if !self
+            .stalls
+            .iter()
+            .any(|(p, o, _)| *p == partition && *o == offset)
+        {
+            self.stalls.push((partition, offset, error));
+        }
+    }
+
+    /// `n`: read past the first stuck batch.
+    pub fn skip_stall(&mut self) -> Option<(i32, i64)> {
+        if self.stalls.is_empty() {
+            return None;
+        }
+        let (p, o, _) = self.stalls.remove(0);
+        self.skipped.push((p, o));
+        Some((p, o))
     }
 
     /// `v`: start a range at the cursor, or clear it.

@@ -151,6 +151,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ex: &Explorer) {
             theme::key(),
         ));
     }
+    // Stuck partitions come after the messages: their reading stops there.
+    let rows = ex.visible.len() + ex.stalls.len();
+    if !ex.skipped.is_empty() {
+        block = block.title_bottom(Line::styled(
+            format!(" skipped {} unreadable batch(es) ", ex.skipped.len()),
+            theme::warn(),
+        ));
+    }
     WindowedTable {
         block,
         header,
@@ -159,9 +167,34 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ex: &Explorer) {
         } else {
             &widths_wide
         },
-        len: ex.visible.len(),
+        len: rows,
         cursor: &ex.cursor,
         row: |i: usize| {
+            if let Some((p, o, e)) = i.checked_sub(ex.visible.len()).and_then(|k| ex.stalls.get(k)) {
+                let text = format!(
+                    "✖ partition {p} is stuck: the batch at this offset cannot be decoded; n skips it ({})",
+                    sanitize(e)
+                );
+                let cells = if compact {
+                    vec![
+                        Cell::from(p.to_string()),
+                        Cell::from(o.to_string()),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(text),
+                    ]
+                } else {
+                    vec![
+                        Cell::from(p.to_string()),
+                        right(o.to_string()),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(text),
+                        Cell::from(""),
+                    ]
+                };
+                return Row::new(cells).style(theme::bad());
+            }
             let m = &ex.messages[ex.visible[i]];
             let ts = timestamp(m.timestamp, ex.utc);
             let mut style = if m.value.is_none() {
