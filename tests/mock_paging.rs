@@ -17,9 +17,9 @@ use creel::kafka::mock::{Mock, Record, TrafficProducer};
 use creel::kafka::spawn_worker;
 use creel::model::StartAt;
 
-const PER_PARTITION: i64 = 15_000;
-/// The window: a tenth of the topic, so the walk pages many times.
-const WINDOW: usize = 6_000;
+const PER_PARTITION: i64 = 50_000;
+/// The window: a twentieth of the topic, so the walk pages many times.
+const WINDOW: usize = 10_000;
 const PARTITIONS: i32 = 4;
 fn partitions() -> i32 {
     std::env::var("PAGING_PARTITIONS")
@@ -71,7 +71,7 @@ fn selected(app: &App) -> Option<(i32, i64)> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sixty_thousand_messages_on_uneven_clocks_through_a_small_window() {
+async fn two_hundred_thousand_messages_on_uneven_clocks_through_a_ten_thousand_window() {
     let mock = Mock::start(1).unwrap();
     mock.create_topic("long", partitions(), 1).unwrap();
     let b = mock.bootstrap();

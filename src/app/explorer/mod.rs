@@ -352,7 +352,84 @@ impl Explorer {
     /// Drop messages until within the caps: the oldest when reading newer
     /// ones, the newest when paging back. Always from a range's end, so the
     /// ranges stay contiguous.
+    fn over_cap(&self, len: usize, bytes: usize) -> bool {
+        len > self.cap_messages || (bytes > self.cap_bytes && len > 1)
+    }
+
+    /// Drop a run of messages from one end at once, while each is at its
+    /// partition's edge (always, when a partition's timestamps rise with
+    /// its offsets) and outside the rows kept around the cursor. One pass,
+    /// one move of the vector: evicting a page costs what the page does.
+    fn evict_run(&mut self, from_oldest: bool, protect: Option<(Key, Key)>) {
+        let n = self.messages.len();
+        let mut edge: BTreeMap<i32, i64> = self
+            .ranges
+            .iter()
+            .map(|(p, r)| (*p, if from_oldest { r.lo } else { r.hi }))
+            .collect();
+        let (mut count, mut bytes) = (0usize, self.bytes);
+        while count < n && self.over_cap(n - count, bytes) {
+            let m = if from_oldest {
+                &self.messages[count]
+            } else {
+                &self.messages[n - 1 - count]
+            };
+            if let Some((lo, hi)) = protect {
+                let k = order(m);
+                if (from_oldest && k >= lo) || (!from_oldest && k <= hi) {
+                    break;
+                }
+            }
+            let at_edge = if from_oldest {
+                edge.get(&m.partition) == Some(&m.offset)
+            } else {
+                edge.get(&m.partition) == Some(&(m.offset + 1))
+            };
+            if !at_edge {
+                break;
+            }
+            edge.insert(
+                m.partition,
+                if from_oldest { m.offset + 1 } else { m.offset },
+            );
+            bytes = bytes.saturating_sub(m.size());
+            count += 1;
+        }
+        if count == 0 {
+            return;
+        }
+        let removed: Vec<Message> = if from_oldest {
+            self.messages.drain(..count).collect()
+        } else {
+            self.messages.split_off(n - count)
+        };
+        self.bytes = bytes;
+        self.evicted += count as u64;
+        // Oldest first: the last one seen per partition is its new edge;
+        // newest first for the high end, likewise.
+        let ordered: Box<dyn Iterator<Item = &Message>> = if from_oldest {
+            Box::new(removed.iter())
+        } else {
+            Box::new(removed.iter().rev())
+        };
+        for m in ordered {
+            if let Some(r) = self.ranges.get_mut(&m.partition) {
+                if from_oldest {
+                    r.lo = m.offset + 1;
+                    r.lo_key = Some(order(m));
+                } else {
+                    r.hi = m.offset;
+                    r.hi_key = Some(order(m));
+                }
+            }
+        }
+    }
+
     fn evict(&mut self, drop_oldest: bool, protect: Option<(Key, Key)>) {
+        self.evict_run(drop_oldest, protect);
+        self.evict_run(!drop_oldest, protect);
+        // What is left (timestamps out of order within a partition): one
+        // at a time, each from a partition's edge.
         while self.messages.len() > self.cap_messages
             || (self.bytes > self.cap_bytes && self.messages.len() > 1)
         {
