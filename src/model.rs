@@ -352,10 +352,6 @@ impl ProduceStats {
             *self.errors.entry(reason).or_default() += 1;
         }
     }
-
-    pub fn pending(&self) -> u64 {
-        self.sent.saturating_sub(self.acked + self.failed)
-    }
 }
 
 const HELP: &str = "use beginning, end, -N (last N), N (offset), -15m/-2h/-1d, or an RFC 3339 time";

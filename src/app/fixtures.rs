@@ -93,12 +93,7 @@ pub fn connected() -> App {
 /// The detail of "shipments" (one under-replicated partition).
 pub fn detail(tab: DetailTab) -> App {
     let mut app = connected();
-    app.topics.cursor.selected = app
-        .topics
-        .visible
-        .iter()
-        .position(|&i| app.topic_list()[i].name == "shipments")
-        .unwrap_or(0);
+    app.select_topic("shipments");
     app.update(super::Action::Open);
     if let Some(d) = &mut app.detail {
         d.tab = tab;
@@ -362,12 +357,7 @@ pub fn message_detail(index: usize, hex: bool) -> App {
 /// The search bar on `orders`, with `pattern` typed in.
 pub fn search_bar(pattern: &str) -> App {
     let mut app = connected();
-    app.topics.cursor.selected = app
-        .topics
-        .visible
-        .iter()
-        .position(|&i| app.topic_list()[i].name == "orders")
-        .unwrap_or(0);
+    app.select_topic("orders");
     app.update(super::Action::Command);
     for c in format!("search {pattern}").chars() {
         app.edit_prompt(super::Edit::Insert(c));
@@ -473,12 +463,7 @@ pub fn produce(state: ProduceState) -> App {
     use super::produce::{Acks, Draft, ProduceKey, ProduceRun, ValueMode};
     use crate::model::{Delivered, ProduceStats};
     let mut app = connected();
-    app.topics.cursor.selected = app
-        .topics
-        .visible
-        .iter()
-        .position(|&i| app.topic_list()[i].name == "orders")
-        .unwrap_or(0);
+    app.select_topic("orders");
     app.update(super::Action::Produce);
     if state == ProduceState::Empty {
         return app;

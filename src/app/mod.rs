@@ -372,6 +372,24 @@ impl App {
         self.topic_list().get(idx)
     }
 
+    /// Put the cursor on the topic `name`, if the list shows it.
+    pub fn select_topic(&mut self, name: &str) {
+        let topics = self
+            .snapshot
+            .as_ref()
+            .map(|s| s.topics.as_slice())
+            .unwrap_or(&[]);
+        if let Some(pos) = self
+            .topics
+            .visible
+            .iter()
+            .position(|&i| topics[i].name == name)
+        {
+            self.topics.cursor.selected = pos;
+            self.remember_topic();
+        }
+    }
+
     fn rebuild_topics(&mut self) {
         let topics = self
             .snapshot

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::produce::{Acks, Draft, OutRecord, ValueMode};
+use crate::app::produce::{Acks, Draft, ValueMode};
 use crate::config::Settings;
-use crate::kafka::{client_config, produce_blocking, producer_config};
+use crate::kafka::{client_config, jsonl_records, produce_blocking, producer_config};
 use crate::model::ProduceStats;
 
 pub struct ProduceArgs {
@@ -107,11 +107,7 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
             Ok(f) => f,
             Err(e) => return usage(format!("--jsonl {}: {e}", path.display())),
         };
-        let records = std::io::BufReader::new(file)
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
-            .map(|(i, line)| import_line(i + 1, line));
+        let records = jsonl_records(std::io::BufReader::new(file));
         produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
     } else if args.template.is_some() {
         let n = args.count.unwrap_or(1);
@@ -146,11 +142,6 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn import_line(n: usize, line: std::io::Result<String>) -> Result<OutRecord, String> {
-    let line = line.map_err(|e| format!("line {n}: {e}"))?;
-    crate::app::produce::draft::record_from_envelope(n, &line)
 }
 
 fn summary(s: &ProduceStats) {

@@ -101,19 +101,6 @@ impl Session<'_> {
         self.written.push(path);
         Ok(())
     }
-
-    fn select_topic(&mut self, name: &str) {
-        let topics = self.app.topic_list();
-        if let Some(pos) = self
-            .app
-            .topics
-            .visible
-            .iter()
-            .position(|&i| topics[i].name == name)
-        {
-            self.app.topics.cursor.selected = pos;
-        }
-    }
 }
 
 /// Take every screenshot; returns the files written.
@@ -160,7 +147,7 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
     s.shot("topics-filter")?;
     s.app.cancel_prompt();
 
-    s.select_topic("orders");
+    s.app.select_topic("orders");
     s.key(Action::Open).await?;
     s.shot("topic-partitions")?;
     s.key(Action::NextTab).await?;
@@ -179,7 +166,7 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
     s.app.screen = Screen::Topics;
 
     // Messages: the last 100 of each partition of orders.
-    s.select_topic("orders");
+    s.app.select_topic("orders");
     let cmds = s.app.open_messages("orders", None, StartAt::LastN(100));
     s.send(cmds).await?;
     s.until("messages", 20, |a| {
@@ -192,7 +179,7 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
 
     // Search for the planted order, then open it.
     s.app.screen = Screen::Topics;
-    s.select_topic("orders");
+    s.app.select_topic("orders");
     s.command(&format!("search {}", super::PLANTED_ORDER))
         .await?;
     s.shot("search-bar")?;
@@ -212,7 +199,7 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
 
     // Produce one order from the shipped template.
     s.app.screen = Screen::Topics;
-    s.select_topic("orders");
+    s.app.select_topic("orders");
     s.key(Action::Produce).await?;
     s.app.produce_key(ProduceKey::Template);
     let cmds = s.app.produce_key(ProduceKey::Send);

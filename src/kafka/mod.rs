@@ -18,7 +18,7 @@ mod worker;
 
 pub use client::{client_config, ClientError};
 pub use groups::GroupsClient;
-pub use produce::{produce_blocking, producer_config};
+pub use produce::{jsonl_records, produce_blocking, producer_config};
 pub use reader::reading_config;
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;

@@ -268,6 +268,19 @@ fn send(
     }
 }
 
+/// The records of a JSONL export, one per non-blank line, read as they
+/// are sent (a file of any size); a line that is not an envelope is a
+/// failed record naming its line.
+pub fn jsonl_records(r: impl std::io::BufRead) -> impl Iterator<Item = Result<OutRecord, String>> {
+    r.lines()
+        .enumerate()
+        .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
+        .map(|(i, l)| {
+            let l = l.map_err(|e| format!("line {}: {e}", i + 1))?;
+            crate::app::produce::draft::record_from_envelope(i + 1, &l)
+        })
+}
+
 /// The worker's send: the draft checked again, its records made one by
 /// one, progress and the end reported as events.
 pub(super) fn run_request(
@@ -304,15 +317,7 @@ pub(super) fn run_request(
                     )
                 }
             };
-            use std::io::BufRead;
-            let records = std::io::BufReader::new(file)
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
-                .map(|(i, l)| {
-                    let l = l.map_err(|e| format!("line {}: {e}", i + 1))?;
-                    crate::app::produce::draft::record_from_envelope(i + 1, &l)
-                });
+            let records = jsonl_records(std::io::BufReader::new(file));
             produce_blocking(&cfg, topic, records, req.rate, cancel, progress)
         }
         None => {

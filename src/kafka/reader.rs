@@ -148,6 +148,28 @@ fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<Parti
     Ok(spans)
 }
 
+/// After a message error (rust-rdkafka drops its partition and offset):
+/// the partitions whose position is still the offset they should deliver
+/// next, among those `reading` says are not finished. When there is one,
+/// it is stuck on a batch it cannot decode, which librdkafka retries
+/// forever; with several, the others have not moved on yet.
+pub(super) fn stuck_at<C: ConsumerContext>(
+    c: &BaseConsumer<C>,
+    next: &BTreeMap<i32, i64>,
+    reading: impl Fn(i32, i64) -> bool,
+) -> Result<Vec<(i32, i64)>, String> {
+    let positions = c.position().map_err(|e| e.to_string())?;
+    Ok(positions
+        .elements()
+        .iter()
+        .filter_map(|el| match el.offset() {
+            Offset::Offset(o) => Some((el.partition(), o)),
+            _ => None,
+        })
+        .filter(|(p, o)| next.get(p) == Some(o) && reading(*p, *o))
+        .collect())
+}
+
 /// The partitions of `topic` (only those of `only` when given), sorted.
 pub(super) fn topic_partitions<C: ConsumerContext>(
     c: &BaseConsumer<C>,
@@ -347,23 +369,11 @@ fn read(
                 eof.insert(p);
             }
             Some(Err(e @ KafkaError::MessageConsumption(_))) => {
-                // Which partition: the one still at its next offset that
-                // has more to read (unique once the others move on).
-                let positions = c.position().map_err(|e| e.to_string())?;
-                let stuck: Vec<(i32, i64)> = positions
-                    .elements()
-                    .iter()
-                    .filter_map(|el| match el.offset() {
-                        Offset::Offset(o) => Some((el.partition(), o)),
-                        _ => None,
-                    })
-                    .filter(|(p, o)| {
-                        next.get(p) == Some(o)
-                            && !done.contains(p)
-                            && !eof.contains(p)
-                            && spans.iter().any(|s| s.partition == *p && *o < s.marks.high)
-                    })
-                    .collect();
+                let stuck = stuck_at(&c, &next, |p, o| {
+                    !done.contains(&p)
+                        && !eof.contains(&p)
+                        && spans.iter().any(|s| s.partition == p && o < s.marks.high)
+                })?;
                 let event = match stuck.as_slice() {
                     [(p, o)] if reported.insert((*p, *o)) => Event::MessagesStalled {
                         session: req.session,

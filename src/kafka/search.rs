@@ -15,7 +15,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::reader::{consumer, offsets_at, owned, topic_partitions};
+use super::reader::{consumer, offsets_at, owned, stuck_at, topic_partitions};
 use super::refresh::SharedConsumer;
 use super::watermarks;
 use crate::app::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
@@ -388,19 +388,10 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
             Some(Err(e @ KafkaError::MessageConsumption(_))) => {
                 // A batch that cannot be decoded stops its partition for
                 // good: a search reads past it and says so.
-                if let Ok(pos) = c.0.position() {
-                    let stuck: Vec<(i32, i64)> = pos
-                        .elements()
-                        .iter()
-                        .filter_map(|el| match el.offset() {
-                            Offset::Offset(o) => Some((el.partition(), o)),
-                            _ => None,
-                        })
-                        .filter(|(p, o)| to.contains_key(p) && positions.get(p) == Some(o))
-                        .collect();
+                if let Ok(stuck) = stuck_at(&c.0, &positions, |p, _| to.contains_key(&p)) {
                     if let [(p, o)] = stuck.as_slice() {
                         let _ = c.0.seek(
-                            topic_name(sh),
+                            &sh.req.topic,
                             *p,
                             Offset::Offset(o + 1),
                             Duration::from_secs(5),
@@ -432,10 +423,6 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
     report(&mut hits, &mut error, &mut local_scanned, &positions);
     drop(c);
     Ok(())
-}
-
-fn topic_name<'a>(sh: &'a Shared<'_>) -> &'a str {
-    &sh.req.topic
 }
 
 fn test(

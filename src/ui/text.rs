@@ -39,6 +39,18 @@ pub fn age(from: DateTime<Local>, to: DateTime<Local>) -> String {
     }
 }
 
+/// `width` cells filled in proportion to `done` of `total` (all of them
+/// when there is nothing to do).
+pub fn progress_bar(done: u64, total: u64, width: usize) -> String {
+    let filled = if total == 0 {
+        width
+    } else {
+        ((done as f64 / total as f64) * width as f64).round() as usize
+    }
+    .min(width);
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,19 +49,6 @@ impl SearchField {
             SearchField::Order => "order",
         }
     }
-
-    /// A field typed into, rather than chosen with space or arrows.
-    pub fn is_text(self) -> bool {
-        matches!(
-            self,
-            SearchField::Pattern
-                | SearchField::Partitions
-                | SearchField::From
-                | SearchField::To
-                | SearchField::MaxScanned
-                | SearchField::MaxMatches
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use ratatui::Frame;
 use crate::app::produce::{ProduceField, ProduceRun, ProduceView};
 use crate::app::App;
 use crate::ui::screens::messages::timestamp;
-use crate::ui::text::{sanitize, thousands};
+use crate::ui::text::{progress_bar, sanitize, thousands};
 use crate::ui::theme;
 
 pub const KEYS: &str =
@@ -42,16 +42,6 @@ fn field<'a>(
         Span::raw(sanitize(&value))
     };
     vec![label, v]
-}
-
-fn bar(done: u64, total: u64, width: usize) -> String {
-    let filled = if total == 0 {
-        0
-    } else {
-        ((done as f64 / total as f64) * width as f64).round() as usize
-    }
-    .min(width);
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
 fn result_lines(run: &ProduceRun, utc: bool) -> Vec<Line<'static>> {
@@ -106,7 +96,7 @@ fn result_lines(run: &ProduceRun, utc: bool) -> Vec<Line<'static>> {
     } else {
         format!(
             "{} {} of {} sent · ",
-            bar(s.sent, run.count, 20),
+            progress_bar(s.sent, run.count, 20),
             thousands(s.sent as i64),
             thousands(run.count as i64)
         )

@@ -10,7 +10,7 @@ use crate::app::search::{Field, SearchHit, SearchOutcome, SearchView};
 use crate::app::App;
 use crate::ui::bytes::size;
 use crate::ui::screens::messages::{preview, timestamp};
-use crate::ui::text::{sanitize, thousands};
+use crate::ui::text::{progress_bar, sanitize, thousands};
 use crate::ui::theme;
 use crate::ui::widgets::highlight::around;
 use crate::ui::widgets::table::WindowedTable;
@@ -26,16 +26,6 @@ pub fn draw_empty(frame: &mut Frame, area: Rect) {
         .block(Block::bordered().title(Line::styled(" Search ", theme::title()))),
         area,
     );
-}
-
-fn bar(done: u64, total: u64, width: usize) -> String {
-    let filled = if total == 0 {
-        width
-    } else {
-        ((done as f64 / total as f64) * width as f64).round() as usize
-    }
-    .min(width);
-    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
 }
 
 fn percent(done: u64, total: u64) -> String {
@@ -71,7 +61,7 @@ fn progress_lines(s: &SearchView, width: usize) -> Vec<Line<'static>> {
         Span::raw(" "),
         status,
         Span::raw(format!("{} ", percent(s.scanned.min(total), total))),
-        Span::raw(bar(s.scanned.min(total), total, 20)),
+        Span::raw(progress_bar(s.scanned.min(total), total, 20)),
         Span::raw(" "),
         Span::styled(
             format!(
@@ -108,7 +98,7 @@ fn progress_lines(s: &SearchView, width: usize) -> Vec<Line<'static>> {
         let cell = format!(
             "p{} {} {:>4}  ",
             span.partition,
-            bar(done, all, 6),
+            progress_bar(done, all, 6),
             percent(done, all)
         );
         let w = cell.chars().count();
