@@ -26,16 +26,16 @@ fn opts() -> AdminOptions {
         .operation_timeout(Some(TIMEOUT))
 }
 
-/// A timeout on a request that goes to the controller: say the likely
-/// reason (the demo's mock cluster names no controller).
-fn controller_hint(e: String) -> String {
-    if e.contains("OperationTimedOut") || e.contains("Timed out") {
-        format!(
+/// A failed request that goes to the controller: a timeout says the
+/// likely reason (the demo's mock cluster names no controller); anything
+/// else is worded as every unsupported request is.
+fn controller_hint(e: &rdkafka::error::KafkaError) -> String {
+    match super::refresh::error_code(e) {
+        Some(rdkafka::types::RDKafkaErrorCode::OperationTimedOut) => format!(
             "{e}: no answer within {} s. The request goes to the cluster's controller; a cluster that names none (such as creel demo's mock cluster) cannot create, delete or grow topics",
             TIMEOUT.as_secs()
-        )
-    } else {
-        e
+        ),
+        _ => super::refresh::unsupported_hint(e),
     }
 }
 
@@ -201,8 +201,8 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             for (k, v) in configs {
                 t = t.set(k, v);
             }
-            let r = block_on(admin.create_topics(&[t], &opts()))
-                .map_err(|e| controller_hint(e.to_string()))?;
+            let r =
+                block_on(admin.create_topics(&[t], &opts())).map_err(|e| controller_hint(&e))?;
             for x in r {
                 x.map_err(|(_, code)| code_text(code))?;
             }
@@ -215,8 +215,8 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             })
         }
         AdminOp::DeleteTopic { name } => {
-            let r = block_on(admin.delete_topics(&[name], &opts()))
-                .map_err(|e| controller_hint(e.to_string()))?;
+            let r =
+                block_on(admin.delete_topics(&[name], &opts())).map_err(|e| controller_hint(&e))?;
             for x in r {
                 x.map_err(|(_, code)| code_text(code))?;
             }
@@ -230,7 +230,7 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
         AdminOp::AddPartitions { topic, total } => {
             let p = NewPartitions::new(topic, *total as usize);
             let r = block_on(admin.create_partitions(&[p], &opts()))
-                .map_err(|e| controller_hint(e.to_string()))?;
+                .map_err(|e| controller_hint(&e))?;
             for x in r {
                 x.map_err(|(_, code)| code_text(code))?;
             }

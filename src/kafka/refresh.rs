@@ -20,9 +20,18 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(8);
 
 pub type SharedConsumer = Arc<BaseConsumer<CreelContext>>;
 
+/// The librdkafka code of an error, admin errors included (rust-rdkafka's
+/// `rdkafka_error_code` answers None for those).
+pub(crate) fn error_code(e: &KafkaError) -> Option<RDKafkaErrorCode> {
+    match e {
+        KafkaError::AdminOp(code) => Some(*code),
+        other => other.rdkafka_error_code(),
+    }
+}
+
 /// The brokers' error, with a plain word when the cluster lacks the API.
 pub(crate) fn unsupported_hint(e: &KafkaError) -> String {
-    match e.rdkafka_error_code() {
+    match error_code(e) {
         Some(RDKafkaErrorCode::UnsupportedVersion | RDKafkaErrorCode::UnsupportedFeature) => {
             format!("not supported by this cluster ({e})")
         }
@@ -205,4 +214,19 @@ fn is_unreachable(e: &KafkaError) -> bool {
                 | RDKafkaErrorCode::Resolve
         )
     )
+}
+
+#[cfg(test)]
+mod hint_tests {
+    use super::*;
+
+    #[test]
+    fn admin_errors_are_worded_by_their_code() {
+        let timeout = KafkaError::AdminOp(RDKafkaErrorCode::OperationTimedOut);
+        assert!(unsupported_hint(&timeout).starts_with("no answer: this cluster may not support"));
+        let missing = KafkaError::AdminOp(RDKafkaErrorCode::UnsupportedFeature);
+        assert!(unsupported_hint(&missing).starts_with("not supported by this cluster"));
+        let other = KafkaError::AdminOp(RDKafkaErrorCode::TopicAlreadyExists);
+        assert_eq!(unsupported_hint(&other), other.to_string());
+    }
 }
