@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::app::produce::{Acks, Draft, ValueMode};
+use crate::app::produce::{Acks, Draft, TemplateFile, ValueMode};
 use crate::config::Settings;
 use crate::kafka::{client_config, jsonl_records, produce_blocking, producer_config};
 use crate::model::ProduceStats;
@@ -54,7 +54,7 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
     let (value, mode) = match &args.template {
         Some(path) => {
             let text = match std::fs::read_to_string(path) {
-                Ok(t) => t,
+                Ok(t) => TemplateFile::from_file(&path.display().to_string(), &t).text,
                 Err(e) => return usage(format!("--template {}: {e}", path.display())),
             };
             let json = path.extension().is_some_and(|e| e == "json");

@@ -64,7 +64,7 @@ async fn event_loop(
     app.templates.extend(
         crate::config::user_templates()
             .into_iter()
-            .map(|(name, text)| crate::app::produce::TemplateFile { name, text }),
+            .map(|(name, text)| crate::app::produce::TemplateFile::from_file(&name, &text)),
     );
     let mut input = EventStream::new();
     // Effects (copy, export) report back here.

@@ -133,3 +133,33 @@ fn r_in_the_explorer_replays_the_selected_message() {
         "Esc returns where R was pressed"
     );
 }
+
+#[test]
+fn a_template_files_last_line_break_is_not_part_of_the_message() {
+    let t = TemplateFile::from_file("evt.json", "{\"n\": {{seq}}}\n");
+    assert_eq!(t.text, "{\"n\": {{seq}}}");
+    let t = TemplateFile::from_file("crlf.txt", "line one\r\nline two\r\n");
+    assert_eq!(t.text, "line one\r\nline two", "inner line breaks stay");
+}
+
+#[test]
+fn the_form_gives_back_exactly_the_text_it_was_given() {
+    for value in [
+        "",
+        "one line",
+        "ends with a newline\n",
+        "crlf\r\nlines\r\n",
+        "\n\n",
+    ] {
+        let d = Draft {
+            topic: "t".into(),
+            value: value.into(),
+            headers: "a: 1\n".into(),
+            compression: "none".into(),
+            ..Draft::default()
+        };
+        let v = ProduceView::new(&d, vec![]);
+        assert_eq!(v.draft().value, value, "{value:?}");
+        assert_eq!(v.draft().headers, "a: 1\n");
+    }
+}

@@ -108,6 +108,17 @@ pub struct TemplateFile {
     pub text: String,
 }
 
+impl TemplateFile {
+    /// A template as read from a file: the file's last line break ends the
+    /// file, it is not part of the message.
+    pub fn from_file(name: &str, text: &str) -> TemplateFile {
+        TemplateFile {
+            name: name.into(),
+            text: text.trim_end_matches(['\n', '\r']).into(),
+        }
+    }
+}
+
 /// The examples shipped in assets/templates/, embedded at build time.
 pub fn builtin_templates() -> Vec<TemplateFile> {
     [
@@ -129,10 +140,7 @@ pub fn builtin_templates() -> Vec<TemplateFile> {
         ),
     ]
     .into_iter()
-    .map(|(name, text)| TemplateFile {
-        name: name.into(),
-        text: text.trim_end().into(),
-    })
+    .map(|(name, text)| TemplateFile::from_file(name, text))
     .collect()
 }
 
@@ -165,11 +173,11 @@ pub struct ProduceView {
     pub return_to: crate::app::Screen,
 }
 
+/// An editor holding `text` exactly: split on '\n' (not `lines()`, which
+/// drops a final line break and eats '\r'), so `draft()`, joining with
+/// '\n', gives the same bytes back.
 fn lines(text: &str) -> TextArea<'static> {
-    let mut t = TextArea::new(text.lines().map(str::to_string).collect());
-    if t.lines().is_empty() {
-        t = TextArea::default();
-    }
+    let mut t = TextArea::new(text.split('\n').map(str::to_string).collect());
     t.move_cursor(ratatui_textarea::CursorMove::Top);
     t.move_cursor(ratatui_textarea::CursorMove::Head);
     t
