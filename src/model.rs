@@ -115,6 +115,15 @@ pub struct ConfigEntry {
     pub source: String,
 }
 
+impl ConfigEntry {
+    /// Set on this topic. Kafka also reports broker-wide settings (the
+    /// broker's file, dynamic broker configs) as not default; those are not
+    /// the topic's own and an `:unset` would not change them.
+    pub fn is_topic_override(&self) -> bool {
+        self.source == "topic"
+    }
+}
+
 /// Where the connection stands, always told truthfully in the header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnectionState {

@@ -45,3 +45,45 @@ async fn unreachable_cluster_shows_all_brokers_down_with_reason() {
         "{screen}"
     );
 }
+
+#[test]
+fn headless_unreachable_broker_exits_2_with_reason() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", "127.0.0.1:1", "topics"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("cannot read the cluster at 127.0.0.1:1"),
+        "{err}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", "127.0.0.1:1", "lag", "--samples", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn bad_config_and_bad_property_fail_before_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, "[profiles.x]\nbootstrap_servers = [\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("{}:2:", cfg.display())), "{err}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", "127.0.0.1:1", "-X", "no.such.property=1"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no.such.property"), "{err}");
+}

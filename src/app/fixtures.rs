@@ -339,6 +339,7 @@ pub fn messages_view() -> App {
         session,
         kind: super::ReadKind::Initial,
         reached_end: vec![0, 1, 2],
+        covered: vec![],
     });
     app
 }
@@ -443,6 +444,7 @@ pub fn search_running(finished: bool) -> App {
             scanned,
             matched: 4,
             elapsed_ms: 1_450,
+            scanners_open: 0,
         });
     }
     app

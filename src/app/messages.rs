@@ -104,6 +104,19 @@ pub struct PartitionSpan {
     pub marks: Watermarks,
 }
 
+/// The offsets a read went through in one partition, [from, to): every
+/// message there was delivered. Offsets with no message to deliver (a
+/// transaction's markers and aborted records, compacted-away keys) lie in
+/// it too, so the view knows not to ask for them again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Covered {
+    pub partition: i32,
+    pub from: i64,
+    pub to: i64,
+    /// The first offset delivered and one past the last, if any was.
+    pub delivered: Option<(i64, i64)>,
+}
+
 /// Reports from the worker, applied to `App` in order.
 #[derive(Debug, Clone)]
 pub enum Event {
@@ -169,12 +182,14 @@ pub enum Event {
         session: u64,
         kind: ReadKind,
         partitions: Vec<i32>,
+        covered: Vec<Covered>,
     },
     /// A read ended; `reached_end` lists the partitions read to their end.
     MessagesDone {
         session: u64,
         kind: ReadKind,
         reached_end: Vec<i32>,
+        covered: Vec<Covered>,
     },
     TopicConfigs {
         topic: String,
@@ -227,5 +242,8 @@ pub enum Event {
         scanned: u64,
         matched: u64,
         elapsed_ms: u64,
+        /// This search's scanner consumers still open when it reported
+        /// (none, unless closing one failed).
+        scanners_open: usize,
     },
 }

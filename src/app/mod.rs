@@ -21,7 +21,7 @@ pub use cursor::Cursor;
 pub use groups::{GroupSort, GroupsView};
 pub use input::{Edit, LineInput};
 pub use lag::{LagBook, LagStatus};
-pub use messages::{Command, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
+pub use messages::{Command, Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 pub use topics::{Filter, SortKey, TopicsView};
 
 use chrono::{DateTime, Local};
@@ -671,7 +671,6 @@ impl App {
             }
             other => {
                 if let Some(req) = ex.navigate(other, page) {
-                    ex.loading = Some(req.kind);
                     return vec![Command::ReadMessages(req)];
                 }
             }
@@ -1080,19 +1079,25 @@ impl App {
                 session,
                 kind,
                 partitions: reached_end,
+                covered,
             }
             | Event::MessagesDone {
                 session,
                 kind,
                 reached_end,
+                covered,
             } => {
                 if let Some(ex) = self.explorer.as_mut().filter(|e| e.session == session) {
                     // Caught up: a read follows new messages from now on;
                     // done: whatever read it was has stopped.
                     ex.tailing = matches!(event_kind, EventKind::CaughtUp);
+                    ex.covered(kind, &covered);
                     ex.reached_end(&reached_end);
                     if ex.loading == Some(kind) {
                         ex.loading = None;
+                        if let Some(req) = ex.after_page(kind) {
+                            self.outbox.push(Command::ReadMessages(req));
+                        }
                     }
                 }
             }

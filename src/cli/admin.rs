@@ -64,7 +64,12 @@ fn clients(settings: &Settings) -> Result<Clients, String> {
     base.set("statistics.interval.ms", "0");
     Ok(Clients {
         admin: base.create().map_err(|e| e.to_string())?,
-        consumer: base.create().map_err(|e| e.to_string())?,
+        // Plans count to the high watermark, like the worker's client.
+        consumer: base
+            .clone()
+            .set("isolation.level", "read_uncommitted")
+            .create()
+            .map_err(|e| e.to_string())?,
         base,
     })
 }

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 
 use futures::executor::block_on;
 use rdkafka::admin::{
-    AdminClient, AdminOptions, NewPartitions, NewTopic, ResourceSpecifier, TopicReplication,
+    AdminClient, AdminOptions, ConfigSource, NewPartitions, NewTopic, ResourceSpecifier,
+    TopicReplication,
 };
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext};
@@ -350,23 +351,28 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
     }
 }
 
-static OFFSET_DELETE_UNSUPPORTED: std::sync::atomic::AtomicBool =
-    std::sync::atomic::AtomicBool::new(false);
+/// Clusters (by bootstrap servers) that answered OffsetDelete with
+/// "unsupported".
+static OFFSET_DELETE_UNSUPPORTED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
 
 /// DeleteConsumerGroupOffsets on a client of its own. librdkafka 2.10
 /// corrupts a queue's reference count when the broker lacks OffsetDelete
 /// (KIP-496) and later aborts while destroying that client: such a client
-/// is left alive (once per process; the answer is remembered) rather than
+/// is left alive (once per cluster; the answer is remembered) rather than
 /// destroyed.
 fn delete_group_offsets(
     base: &ClientConfig,
     group: &str,
     parts: &[(String, i32)],
 ) -> Result<Vec<admin_ffi::PartitionOffset>, String> {
-    use std::sync::atomic::Ordering;
     const UNSUPPORTED: &str =
         "the broker does not support deleting a group's offsets (OffsetDelete, Kafka 2.4+)";
-    if OFFSET_DELETE_UNSUPPORTED.load(Ordering::SeqCst) {
+    let cluster = base
+        .get("bootstrap.servers")
+        .unwrap_or_default()
+        .to_string();
+    let known = |list: &Vec<String>| list.contains(&cluster);
+    if OFFSET_DELETE_UNSUPPORTED.lock().is_ok_and(|l| known(&l)) {
         return Err(UNSUPPORTED.into());
     }
     let mut cfg = base.clone();
@@ -374,7 +380,9 @@ fn delete_group_offsets(
     let client: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
     match admin_ffi::delete_group_offsets(client.client().native_ptr(), group, parts, TIMEOUT) {
         Err(e) if e.contains("not supported") => {
-            OFFSET_DELETE_UNSUPPORTED.store(true, Ordering::SeqCst);
+            if let Ok(mut l) = OFFSET_DELETE_UNSUPPORTED.lock() {
+                l.push(cluster);
+            }
             std::mem::forget(client);
             Err(format!("{UNSUPPORTED}: {e}"))
         }
@@ -387,30 +395,27 @@ fn read_back_configs<A: ClientContext + 'static>(
     topic: &str,
     edits: &[ConfigEdit],
 ) -> Result<String, String> {
-    let spec = [ResourceSpecifier::Topic(topic)];
-    let r = block_on(admin.describe_configs(&spec, &opts())).map_err(|e| e.to_string())?;
-    let entries = match r.into_iter().next() {
-        Some(Ok(res)) => res.entries,
-        Some(Err(code)) => return Err(format!("reading back: {}", code_text(code))),
-        None => vec![],
-    };
-    if entries.is_empty() {
+    // Kafka applies a change through its metadata log: the broker asked
+    // right after may still answer with the old value for a moment.
+    let mut wrong = vec![];
+    let mut empty = false;
+    settle(|| {
+        let spec = [ResourceSpecifier::Topic(topic)];
+        let r = block_on(admin.describe_configs(&spec, &opts())).map_err(|e| e.to_string())?;
+        let entries = match r.into_iter().next() {
+            Some(Ok(res)) => res.entries,
+            Some(Err(code)) => return Err(format!("reading back: {}", code_text(code))),
+            None => vec![],
+        };
+        empty = entries.is_empty();
+        wrong = config_mismatches(&entries, edits);
+        Ok(empty || wrong.is_empty())
+    })?;
+    if empty {
         return Ok(format!(
             "changed {} configs of {topic}; the broker returned no configs to read back",
             edits.len()
         ));
-    }
-    let mut wrong = vec![];
-    for e in edits {
-        if let ConfigEdit::Set(k, v) = e {
-            let now = entries
-                .iter()
-                .find(|x| &x.name == k)
-                .and_then(|x| x.value.clone());
-            if now.as_deref() != Some(v.as_str()) {
-                wrong.push(format!("{k} reads {now:?}, not {v}"));
-            }
-        }
     }
     if wrong.is_empty() {
         Ok(format!(
@@ -420,4 +425,22 @@ fn read_back_configs<A: ClientContext + 'static>(
     } else {
         Err(format!("accepted, but {}", wrong.join("; ")))
     }
+}
+
+/// What does not read back as asked: a key set to another value, or a
+/// key unset that is still the topic's own.
+fn config_mismatches(entries: &[rdkafka::admin::ConfigEntry], edits: &[ConfigEdit]) -> Vec<String> {
+    let find = |k: &str| entries.iter().find(|x| x.name == k);
+    edits
+        .iter()
+        .filter_map(|e| match e {
+            ConfigEdit::Set(k, v) => {
+                let now = find(k).and_then(|x| x.value.clone());
+                (now.as_deref() != Some(v.as_str())).then(|| format!("{k} reads {now:?}, not {v}"))
+            }
+            ConfigEdit::Delete(k) => find(k)
+                .filter(|x| x.source == ConfigSource::DynamicTopic)
+                .map(|x| format!("{k} is still set on the topic ({:?})", x.value)),
+        })
+        .collect()
 }

@@ -22,8 +22,6 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
         .set("group.id", format!("creel-browse-{}", std::process::id()))
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
-        // Message counts want the high watermark, not the last stable offset.
-        .set("isolation.level", "read_uncommitted")
         .set("statistics.interval.ms", "1000")
         .set("socket.connection.setup.timeout.ms", "5000")
         .set("reconnect.backoff.max.ms", "5000")
@@ -35,11 +33,15 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
     cfg
 }
 
+/// The worker's metadata and watermark client.
 pub(crate) fn consumer(
     settings: &Settings,
     context: CreelContext,
 ) -> Result<BaseConsumer<CreelContext>, ClientError> {
-    client_config(settings)
-        .create_with_context(context)
+    let mut cfg = client_config(settings);
+    // Message counts and lag want the high watermark, not the last stable
+    // offset, whatever the readers use.
+    cfg.set("isolation.level", "read_uncommitted");
+    cfg.create_with_context(context)
         .map_err(|e| ClientError::Create(e.to_string()))
 }

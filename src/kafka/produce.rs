@@ -27,10 +27,18 @@ struct Counting {
 
 impl ClientContext for Counting {}
 
-impl ProducerContext for Counting {
-    type DeliveryOpaque = ();
+/// A failed delivery report carries no timestamp: the record's own travels
+/// in the opaque, as milliseconds + 1 (0: the producer's clock).
+fn ts_opaque(ts: Option<i64>) -> usize {
+    ts.and_then(|t| usize::try_from(t).ok())
+        .map_or(0, |t| t.saturating_add(1))
+}
 
-    fn delivery(&self, result: &DeliveryResult<'_>, _: ()) {
+impl ProducerContext for Counting {
+    type DeliveryOpaque = usize;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, ts: usize) {
+        let record_ts = ts.checked_sub(1).and_then(|t| i64::try_from(t).ok());
         let Ok(mut s) = self.stats.lock() else { return };
         match result {
             Ok(m) => {
@@ -52,10 +60,35 @@ impl ProducerContext for Counting {
             Err((e, m)) => {
                 s.failed += 1;
                 s.per_partition.entry(m.partition()).or_default().1 += 1;
-                s.note_error(reason(e));
+                let why = match timestamp_hint(e, record_ts.or(m.timestamp().to_millis())) {
+                    Some(hint) => format!("{}: {hint}", reason(e)),
+                    None => reason(e),
+                };
+                s.note_error(why);
             }
         }
     }
+}
+
+/// Kafka refuses a record whose timestamp is too far from its clock
+/// (`log.message.timestamp.after.max.ms`, one hour ahead by default since
+/// Kafka 4.0) with a bare "failed to validate record": say why when the
+/// record's time is far off.
+fn timestamp_hint(e: &KafkaError, ts: Option<i64>) -> Option<String> {
+    use rdkafka::types::RDKafkaErrorCode::{InvalidRecord, InvalidTimestamp};
+    let code = e.rdkafka_error_code()?;
+    if !matches!(code, InvalidRecord | InvalidTimestamp) {
+        return None;
+    }
+    let off_by = ts? - chrono::Utc::now().timestamp_millis();
+    let hours = off_by.abs() as f64 / 3_600_000.0;
+    (hours >= 1.0).then(|| {
+        let way = if off_by > 0 { "ahead of" } else { "behind" };
+        format!(
+            "the record's timestamp is {hours:.1} h {way} now; the broker refuses timestamps \
+             outside log.message.timestamp.after.max.ms / before.max.ms (Kafka 4: 1 h ahead at most)"
+        )
+    })
 }
 
 fn reason(e: &KafkaError) -> String {
@@ -232,7 +265,8 @@ fn send(
             value: v.as_deref(),
         });
     }
-    let mut rec: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic).headers(headers);
+    let mut rec: BaseRecord<'_, [u8], [u8], usize> =
+        BaseRecord::with_opaque_to(topic, ts_opaque(r.timestamp)).headers(headers);
     rec.key = r.key.as_deref();
     rec.payload = r.value.as_deref();
     rec.partition = r.partition;

@@ -2,7 +2,7 @@
 //! (never joining a group), and send batches to the UI from a thread of its
 //! own. A newer request or quitting cancels it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::watermarks;
-use crate::app::{Event, PartitionSpan, ReadRequest, ReadStart};
+use crate::app::{Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 use crate::model::{Message, StartAt, TimestampKind, Watermarks};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -67,6 +67,10 @@ pub fn reading_config(base: &ClientConfig) -> ClientConfig {
         // A shorter long-poll at the end of a partition: closing a reader
         // waits for the fetch in flight.
         ("fetch.wait.max.ms", "100"),
+        // What a transactional producer aborted, or has not committed yet,
+        // is not shown (as Kafka's own consumers default to it); -X
+        // isolation.level=read_uncommitted shows everything.
+        ("isolation.level", "read_committed"),
     ];
     for (k, v) in defaults {
         // The user's -X and profile properties win.
@@ -313,6 +317,16 @@ fn read(
     // position stays there through read errors is stuck on a batch it
     // cannot decode (librdkafka retries it forever).
     let mut next: BTreeMap<i32, i64> = spans.iter().map(|s| (s.partition, s.from)).collect();
+    // The first offset delivered and one past the last, per partition
+    // (`next` also moves over messages read past `to` and dropped).
+    let mut delivered_range: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
+    // A bounded page of older messages reads its range forward but keeps
+    // only the last `max` (shared out per partition): the ones next to what
+    // the view holds. A range that held more is covered from the first kept.
+    let keep_last = req.kind == ReadKind::Older && req.max != usize::MAX;
+    let share = (req.max / all.max(1)).max(1);
+    let mut kept: BTreeMap<i32, VecDeque<Message>> = BTreeMap::new();
+    let mut dropped: HashSet<i32> = HashSet::new();
     let mut reported: HashSet<(i32, i64)> = HashSet::new();
     let mut tick = 0u32;
     let mut idle = false;
@@ -342,11 +356,12 @@ fn read(
                 session: req.session,
                 kind: req.kind,
                 partitions,
+                covered: covered(&spans, &delivered_range, &done, &eof),
             }) {
                 return Ok(());
             }
         }
-        if !tailing && delivered + batch.len() >= req.max {
+        if !tailing && !keep_last && delivered + batch.len() >= req.max {
             break;
         }
         let polled = c.poll(Duration::from_millis(50));
@@ -358,7 +373,22 @@ fn read(
                 eof.remove(&p);
                 if to.get(&p).is_some_and(|t| m.offset() >= *t) {
                     done.insert(p);
+                } else if !done.contains(&p) && keep_last {
+                    let q = kept.entry(p).or_default();
+                    q.push_back(owned(&m));
+                    if q.len() > share {
+                        q.pop_front();
+                        dropped.insert(p);
+                    }
+                    if to.get(&p).is_some_and(|t| m.offset() + 1 >= *t) {
+                        done.insert(p);
+                    }
                 } else if !done.contains(&p) {
+                    let o = m.offset();
+                    delivered_range
+                        .entry(p)
+                        .and_modify(|d| *d = (d.0.min(o), d.1.max(o + 1)))
+                        .or_insert((o, o + 1));
                     batch.push(owned(&m));
                     if to.get(&p).is_some_and(|t| m.offset() + 1 >= *t) {
                         done.insert(p);
@@ -416,6 +446,12 @@ fn read(
             last_flush = Instant::now();
         }
     }
+    for (p, q) in kept {
+        if let (Some(first), Some(last)) = (q.front(), q.back()) {
+            delivered_range.insert(p, (first.offset, last.offset + 1));
+        }
+        batch.extend(q);
+    }
     if !batch.is_empty() {
         send(Event::Messages {
             session: req.session,
@@ -424,10 +460,51 @@ fn read(
         });
     }
     let reached_end: Vec<i32> = eof.iter().copied().collect();
+    let mut covered = covered(&spans, &delivered_range, &done, &eof);
+    for c in covered
+        .iter_mut()
+        .filter(|c| dropped.contains(&c.partition))
+    {
+        c.from = c.delivered.map_or(c.from, |d| d.0);
+    }
     send(Event::MessagesDone {
         session: req.session,
         kind: req.kind,
         reached_end,
+        covered,
     });
     Ok(())
+}
+
+/// How far the read went in each partition. Delivered messages say where
+/// the reader is only up to the last one; offsets past it that hold no
+/// message (markers, aborted or compacted records) count as read when the
+/// partition got to its `to` or its end.
+fn covered(
+    spans: &[PartitionSpan],
+    delivered: &BTreeMap<i32, (i64, i64)>,
+    done: &HashSet<i32>,
+    eof: &HashSet<i32>,
+) -> Vec<Covered> {
+    spans
+        .iter()
+        .map(|s| {
+            let d = delivered.get(&s.partition).copied();
+            let reached = d.map_or(s.from, |d| d.1);
+            let to = if done.contains(&s.partition) {
+                s.to.unwrap_or(reached).max(reached)
+            } else if eof.contains(&s.partition) {
+                let end = reached.max(s.marks.high);
+                s.to.map_or(end, |to| end.min(to))
+            } else {
+                reached
+            };
+            Covered {
+                partition: s.partition,
+                from: s.from,
+                to,
+                delivered: d,
+            }
+        })
+        .collect()
 }

@@ -36,18 +36,19 @@ pub fn live_search_consumers() -> usize {
     LIVE_CONSUMERS.load(Ordering::SeqCst)
 }
 
-/// A consumer counted while it lives.
-struct Counted(BaseConsumer);
+/// A consumer counted while it lives, in the process and in its search.
+struct Counted<'a>(BaseConsumer, &'a AtomicUsize);
 
-impl Counted {
-    fn new(base: &ClientConfig) -> Result<Counted, String> {
+impl<'a> Counted<'a> {
+    fn new(base: &ClientConfig, search: &'a AtomicUsize) -> Result<Counted<'a>, String> {
         let c = consumer(base)?;
         LIVE_CONSUMERS.fetch_add(1, Ordering::SeqCst);
-        Ok(Counted(c))
+        search.fetch_add(1, Ordering::SeqCst);
+        Ok(Counted(c, search))
     }
 }
 
-impl Drop for Counted {
+impl Drop for Counted<'_> {
     fn drop(&mut self) {
         // rust-rdkafka's own drop polls in 100 ms steps until the consumer
         // is closed; closing here in short steps makes the search's final
@@ -59,6 +60,7 @@ impl Drop for Counted {
             }
         }
         LIVE_CONSUMERS.fetch_sub(1, Ordering::SeqCst);
+        self.1.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
@@ -95,6 +97,8 @@ struct Shared<'a> {
     queue: Mutex<VecDeque<PartitionSpan>>,
     /// How many partitions a scanner reads at once.
     window: usize,
+    /// This search's scanner consumers still open.
+    open: &'a AtomicUsize,
 }
 
 fn run(
@@ -105,7 +109,8 @@ fn run(
     cancel: &CancellationToken,
 ) {
     let started = Instant::now();
-    let outcome = search(meta, base, req, events, cancel, started);
+    let open = AtomicUsize::new(0);
+    let outcome = search(meta, base, req, events, cancel, started, &open);
     let (outcome, scanned, matched) = match outcome {
         Ok(x) => x,
         Err(e) => (SearchOutcome::Failed(e), 0, 0),
@@ -117,6 +122,7 @@ fn run(
         scanned,
         matched,
         elapsed_ms: started.elapsed().as_millis() as u64,
+        scanners_open: open.load(Ordering::SeqCst),
     });
 }
 
@@ -127,6 +133,7 @@ fn search(
     events: &mpsc::Sender<Event>,
     cancel: &CancellationToken,
     started: Instant,
+    open: &AtomicUsize,
 ) -> Result<(SearchOutcome, u64, u64), String> {
     let matcher = Matcher::new(&req.query).map_err(|e| format!("regex: {e}"))?;
     // The worker's consumer is connected already: the scope resolves
@@ -167,6 +174,7 @@ fn search(
         stop_reason: AtomicU8::new(0),
         queue: Mutex::new(work.into()),
         window,
+        open,
     };
     let errors: Vec<String> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
@@ -307,7 +315,7 @@ fn finished(
 
 /// One scanner: its own consumer, partitions taken from the shared queue.
 fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
-    let c = Counted::new(base)?;
+    let c = Counted::new(base, sh.open)?;
     let mut to: BTreeMap<i32, i64> = BTreeMap::new();
     let mut positions: BTreeMap<i32, i64> = BTreeMap::new();
     take_more(&c.0, sh, &mut to, &mut positions)?;

@@ -1,6 +1,9 @@
-//! Test harness: a tansu broker of our own on a free loopback port, and
+//! Test harness: the brokers the integration tests run on (Apache Kafka,
+//! one three-node cluster per test binary; tansu, one broker per test), and
 //! helpers to create topics and produce known messages.
 #![allow(dead_code)]
+
+pub mod kafka;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -95,14 +98,117 @@ impl Drop for Tansu {
     }
 }
 
+/// Which broker a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Kafka,
+    Tansu,
+}
+
+/// A broker for one test: its own tansu, or a share of this binary's Kafka
+/// cluster, where the test's topics and groups get a prefix of their own.
+pub struct Broker {
+    pub kind: Kind,
+    bootstrap: String,
+    prefix: String,
+    _tansu: Option<Tansu>,
+}
+
+impl Broker {
+    pub fn kafka() -> Broker {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Broker {
+            kind: Kind::Kafka,
+            bootstrap: kafka::cluster().bootstrap("PLAINTEXT").to_string(),
+            prefix: format!("t{n}-"),
+            _tansu: None,
+        }
+    }
+
+    pub fn tansu() -> Broker {
+        let t = Tansu::start();
+        Broker {
+            kind: Kind::Tansu,
+            bootstrap: t.bootstrap(),
+            prefix: String::new(),
+            _tansu: Some(t),
+        }
+    }
+
+    pub fn bootstrap(&self) -> String {
+        self.bootstrap.clone()
+    }
+
+    /// A topic or group name of this test's own.
+    pub fn name(&self, base: &str) -> String {
+        format!("{}{base}", self.prefix)
+    }
+
+    pub fn is_kafka(&self) -> bool {
+        self.kind == Kind::Kafka
+    }
+
+    pub fn brokers(&self) -> usize {
+        match self.kind {
+            Kind::Kafka => 3,
+            Kind::Tansu => 1,
+        }
+    }
+
+    pub fn settings(&self) -> creel::config::Settings {
+        creel::config::Settings::for_bootstrap(&self.bootstrap)
+    }
+}
+
+/// One test per broker, for test bodies `async fn name(b: Broker)`.
+#[macro_export]
+macro_rules! on_brokers {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn kafka() {
+                super::$name($crate::common::Broker::kafka()).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn tansu() {
+                super::$name($crate::common::Broker::tansu()).await
+            }
+        }
+    )*};
+}
+
+/// One test per broker, for blocking test bodies `fn name(b: Broker)`.
+#[macro_export]
+macro_rules! on_brokers_sync {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[test]
+            fn kafka() {
+                super::$name($crate::common::Broker::kafka())
+            }
+            #[test]
+            fn tansu() {
+                super::$name($crate::common::Broker::tansu())
+            }
+        }
+    )*};
+}
+
 pub async fn create_topics(bootstrap: &str, topics: &[(&str, i32)]) {
+    create_topics_rf(bootstrap, topics, 1).await
+}
+
+/// Create topics and wait until every partition has a leader, so the
+/// test's first produce does not meet a topic still being set up.
+pub async fn create_topics_rf(bootstrap: &str, topics: &[(&str, i32)], rf: i32) {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .create()
         .expect("admin client");
     let new: Vec<NewTopic> = topics
         .iter()
-        .map(|(name, parts)| NewTopic::new(name, *parts, TopicReplication::Fixed(1)))
+        .map(|(name, parts)| NewTopic::new(name, *parts, TopicReplication::Fixed(rf)))
         .collect();
     let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
     for r in admin
@@ -112,6 +218,36 @@ pub async fn create_topics(bootstrap: &str, topics: &[(&str, i32)]) {
     {
         r.unwrap_or_else(|(t, e)| panic!("create topic {t}: {e}"));
     }
+    let names: Vec<String> = topics.iter().map(|(n, _)| n.to_string()).collect();
+    let b = bootstrap.to_string();
+    let want: Vec<i32> = topics.iter().map(|(_, p)| *p).collect();
+    tokio::task::spawn_blocking(move || {
+        use rdkafka::consumer::{BaseConsumer, Consumer};
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &b)
+            .create()
+            .expect("metadata client");
+        wait_for(
+            Duration::from_secs(30),
+            "new topics to have leaders",
+            || {
+                let md = c.fetch_metadata(None, Duration::from_secs(5)).ok()?;
+                names
+                    .iter()
+                    .zip(&want)
+                    .all(|(n, parts)| {
+                        md.topics().iter().any(|t| {
+                            t.name() == n
+                                && t.partitions().len() == *parts as usize
+                                && t.partitions().iter().all(|p| p.leader() >= 0)
+                        })
+                    })
+                    .then_some(())
+            },
+        );
+    })
+    .await
+    .expect("waiting for topics");
 }
 
 /// Produce `n` records to one partition, one record per batch (tansu 0.6.0
@@ -193,4 +329,178 @@ pub async fn drive(
             ),
         }
     }
+}
+
+/// Open the messages view of `topic` from the beginning with a window of
+/// `window` messages, then walk it with Down to the end and Up back to the
+/// start, one key at a time as a person would. Returns each (partition,
+/// offset) seen, in the order seen, down then up (up reversed).
+pub async fn walk(
+    worker: &mut creel::kafka::WorkerHandle,
+    app: &mut creel::app::App,
+    topic: &str,
+    window: usize,
+    limit: usize,
+) -> (Vec<(i32, i64)>, Vec<(i32, i64)>) {
+    use creel::app::{Action, Command};
+    app.page_size = 5;
+    drop(app.open_messages(topic, None, creel::model::StartAt::Beginning));
+    if let Some(ex) = &mut app.explorer {
+        ex.cap_messages = window;
+    }
+    let req = app.explorer.as_ref().expect("explorer").initial_request();
+    worker
+        .commands
+        .send(Command::ReadMessages(req))
+        .await
+        .expect("worker");
+    settle(worker, app).await;
+    press(worker, app, Action::Top).await;
+    let selected = |app: &creel::app::App| {
+        app.explorer
+            .as_ref()
+            .and_then(|e| e.selected())
+            .map(|m| (m.partition, m.offset))
+    };
+    let mut runs = vec![];
+    for action in [Action::Down, Action::Up] {
+        let mut seen = vec![];
+        let mut paged_in_place = 0;
+        loop {
+            let here = selected(app);
+            if let Some(k) = here {
+                if seen.last() != Some(&k) {
+                    seen.push(k);
+                }
+            }
+            let paged = press(worker, app, action).await;
+            if std::env::var_os("WALK_TRACE").is_some() {
+                let ex = app.explorer.as_ref().expect("explorer");
+                let held: Vec<(i32, i64)> = ex
+                    .messages
+                    .iter()
+                    .map(|m| (m.partition, m.offset))
+                    .collect();
+                let vis: Vec<(i32, i64)> = ex
+                    .visible
+                    .iter()
+                    .map(|&i| (ex.messages[i].partition, ex.messages[i].offset))
+                    .collect();
+                eprintln!("{action:?} at {here:?} -> {:?} paged {paged}; held {held:?} visible {vis:?} ranges {:?}", selected(app), ex.ranges.iter().map(|(p, r)| (*p, r.lo, r.hi, r.marks.high)).collect::<Vec<_>>());
+            }
+            if selected(app) == here && !paged {
+                if std::env::var_os("WALK_DEBUG").is_some() {
+                    let ex = app.explorer.as_ref().expect("explorer");
+                    eprintln!(
+                        "walk {action:?} ends at {here:?}: ranges {:?}, visible {} of {}, tailing {}, loading {:?}",
+                        ex.ranges,
+                        ex.visible.len(),
+                        ex.messages.len(),
+                        ex.tailing,
+                        ex.loading
+                    );
+                }
+                break;
+            }
+            // A page that brings nothing new, asked for again and again,
+            // is a walk that can never end.
+            paged_in_place = if selected(app) == here {
+                paged_in_place + 1
+            } else {
+                0
+            };
+            let ex = app.explorer.as_ref().expect("explorer");
+            assert!(
+                paged_in_place < 20,
+                "stuck at {here:?} going {action:?} after {} messages: every page brings nothing; ranges {:?}",
+                seen.len(),
+                ex.ranges
+            );
+            assert!(
+                seen.len() <= limit,
+                "walked past {limit} messages going {action:?}: {:?}",
+                &seen[seen.len() - 10..]
+            );
+        }
+        runs.push(seen);
+    }
+    let mut up = runs.pop().expect("up");
+    up.reverse();
+    (runs.pop().expect("down"), up)
+}
+
+async fn settle(worker: &mut creel::kafka::WorkerHandle, app: &mut creel::app::App) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while app.explorer.as_ref().is_some_and(|e| e.loading.is_some()) {
+        let ev = tokio::time::timeout_at(deadline, worker.events.recv())
+            .await
+            .expect("a page within 30 s")
+            .expect("worker");
+        app.apply(ev);
+        // Pages the view asks for by itself (across offsets with no message).
+        for c in std::mem::take(&mut app.outbox) {
+            worker.commands.send(c).await.expect("worker");
+        }
+    }
+}
+
+/// Press a key; true when it asked for a page.
+async fn press(
+    worker: &mut creel::kafka::WorkerHandle,
+    app: &mut creel::app::App,
+    action: creel::app::Action,
+) -> bool {
+    let mut paged = false;
+    for c in app.update(action) {
+        if let creel::app::Command::ReadMessages(_) = &c {
+            worker.commands.send(c).await.expect("worker");
+            paged = true;
+        }
+    }
+    settle(worker, app).await;
+    paged
+}
+
+/// Every message of `topic` as a plain consumer with `isolation` reads it:
+/// (partition, offset, value).
+pub fn read_plain(bootstrap: &str, topic: &str, isolation: &str) -> Vec<(i32, i64, Vec<u8>)> {
+    use rdkafka::consumer::{BaseConsumer, Consumer};
+    use rdkafka::Message as _;
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "creel-test-plain")
+        .set("enable.partition.eof", "true")
+        .set("auto.offset.reset", "earliest")
+        .set("isolation.level", isolation)
+        .create()
+        .expect("consumer");
+    let md = c
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    let parts = md.topics()[0].partitions().len();
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    for p in 0..parts {
+        tpl.add_partition_offset(topic, p as i32, rdkafka::Offset::Beginning)
+            .expect("tpl");
+    }
+    c.assign(&tpl).expect("assign");
+    let mut out = vec![];
+    let mut eof = std::collections::HashSet::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while eof.len() < parts {
+        assert!(Instant::now() < deadline, "plain read of {topic} timed out");
+        match c.poll(Duration::from_millis(100)) {
+            Some(Ok(m)) => out.push((
+                m.partition(),
+                m.offset(),
+                m.payload().unwrap_or_default().to_vec(),
+            )),
+            Some(Err(rdkafka::error::KafkaError::PartitionEOF(p))) => {
+                eof.insert(p);
+            }
+            Some(Err(e)) => panic!("plain read of {topic}: {e}"),
+            None => {}
+        }
+    }
+    out
 }

@@ -3,12 +3,15 @@
 //! follows new messages live.
 //!
 //! The window holds, per partition, one contiguous range of offsets
-//! [lo, hi). Eviction takes from the ends of those ranges only, so paging
+//! [lo, hi): every message in it is held. Offsets with no message (a
+//! transaction's markers and aborted records, compacted keys) may lie at
+//! its ends, so a partition's edge is its lowest or highest held offset,
+//! not `lo` or `hi - 1`. Eviction takes from those edges only, so paging
 //! back always knows exactly which offsets to ask for.
 
 use std::collections::BTreeMap;
 
-use super::messages::{PartitionSpan, ReadKind, ReadRequest, ReadStart};
+use super::messages::{Covered, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 use super::{Action, Cursor};
 use crate::model::{Message, StartAt, Watermarks};
 
@@ -95,12 +98,18 @@ pub struct Explorer {
     pub stalls: Vec<(i32, i64, String)>,
     /// Batches skipped so far.
     pub skipped: Vec<(i32, i64)>,
+    /// Messages the read in flight has brought so far.
+    pub page_added: usize,
+    /// Pages in a row that brought nothing (offsets with no message:
+    /// compacted, aborted): the next one goes twice as far.
+    pub empty_pages: u32,
 }
 
 /// Display order: timestamp, partition, offset.
 type Key = (i64, i32, i64);
 
-/// Rows on each side of the cursor that eviction leaves alone.
+/// Rows on each side of the cursor that eviction leaves alone (an eighth
+/// of a smaller window, so that a page always fits beside them).
 const KEEP_AROUND: usize = 500;
 
 fn order(m: &Message) -> Key {
@@ -142,6 +151,8 @@ impl Explorer {
             mark: None,
             stalls: vec![],
             skipped: vec![],
+            page_added: 0,
+            empty_pages: 0,
         }
     }
 
@@ -235,13 +246,23 @@ impl Explorer {
             if self.partition_filter.is_some_and(|f| f != *p) {
                 continue;
             }
-            // A partition holding nothing: its unheld messages sit where
-            // the last one dropped did (if any was).
+            // Unheld older messages sort no later than the last one dropped
+            // below `lo` (when it was not paged back in since) and than the
+            // first held; newer ones likewise on the other side. A partition
+            // holding nothing: where the last one dropped sits (if any was).
             if r.older_exist() {
-                low = low.max(first.get(p).copied().or(r.lo_key).unwrap_or(high));
+                let bound = match (first.get(p).copied(), r.lo_key) {
+                    (Some(f), Some(k)) => Some(f.min(k)),
+                    (f, k) => f.or(k),
+                };
+                low = low.max(bound.unwrap_or(high));
             }
             if r.newer_exist() {
-                high = high.min(last.get(p).copied().or(r.hi_key).unwrap_or(low));
+                let bound = match (last.get(p).copied(), r.hi_key) {
+                    (Some(l), Some(k)) => Some(l.max(k)),
+                    (l, k) => l.or(k),
+                };
+                high = high.min(bound.unwrap_or(low));
             }
         }
         (low, high)
@@ -306,6 +327,9 @@ impl Explorer {
 
     /// Fold in a batch; evict from the far end when over the cap.
     pub fn add(&mut self, kind: ReadKind, mut batch: Vec<Message>) {
+        if self.loading == Some(kind) {
+            self.page_added += batch.len();
+        }
         if self.paused && kind != ReadKind::Older {
             self.pending.append(&mut batch);
             // Waiting messages count against the window too.
@@ -362,11 +386,17 @@ impl Explorer {
     /// one move of the vector: evicting a page costs what the page does.
     fn evict_run(&mut self, from_oldest: bool, protect: Option<(Key, Key)>) {
         let n = self.messages.len();
-        let mut edge: BTreeMap<i32, i64> = self
-            .ranges
-            .iter()
-            .map(|(p, r)| (*p, if from_oldest { r.lo } else { r.hi }))
-            .collect();
+        if !self.over_cap(n, self.bytes) {
+            return;
+        }
+        // Each partition's held offsets, in the order they leave.
+        let mut edges = self.held_offsets();
+        if !from_oldest {
+            for v in edges.values_mut() {
+                v.reverse();
+            }
+        }
+        let mut taken: BTreeMap<i32, usize> = BTreeMap::new();
         let (mut count, mut bytes) = (0usize, self.bytes);
         while count < n && self.over_cap(n - count, bytes) {
             let m = if from_oldest {
@@ -380,18 +410,15 @@ impl Explorer {
                     break;
                 }
             }
-            let at_edge = if from_oldest {
-                edge.get(&m.partition) == Some(&m.offset)
-            } else {
-                edge.get(&m.partition) == Some(&(m.offset + 1))
-            };
+            let i = taken.entry(m.partition).or_default();
+            let at_edge = edges
+                .get(&m.partition)
+                .and_then(|v| v.get(*i))
+                .is_some_and(|o| *o == m.offset);
             if !at_edge {
                 break;
             }
-            edge.insert(
-                m.partition,
-                if from_oldest { m.offset + 1 } else { m.offset },
-            );
+            *i += 1;
             bytes = bytes.saturating_sub(m.size());
             count += 1;
         }
@@ -472,42 +499,48 @@ impl Explorer {
             return None;
         }
         let c = self.cursor.selected.min(n - 1);
-        let a = self.visible[c.saturating_sub(KEEP_AROUND)];
-        let b = self.visible[(c + KEEP_AROUND).min(n - 1)];
+        let keep = KEEP_AROUND.min(self.cap_messages / 8);
+        let a = self.visible[c.saturating_sub(keep)];
+        let b = self.visible[(c + keep).min(n - 1)];
         Some((order(&self.messages[a]), order(&self.messages[b])))
     }
 
-    /// Index of the message at the low (or high) offset end of the
-    /// partition range that is oldest (or newest) in display order.
+    /// Each partition's held offsets, lowest first. Display order follows
+    /// offsets within a partition whenever its timestamps rise with them,
+    /// so the sort is usually a check.
+    fn held_offsets(&self) -> BTreeMap<i32, Vec<i64>> {
+        let mut held: BTreeMap<i32, Vec<i64>> = BTreeMap::new();
+        for m in &self.messages {
+            held.entry(m.partition).or_default().push(m.offset);
+        }
+        for v in held.values_mut() {
+            if !v.is_sorted() {
+                v.sort_unstable();
+            }
+        }
+        held
+    }
+
+    /// Index of the message at the low (or high) offset edge of its
+    /// partition that is oldest (or newest) in display order.
     fn edge_index(&self, oldest: bool) -> usize {
-        let mut best: Option<(usize, (i64, i32, i64))> = None;
-        let mut seen = std::collections::HashSet::new();
-        let iter: Box<dyn Iterator<Item = (usize, &Message)>> = if oldest {
-            Box::new(self.messages.iter().enumerate())
-        } else {
-            Box::new(self.messages.iter().enumerate().rev())
-        };
-        for (i, m) in iter {
-            if !seen.insert(m.partition) {
+        let mut edge: BTreeMap<i32, i64> = BTreeMap::new();
+        for m in &self.messages {
+            let e = edge.entry(m.partition).or_insert(m.offset);
+            *e = if oldest {
+                (*e).min(m.offset)
+            } else {
+                (*e).max(m.offset)
+            };
+        }
+        let mut best: Option<(usize, Key)> = None;
+        for (i, m) in self.messages.iter().enumerate() {
+            if edge.get(&m.partition) != Some(&m.offset) {
                 continue;
             }
-            let r = self.ranges.get(&m.partition);
-            let at_edge = r.is_some_and(|r| {
-                if oldest {
-                    m.offset == r.lo
-                } else {
-                    m.offset + 1 == r.hi
-                }
-            });
-            if at_edge {
-                let k = order(m);
-                let better = best.is_none_or(|(_, bk)| if oldest { k < bk } else { k > bk });
-                if better {
-                    best = Some((i, k));
-                }
-            }
-            if seen.len() == self.ranges.len() {
-                break;
+            let k = order(m);
+            if best.is_none_or(|(_, bk)| if oldest { k < bk } else { k > bk }) {
+                best = Some((i, k));
             }
         }
         best.map(|(i, _)| i)
@@ -560,7 +593,9 @@ impl Explorer {
                     .map(|(p, r)| (**p, (r.lo - per).max(r.marks.low), Some(r.lo)))
                     .collect(),
             ),
-            max: usize::MAX,
+            // The range may be wider than a page (after empty pages): the
+            // reader keeps the last page's worth, next to what is held.
+            max: self.page_messages(),
             tail: false,
             kind: ReadKind::Older,
         })
@@ -607,7 +642,9 @@ impl Explorer {
             topic: self.topic.clone(),
             partitions: None,
             start: ReadStart::Ranges(ranges),
-            max: usize::MAX,
+            // The first page's worth: the range may be wider (after empty
+            // pages), the window is not.
+            max: self.page_messages(),
             tail: false,
             kind: ReadKind::Newer,
         })
@@ -628,14 +665,85 @@ impl Explorer {
         if going_down && self.cursor.selected + 1 >= len && !self.paused {
             self.follow = !self.ranges.values().any(Range::newer_exist);
         }
-        let window_page = (self.cap_messages / 4).max(1);
-        if going_up && at_top {
-            return self.older_request(window_page);
+        let req = if going_up && at_top {
+            self.older_request(self.page())
+        } else if going_down && at_bottom {
+            self.newer_request(self.page())
+        } else {
+            None
+        };
+        if let Some(r) = &req {
+            self.paging(r);
         }
-        if going_down && at_bottom {
-            return self.newer_request(window_page);
+        req
+    }
+
+    /// Messages a page brings at most: a quarter of the window.
+    fn page_messages(&self) -> usize {
+        (self.cap_messages / 4).max(1)
+    }
+
+    /// Offsets a page asks for: a page of messages, doubled for each page
+    /// in a row that brought nothing.
+    fn page(&self) -> usize {
+        self.page_messages()
+            .saturating_mul(1 << self.empty_pages.min(20))
+    }
+
+    /// A page read is about to be sent.
+    pub fn paging(&mut self, req: &ReadRequest) {
+        self.loading = Some(req.kind);
+        self.page_added = 0;
+    }
+
+    /// A page ended. When it brought nothing but more exists that way
+    /// (offsets that hold no message: compacted, aborted, markers), the
+    /// next page is asked for at once, twice as long, so one key press
+    /// crosses a gap of any size.
+    pub fn after_page(&mut self, kind: ReadKind) -> Option<ReadRequest> {
+        if kind == ReadKind::Initial && self.tailing {
+            return None;
         }
-        None
+        if self.page_added > 0 {
+            self.empty_pages = 0;
+            return None;
+        }
+        self.empty_pages += 1;
+        let req = match kind {
+            ReadKind::Older => self.older_request(self.page()),
+            ReadKind::Initial | ReadKind::Newer => self
+                .newer_request(self.page())
+                .filter(|r| !r.tail || kind == ReadKind::Initial),
+        }?;
+        self.paging(&req);
+        Some(req)
+    }
+
+    /// A read went through these offsets: the range grows over the ones
+    /// that held no message (gaps), as long as it still ends where the
+    /// read's messages did. When some of them were dropped since (evicted,
+    /// or waiting while paused), the range stays and pages them in again.
+    pub fn covered(&mut self, kind: ReadKind, covered: &[Covered]) {
+        for c in covered {
+            let Some(r) = self.ranges.get_mut(&c.partition) else {
+                continue;
+            };
+            match kind {
+                ReadKind::Older => {
+                    let start = c.delivered.map_or(c.to, |d| d.0);
+                    if r.lo == start && c.from < r.lo {
+                        r.lo = c.from;
+                    }
+                }
+                ReadKind::Initial | ReadKind::Newer => {
+                    let end = c.delivered.map_or(c.from, |d| d.1);
+                    if r.hi == end && c.to > r.hi {
+                        r.hi = c.to;
+                        r.marks.high = r.marks.high.max(c.to);
+                    }
+                }
+            }
+        }
     }
 
     /// A read got to the end of these partitions: nothing newer exists

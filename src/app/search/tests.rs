@@ -125,6 +125,7 @@ fn enter_starts_the_search_and_esc_cancels_it_keeping_matches() {
         scanned: 1,
         matched: 4,
         elapsed_ms: 1,
+        scanners_open: 0,
     });
     assert_eq!(
         app.search.as_ref().unwrap().outcome,

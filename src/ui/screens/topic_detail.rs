@@ -170,7 +170,7 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
         }
         Loadable::Loaded(entries) => entries,
     };
-    let overridden = entries.iter().filter(|e| !e.is_default).count();
+    let overridden = entries.iter().filter(|e| e.is_topic_override()).count();
     let block = Block::bordered().title(Line::from(vec![
         Span::styled(" Configs ", theme::title()),
         Span::raw(format!(
@@ -199,10 +199,10 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
                     .map(sanitize)
                     .unwrap_or_else(|| "(null)".into())
             };
-            let source = if e.is_default {
-                e.source.clone()
-            } else {
+            let source = if e.is_topic_override() {
                 format!("{} *", e.source)
+            } else {
+                e.source.clone()
             };
             let style = if e.is_default {
                 theme::dim()

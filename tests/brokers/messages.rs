@@ -1,13 +1,10 @@
-//! The message explorer against tansu: every kind of message read back
-//! exactly, from every kind of start position, and `creel tail`.
-
-mod common;
+//! The message explorer: every kind of message read back exactly, from
+//! every kind of start position, and `creel tail`.
 
 use std::time::Duration;
 
-use common::{create_topics, Tansu};
+use crate::common::{create_topics, Broker};
 use creel::app::{App, Command, Event};
-use creel::config::Settings;
 use creel::kafka::spawn_worker;
 use creel::model::{Message, StartAt};
 use rdkafka::message::{Header, OwnedHeaders};
@@ -100,10 +97,11 @@ async fn produce_samples(b: &str, topic: &str, samples: &[Sample]) -> Vec<i64> {
 async fn read_all(
     worker: &mut creel::kafka::WorkerHandle,
     app: &mut App,
+    topic: &str,
     start: StartAt,
     want: usize,
 ) -> Vec<Message> {
-    for c in app.open_messages("mixed", None, start) {
+    for c in app.open_messages(topic, None, start) {
         worker.commands.send(c).await.unwrap();
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -127,21 +125,30 @@ async fn read_all(
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_kind_of_message_reads_back_exactly_from_every_start() {
-    let broker = Tansu::start();
+crate::on_brokers!(every_kind_of_message_reads_back_exactly_from_every_start);
+crate::on_brokers_sync!(headless_tail_json_round_trips_and_exits_at_end);
+
+async fn every_kind_of_message_reads_back_exactly_from_every_start(broker: Broker) {
     let b = broker.bootstrap();
-    create_topics(&b, &[("mixed", 1)]).await;
+    let mixed = broker.name("mixed");
+    create_topics(&b, &[(&mixed, 1)]).await;
     let samples = samples();
-    let stamps = produce_samples(&b, "mixed", &samples).await;
-    let mut settings = Settings::for_bootstrap(&b);
+    let stamps = produce_samples(&b, &mixed, &samples).await;
+    let mut settings = broker.settings();
     settings
         .properties
         .insert("fetch.message.max.bytes".into(), "10000000".into());
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
 
-    let all = read_all(&mut worker, &mut app, StartAt::Beginning, samples.len()).await;
+    let all = read_all(
+        &mut worker,
+        &mut app,
+        &mixed,
+        StartAt::Beginning,
+        samples.len(),
+    )
+    .await;
     assert_eq!(all.len(), samples.len());
     for (m, s) in all.iter().zip(&samples) {
         assert_eq!(m.key, s.key, "key of {:?}", s.key);
@@ -158,7 +165,7 @@ async fn every_kind_of_message_reads_back_exactly_from_every_start() {
         (0..samples.len() as i64).collect::<Vec<_>>()
     );
 
-    let last3 = read_all(&mut worker, &mut app, StartAt::LastN(3), 3).await;
+    let last3 = read_all(&mut worker, &mut app, &mixed, StartAt::LastN(3), 3).await;
     assert_eq!(
         last3
             .iter()
@@ -167,13 +174,21 @@ async fn every_kind_of_message_reads_back_exactly_from_every_start() {
         [b"snappy".to_vec(), b"lz4".to_vec(), b"zstd".to_vec()]
     );
 
-    let from5 = read_all(&mut worker, &mut app, StartAt::Offset(5), samples.len() - 5).await;
+    let from5 = read_all(
+        &mut worker,
+        &mut app,
+        &mixed,
+        StartAt::Offset(5),
+        samples.len() - 5,
+    )
+    .await;
     assert_eq!(from5[0].offset, 5);
 
     // By time: from the timestamp of the 9th record.
     let by_time = read_all(
         &mut worker,
         &mut app,
+        &mixed,
         StartAt::Time(stamps[8]),
         samples.len() - 8,
     )
@@ -181,11 +196,11 @@ async fn every_kind_of_message_reads_back_exactly_from_every_start() {
     assert_eq!(by_time[0].offset, 8, "first message at or after that time");
 
     // End: nothing old, then a new message arrives live.
-    for c in app.open_messages("mixed", None, StartAt::End) {
+    for c in app.open_messages(&mixed, None, StartAt::End) {
         worker.commands.send(c).await.unwrap();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    produce_samples(&b, "mixed", &samples[1..2]).await;
+    produce_samples(&b, &mixed, &samples[1..2]).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while app.explorer.as_ref().unwrap().messages.is_empty() {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
@@ -200,14 +215,13 @@ async fn every_kind_of_message_reads_back_exactly_from_every_start() {
     let _ = worker.commands.try_send(Command::StopMessages);
 }
 
-#[test]
-fn headless_tail_json_round_trips_and_exits_at_end() {
-    let broker = Tansu::start();
+fn headless_tail_json_round_trips_and_exits_at_end(broker: Broker) {
     let b = broker.bootstrap();
+    let mixed = broker.name("mixed");
     let samples = samples();
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        create_topics(&b, &[("mixed", 1)]).await;
-        produce_samples(&b, "mixed", &samples[..6]).await;
+        create_topics(&b, &[(&mixed, 1)]).await;
+        produce_samples(&b, &mixed, &samples[..6]).await;
     });
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
         .args([
@@ -215,7 +229,7 @@ fn headless_tail_json_round_trips_and_exits_at_end() {
             &b,
             "tail",
             "-t",
-            "mixed",
+            &mixed,
             "-o",
             "beginning",
             "-e",
@@ -232,7 +246,7 @@ fn headless_tail_json_round_trips_and_exits_at_end() {
     assert_eq!(lines.len(), 6);
     for (line, s) in lines.iter().zip(&samples) {
         let (topic, m) = creel::envelope::from_json(&serde_json::from_str(line).unwrap()).unwrap();
-        assert_eq!(topic, "mixed");
+        assert_eq!(topic, mixed);
         assert_eq!(
             (m.key.as_ref(), m.value.as_ref()),
             (s.key.as_ref(), s.value.as_ref())
@@ -240,7 +254,7 @@ fn headless_tail_json_round_trips_and_exits_at_end() {
     }
     // Text mode escapes what a terminal would obey.
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
-        .args(["-b", &b, "tail", "-t", "mixed", "-o", "2", "-n", "1"])
+        .args(["-b", &b, "tail", "-t", &mixed, "-o", "2", "-n", "1"])
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

@@ -1,23 +1,19 @@
-//! Search against tansu: a topic with known content over three partitions,
-//! searched on each field, with each flag and scope; the exact set of
-//! (partition, offset) found is compared with what the test planted.
-
-mod common;
+//! Search: a topic with known content over three partitions, searched on
+//! each field, with each flag and scope; the exact set of (partition,
+//! offset) found is compared with what the test planted.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{create_topics, Tansu};
+use crate::common::{create_topics, Broker};
 use creel::app::search::{Query, SearchIn, SearchOutcome, SearchRequest, SearchView};
 use creel::app::{App, Command};
-use creel::config::Settings;
 use creel::kafka::spawn_worker;
 use creel::model::StartAt;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 
-const TOPIC: &str = "shop";
 const N: usize = 60;
 
 /// What was planted: index, partition, offset, and the fields.
@@ -33,8 +29,9 @@ const KINDS: [&str; 3] = ["order", "click", "payment"];
 
 /// tansu 0.6.0 answers a time lookup with the time a batch was stored, not
 /// the record's timestamp: the test notes the clock between records 19 and
-/// 20 and between 39 and 40, and searches between those times.
-async fn plant(b: &str) -> (Vec<Planted>, i64, i64) {
+/// 20 and between 39 and 40, and searches between those times (on Kafka
+/// the records' own timestamps fall on the same sides of those marks).
+async fn plant(b: &str, topic: &str) -> (Vec<Planted>, i64, i64) {
     let mut marks = vec![];
     let p: FutureProducer = ClientConfig::new()
         .set("bootstrap.servers", b)
@@ -69,7 +66,7 @@ async fn plant(b: &str) -> (Vec<Planted>, i64, i64) {
                 value: Some(v),
             });
         }
-        let rec = FutureRecord::to(TOPIC)
+        let rec = FutureRecord::to(topic)
             .partition(partition)
             .key(&key)
             .payload(&value)
@@ -91,10 +88,10 @@ async fn plant(b: &str) -> (Vec<Planted>, i64, i64) {
     (out, marks[0], marks[1])
 }
 
-fn request(pattern: &str, target: SearchIn) -> SearchRequest {
+fn request(topic: &str, pattern: &str, target: SearchIn) -> SearchRequest {
     SearchRequest {
         session: 0,
-        topic: TOPIC.into(),
+        topic: topic.into(),
         query: Query {
             pattern: pattern.into(),
             target,
@@ -124,7 +121,14 @@ async fn run(
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while app.search.as_ref().unwrap().outcome.is_none() {
         match tokio::time::timeout_at(deadline, worker.events.recv()).await {
-            Ok(Some(ev)) => app.apply(ev),
+            Ok(Some(ev)) => {
+                // Every scanner of this search is closed once it reports
+                // its end.
+                if let creel::app::Event::SearchDone { scanners_open, .. } = &ev {
+                    assert_eq!(*scanners_open, 0, "scanners left open");
+                }
+                app.apply(ev)
+            }
             _ => panic!("search did not finish"),
         }
     }
@@ -143,13 +147,18 @@ fn text(p: &Planted) -> String {
     String::from_utf8_lossy(&p.value).into_owned()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn searches_find_exactly_what_was_planted() {
-    let broker = Tansu::start();
+crate::on_brokers!(
+    searches_find_exactly_what_was_planted,
+    a_missing_topic_or_partition_is_a_clear_failure
+);
+crate::on_brokers_sync!(creel_search_prints_matches_and_a_summary);
+
+async fn searches_find_exactly_what_was_planted(broker: Broker) {
     let b = broker.bootstrap();
-    create_topics(&b, &[(TOPIC, 3)]).await;
-    let (planted, t20, t40) = plant(&b).await;
-    let settings = Settings::for_bootstrap(&b);
+    let topic = broker.name("shop");
+    create_topics(&b, &[(&topic, 3)]).await;
+    let (planted, t20, t40) = plant(&b, &topic).await;
+    let settings = broker.settings();
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("test", &b, chrono::Local::now());
 
@@ -157,7 +166,7 @@ async fn searches_find_exactly_what_was_planted() {
     let v = run(
         &mut worker,
         &mut app,
-        request(r#""kind":"click""#, SearchIn::Value),
+        request(&topic, r#""kind":"click""#, SearchIn::Value),
     )
     .await;
     assert_eq!(v.outcome, Some(SearchOutcome::Completed));
@@ -167,14 +176,19 @@ async fn searches_find_exactly_what_was_planted() {
     assert_eq!(v.hits.len(), 20);
 
     // Key, anchored.
-    let v = run(&mut worker, &mut app, request("^user-3$", SearchIn::Key)).await;
+    let v = run(
+        &mut worker,
+        &mut app,
+        request(&topic, "^user-3$", SearchIn::Key),
+    )
+    .await;
     assert_eq!(found(&v), expect(&planted, |p| p.key == "user-3"));
 
     // Header values and names.
     let v = run(
         &mut worker,
         &mut app,
-        request(r"^t-1\d$", SearchIn::HeaderValues),
+        request(&topic, r"^t-1\d$", SearchIn::HeaderValues),
     )
     .await;
     assert_eq!(
@@ -188,7 +202,7 @@ async fn searches_find_exactly_what_was_planted() {
     let v = run(
         &mut worker,
         &mut app,
-        request("x-debug", SearchIn::HeaderNames),
+        request(&topic, "x-debug", SearchIn::HeaderNames),
     )
     .await;
     assert_eq!(
@@ -200,7 +214,7 @@ async fn searches_find_exactly_what_was_planted() {
     let v = run(
         &mut worker,
         &mut app,
-        request("x-debug", SearchIn::HeaderValues),
+        request(&topic, "x-debug", SearchIn::HeaderValues),
     )
     .await;
     assert!(v.hits.is_empty());
@@ -209,7 +223,7 @@ async fn searches_find_exactly_what_was_planted() {
     let v = run(
         &mut worker,
         &mut app,
-        request("^user-5$|^t-42$", SearchIn::All),
+        request(&topic, "^user-5$|^t-42$", SearchIn::All),
     )
     .await;
     assert_eq!(
@@ -218,15 +232,20 @@ async fn searches_find_exactly_what_was_planted() {
     );
 
     // Case: without -i nothing, with -i every refund.
-    let v = run(&mut worker, &mut app, request("refund", SearchIn::Value)).await;
+    let v = run(
+        &mut worker,
+        &mut app,
+        request(&topic, "refund", SearchIn::Value),
+    )
+    .await;
     assert!(v.hits.is_empty());
-    let mut req = request("refund", SearchIn::Value);
+    let mut req = request(&topic, "refund", SearchIn::Value);
     req.query.case_insensitive = true;
     let v = run(&mut worker, &mut app, req).await;
     assert_eq!(found(&v), expect(&planted, |p| p.i < N && p.i % 10 == 0));
 
     // Invert: every message that is not a click, the binary one included.
-    let mut req = request(r#""kind":"click""#, SearchIn::Value);
+    let mut req = request(&topic, r#""kind":"click""#, SearchIn::Value);
     req.query.invert = true;
     let v = run(&mut worker, &mut app, req).await;
     assert_eq!(
@@ -235,14 +254,14 @@ async fn searches_find_exactly_what_was_planted() {
     );
 
     // Scoped by partition.
-    let mut req = request(r#""kind""#, SearchIn::Value);
+    let mut req = request(&topic, r#""kind""#, SearchIn::Value);
     req.partitions = Some(vec![1]);
     let v = run(&mut worker, &mut app, req).await;
     assert_eq!(found(&v), expect(&planted, |p| p.at.0 == 1 && p.i < N));
     assert_eq!(v.total(), 20, "only partition 1 is in scope");
 
     // Scoped by offsets: from 5 to 9, both included, in every partition.
-    let mut req = request(".", SearchIn::Value);
+    let mut req = request(&topic, ".", SearchIn::Value);
     req.from = StartAt::Offset(5);
     req.to = Some(StartAt::Offset(9));
     let v = run(&mut worker, &mut app, req).await;
@@ -250,14 +269,14 @@ async fn searches_find_exactly_what_was_planted() {
     assert_eq!(v.scanned, 15);
 
     // Scoped by time: from the 20th record's time to the 40th's, excluded.
-    let mut req = request(".", SearchIn::Value);
+    let mut req = request(&topic, ".", SearchIn::Value);
     req.from = StartAt::Time(t20);
     req.to = Some(StartAt::Time(t40));
     let v = run(&mut worker, &mut app, req).await;
     assert_eq!(found(&v), expect(&planted, |p| (20..40).contains(&p.i)));
 
     // At most 5 matches: exactly 5, all of them real.
-    let mut req = request(r#""kind""#, SearchIn::Value);
+    let mut req = request(&topic, r#""kind""#, SearchIn::Value);
     req.max_matches = Some(5);
     let v = run(&mut worker, &mut app, req).await;
     assert_eq!(v.outcome, Some(SearchOutcome::MaxMatches));
@@ -265,7 +284,7 @@ async fn searches_find_exactly_what_was_planted() {
     assert!(found(&v).is_subset(&expect(&planted, |p| p.i < N)));
 
     // At most 10 scanned.
-    let mut req = request(".", SearchIn::All);
+    let mut req = request(&topic, ".", SearchIn::All);
     req.max_scanned = Some(10);
     let v = run(&mut worker, &mut app, req).await;
     assert_eq!(v.outcome, Some(SearchOutcome::MaxScanned));
@@ -276,54 +295,53 @@ async fn searches_find_exactly_what_was_planted() {
     let v = run(
         &mut worker,
         &mut app,
-        request(r"(?-u)\xde\xad\xbe\xef", SearchIn::Value),
+        request(&topic, r"(?-u)\xde\xad\xbe\xef", SearchIn::Value),
     )
     .await;
     assert_eq!(found(&v), expect(&planted, |p| p.i == N));
     let span = v.hits[0].span.unwrap();
     assert_eq!((span.start, span.end), (3, 7));
-
-    // Every scanner closed once each search reported its end.
-    assert_eq!(creel::kafka::live_search_consumers(), 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_missing_topic_or_partition_is_a_clear_failure() {
-    let broker = Tansu::start();
+async fn a_missing_topic_or_partition_is_a_clear_failure(broker: Broker) {
     let b = broker.bootstrap();
-    create_topics(&b, &[(TOPIC, 3)]).await;
-    let settings = Settings::for_bootstrap(&b);
+    let topic = broker.name("shop");
+    create_topics(&b, &[(&topic, 3)]).await;
+    let settings = broker.settings();
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("test", &b, chrono::Local::now());
-    let mut req = request("x", SearchIn::All);
+    let mut req = request(&topic, "x", SearchIn::All);
     req.partitions = Some(vec![7]);
     let v = run(&mut worker, &mut app, req).await;
     match v.outcome {
         Some(SearchOutcome::Failed(e)) => assert!(e.contains("no partition 7"), "{e}"),
         other => panic!("expected a failure, got {other:?}"),
     }
-    let mut req = request("x", SearchIn::All);
-    req.topic = "nope".into();
+    let mut req = request(&topic, "x", SearchIn::All);
+    req.topic = broker.name("nope");
     let v = run(&mut worker, &mut app, req).await;
-    assert!(
-        matches!(v.outcome, Some(SearchOutcome::Failed(_))),
-        "{:?}",
-        v.outcome
-    );
+    match v.outcome {
+        Some(SearchOutcome::Failed(e)) => {
+            assert!(
+                e.contains(&broker.name("nope")) || e.contains("does not exist"),
+                "{e}"
+            )
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
 }
 
-#[test]
-fn creel_search_prints_matches_and_a_summary() {
-    let broker = Tansu::start();
+fn creel_search_prints_matches_and_a_summary(broker: Broker) {
     let b = broker.bootstrap();
+    let topic = broker.name("shop");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        create_topics(&b, &[(TOPIC, 3)]).await;
-        plant(&b).await;
+        create_topics(&b, &[(&topic, 3)]).await;
+        plant(&b, &topic).await;
     });
     let bin = env!("CARGO_BIN_EXE_creel");
     let out = std::process::Command::new(bin)
-        .args(["-b", &b, "search", "-t", TOPIC, "-e", "Refund", "--json"])
+        .args(["-b", &b, "search", "-t", &topic, "-e", "Refund", "--json"])
         .output()
         .unwrap();
     assert!(out.status.success(), "{out:?}");
@@ -343,13 +361,13 @@ fn creel_search_prints_matches_and_a_summary() {
     );
     // Nothing matched: exit 1, like grep.
     let out = std::process::Command::new(bin)
-        .args(["-b", &b, "search", "-t", TOPIC, "-e", "nothing-like-this"])
+        .args(["-b", &b, "search", "-t", &topic, "-e", "nothing-like-this"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     // A bad regex: said before anything is sent, with its column.
     let out = std::process::Command::new(bin)
-        .args(["-b", &b, "search", "-t", TOPIC, "-e", "a(b"])
+        .args(["-b", &b, "search", "-t", &topic, "-e", "a(b"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(64));

@@ -1,22 +1,20 @@
-//! Producing against tansu: one message read back byte for byte, a bulk
-//! send from a template, replay, JSONL import, and failures that lose
-//! nothing. (tansu 0.6.0 miscounts the high watermark of batches of several
-//! records, so these sends use one record per batch.)
-
-mod common;
+//! Producing: one message read back byte for byte, a bulk send from a
+//! template, replay, JSONL import, and failures that lose nothing. (tansu
+//! 0.6.0 miscounts the high watermark of batches of several records, so
+//! these sends use one record per batch on every broker.)
 
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::{create_topics, Tansu};
+use crate::common::{create_topics, Broker};
 use creel::app::produce::{ProduceKey, ValueMode};
 use creel::app::{Action, App, Command, Screen};
 use creel::config::Settings;
 use creel::kafka::{spawn_worker, WorkerHandle};
 use creel::model::{Message, StartAt};
 
-fn settings(b: &str) -> Settings {
-    let mut s = Settings::for_bootstrap(b);
+fn settings(broker: &Broker) -> Settings {
+    let mut s = broker.settings();
     s.properties.insert("batch.num.messages".into(), "1".into());
     s
 }
@@ -81,19 +79,26 @@ async fn send(w: &mut WorkerHandle, app: &mut App) {
     until_sent(w, app).await;
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_message_by_hand_reads_back_byte_for_byte_and_replays() {
-    let broker = Tansu::start();
+crate::on_brokers!(
+    one_message_by_hand_reads_back_byte_for_byte_and_replays,
+    failures_are_reported_and_the_draft_is_kept,
+    esc_stops_a_bulk_send_and_every_message_is_accounted_for,
+    import_in_the_tui_sends_every_line_of_an_export
+);
+crate::on_brokers_sync!(creel_produce_bulk_from_a_template_stdin_and_jsonl_import);
+
+async fn one_message_by_hand_reads_back_byte_for_byte_and_replays(broker: Broker) {
     let b = broker.bootstrap();
-    create_topics(&b, &[("events", 2), ("copies", 1)]).await;
-    let mut w = spawn_worker(&settings(&b)).unwrap();
+    let (events, copies) = (broker.name("events"), broker.name("copies"));
+    create_topics(&b, &[(&events, 2), (&copies, 1)]).await;
+    let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
     // The produce screen, typed into as a user would.
     app.screen = Screen::Topics;
     app.update(Action::Produce);
     assert_eq!(app.screen, Screen::Produce);
     let view = app.produce.as_mut().unwrap();
-    view.topic = creel::app::LineInput::with_text("events");
+    view.topic = creel::app::LineInput::with_text(&events);
     view.partition = creel::app::LineInput::with_text("1");
     view.key = creel::app::LineInput::with_text("order-7");
     view.mode = ValueMode::Hex;
@@ -108,7 +113,7 @@ async fn one_message_by_hand_reads_back_byte_for_byte_and_replays() {
     let d = run.stats.last.unwrap();
     assert_eq!((d.partition, d.offset), (1, 0), "the delivery report");
 
-    let got = read_back(&mut w, "events", 1).await;
+    let got = read_back(&mut w, &events, 1).await;
     assert_eq!(got.len(), 1);
     let m = &got[0];
     assert_eq!(m.partition, 1);
@@ -126,7 +131,7 @@ async fn one_message_by_hand_reads_back_byte_for_byte_and_replays() {
     );
 
     // Replay: R on the message in the explorer, aimed at another topic.
-    for c in app.open_messages("events", None, StartAt::Beginning) {
+    for c in app.open_messages(&events, None, StartAt::Beginning) {
         w.commands.send(c).await.unwrap();
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -141,10 +146,10 @@ async fn one_message_by_hand_reads_back_byte_for_byte_and_replays() {
     assert_eq!(app.screen, Screen::Produce);
     let view = app.produce.as_mut().unwrap();
     assert_eq!(view.mode, ValueMode::Hex, "binary replays as hex");
-    view.topic = creel::app::LineInput::with_text("copies");
+    view.topic = creel::app::LineInput::with_text(&copies);
     view.partition = creel::app::LineInput::default();
     send(&mut w, &mut app).await;
-    let copy = read_back(&mut w, "copies", 1).await;
+    let copy = read_back(&mut w, &copies, 1).await;
     assert_eq!(
         (&copy[0].key, &copy[0].value, &copy[0].headers),
         (&m.key, &m.value, &m.headers),
@@ -152,15 +157,13 @@ async fn one_message_by_hand_reads_back_byte_for_byte_and_replays() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_are_reported_and_the_draft_is_kept() {
-    let broker = Tansu::start();
+async fn failures_are_reported_and_the_draft_is_kept(broker: Broker) {
     let b = broker.bootstrap();
-    let mut w = spawn_worker(&settings(&b)).unwrap();
+    let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
     app.update(Action::Produce);
     let view = app.produce.as_mut().unwrap();
-    view.topic = creel::app::LineInput::with_text("no-such-topic");
+    view.topic = creel::app::LineInput::with_text(&broker.name("no-such-topic"));
     view.focus = creel::app::produce::ProduceField::Value;
     type_text(&mut app, "hello {{seq}}");
     let before = app.produce.as_ref().unwrap().draft();
@@ -202,12 +205,15 @@ fn creel(args: &[&str], stdin: Option<&str>) -> std::process::Output {
     c.wait_with_output().unwrap()
 }
 
-#[test]
-fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
-    let broker = Tansu::start();
+fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import(broker: Broker) {
     let b = broker.bootstrap();
+    let (bulk, lines_t, imported) = (
+        broker.name("bulk"),
+        broker.name("lines"),
+        broker.name("imported"),
+    );
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        create_topics(&b, &[("bulk", 3), ("lines", 1), ("imported", 1)]).await;
+        create_topics(&b, &[(&bulk, 3), (&lines_t, 1), (&imported, 1)]).await;
     });
     let dir = tempfile::tempdir().unwrap();
     let tpl = dir.path().join("evt.json");
@@ -226,7 +232,7 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
             "batch.num.messages=1",
             "produce",
             "-t",
-            "bulk",
+            &bulk,
             "-k",
             "k-{{seq}}",
             "--template",
@@ -242,14 +248,14 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
         stderr.contains(&format!("sent {N}, acknowledged {N}, failed 0")),
         "{stderr}"
     );
-    eprintln!("bulk of {N} on tansu: {:?}", t.elapsed());
+    eprintln!("bulk of {N} on {:?}: {:?}", broker.kind, t.elapsed());
     let out = creel(
         &[
             "-b",
             &b,
             "tail",
             "-t",
-            "bulk",
+            &bulk,
             "-o",
             "beginning",
             "-e",
@@ -290,7 +296,7 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
             "batch.num.messages=1",
             "produce",
             "-t",
-            "lines",
+            &lines_t,
             "-H",
             "src=stdin",
         ],
@@ -303,7 +309,7 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
             &b,
             "tail",
             "-t",
-            "lines",
+            &lines_t,
             "-o",
             "beginning",
             "-e",
@@ -334,7 +340,7 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
             "batch.num.messages=1",
             "produce",
             "-t",
-            "imported",
+            &imported,
             "--jsonl",
             file.to_str().unwrap(),
         ],
@@ -347,7 +353,7 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
             &b,
             "tail",
             "-t",
-            "imported",
+            &imported,
             "-o",
             "beginning",
             "-e",
@@ -380,7 +386,7 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
             "message.timeout.ms=1500",
             "produce",
             "-t",
-            "bulk",
+            &bulk,
             "--template",
             tpl.to_str().unwrap(),
             "-n",
@@ -396,21 +402,23 @@ fn creel_produce_bulk_from_a_template_stdin_and_jsonl_import() {
     );
     assert!(stderr.contains("failed 5x"), "{stderr}");
     // A missing topic: said at once, not after a timeout.
-    let out = creel(&["-b", &b, "produce", "-t", "nope"], Some("x\n"));
+    let out = creel(
+        &["-b", &b, "produce", "-t", &broker.name("nope")],
+        Some("x\n"),
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for() {
-    let broker = Tansu::start();
+async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for(broker: Broker) {
     let b = broker.bootstrap();
-    create_topics(&b, &[("steady", 2)]).await;
-    let mut w = spawn_worker(&settings(&b)).unwrap();
+    let steady = broker.name("steady");
+    create_topics(&b, &[(&steady, 2)]).await;
+    let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
     app.update(Action::Produce);
     let view = app.produce.as_mut().unwrap();
-    view.topic = creel::app::LineInput::with_text("steady");
+    view.topic = creel::app::LineInput::with_text(&steady);
     view.count = creel::app::LineInput::with_text("10k");
     view.rate = creel::app::LineInput::with_text("300");
     view.key = creel::app::LineInput::with_text("k{{seq}}");
@@ -460,23 +468,24 @@ async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for() {
     assert_eq!(s.acked + s.failed, s.sent, "none disappears: {s:?}");
     let per: u64 = s.per_partition.values().map(|(ok, _)| ok).sum();
     assert_eq!(per, s.acked);
-    let got = read_back(&mut w, "steady", s.acked as usize).await;
+    let got = read_back(&mut w, &steady, s.acked as usize).await;
     assert_eq!(got.len() as u64, s.acked, "what was acknowledged is there");
     // A second Esc leaves the screen.
     app.produce_key(ProduceKey::Leave);
     assert_ne!(app.screen, Screen::Produce);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn import_in_the_tui_sends_every_line_of_an_export() {
-    let broker = Tansu::start();
+async fn import_in_the_tui_sends_every_line_of_an_export(broker: Broker) {
     let b = broker.bootstrap();
-    create_topics(&b, &[("dst", 1)]).await;
+    let dst = broker.name("dst");
+    create_topics(&b, &[(&dst, 1)]).await;
     let originals: Vec<Message> = (0..3)
         .map(|i| Message {
             partition: 0,
             offset: i,
-            timestamp: Some(1_800_000_000_000 + i),
+            // In the past: Kafka 4 refuses records more than an hour ahead
+            // of its clock (log.message.timestamp.after.max.ms).
+            timestamp: Some(1_700_000_000_000 + i),
             timestamp_kind: creel::model::TimestampKind::Create,
             key: (i != 1).then(|| format!("k{i}").into_bytes()),
             value: Some(vec![0xff, i as u8, b'x']),
@@ -490,10 +499,10 @@ async fn import_in_the_tui_sends_every_line_of_an_export() {
         .map(|m| creel::envelope::to_json("src", m).to_string() + "\n")
         .collect();
     std::fs::write(&path, text).unwrap();
-    let mut w = spawn_worker(&settings(&b)).unwrap();
+    let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
     app.update(Action::Produce);
-    app.produce.as_mut().unwrap().topic = creel::app::LineInput::with_text("dst");
+    app.produce.as_mut().unwrap().topic = creel::app::LineInput::with_text(&dst);
     app.update(Action::Command);
     for c in format!("import {}", path.display()).chars() {
         app.edit_prompt(creel::app::Edit::Insert(c));
@@ -507,7 +516,7 @@ async fn import_in_the_tui_sends_every_line_of_an_export() {
         (run.stats.sent, run.stats.acked, run.stats.failed),
         (3, 3, 0)
     );
-    let got = read_back(&mut w, "dst", 3).await;
+    let got = read_back(&mut w, &dst, 3).await;
     let fields = |m: &Message| (m.key.clone(), m.value.clone(), m.headers.clone());
     let mut got: Vec<_> = got.iter().map(fields).collect();
     let mut want: Vec<_> = originals.iter().map(fields).collect();
