@@ -135,6 +135,11 @@ pub enum ConnectionState {
         reason: String,
         retry_at: Option<DateTime<Local>>,
     },
+    /// The cluster answers but refuses us: a wrong password, an untrusted
+    /// certificate. Retrying will not help until the configuration does.
+    Refused {
+        reason: String,
+    },
 }
 
 /// Broker connection counts librdkafka reports in its statistics.

@@ -130,6 +130,7 @@ pub fn all_brokers_down() -> App {
     app.apply(Event::BrokerError {
         reason: "Connect to ipv4#127.0.0.1:1 failed: Connection refused".into(),
         all_down: true,
+        refused: false,
     });
     app.apply(Event::RefreshFailed {
         generation: 1,

@@ -136,8 +136,13 @@ pub enum Event {
         unreachable: bool,
         retry_at: DateTime<Local>,
     },
-    /// librdkafka reported every broker down, or a transport error.
-    BrokerError { reason: String, all_down: bool },
+    /// librdkafka reported every broker down, or a transport error;
+    /// `refused`: the cluster refused us (credentials, certificates).
+    BrokerError {
+        reason: String,
+        all_down: bool,
+        refused: bool,
+    },
     /// librdkafka's statistics: how many brokers it is connected to.
     BrokerCounts(BrokerCounts),
     /// A new view of every consumer group.

@@ -982,7 +982,8 @@ impl App {
                     return;
                 }
                 self.refreshing = false;
-                if unreachable {
+                let refused = matches!(self.connection, ConnectionState::Refused { .. });
+                if unreachable && !refused {
                     let reason = match &self.connection {
                         // Keep librdkafka's more specific transport error.
                         ConnectionState::AllBrokersDown { reason, .. } => reason.clone(),
@@ -995,8 +996,14 @@ impl App {
                 }
                 self.last_error = Some(error);
             }
-            Event::BrokerError { reason, all_down } => {
-                if all_down {
+            Event::BrokerError {
+                reason,
+                all_down,
+                refused,
+            } => {
+                if refused {
+                    self.connection = ConnectionState::Refused { reason };
+                } else if all_down && !matches!(self.connection, ConnectionState::Refused { .. }) {
                     let retry_at = match &self.connection {
                         ConnectionState::AllBrokersDown { retry_at, .. } => *retry_at,
                         _ => None,

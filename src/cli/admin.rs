@@ -60,6 +60,12 @@ struct Clients {
 }
 
 fn clients(settings: &Settings) -> Result<Clients, String> {
+    crate::kafka::check_connection(settings, std::time::Duration::from_secs(10)).map_err(|e| {
+        format!(
+            "cannot read the cluster at {}: {e}",
+            settings.bootstrap_servers
+        )
+    })?;
     let mut base = client_config(settings);
     base.set("statistics.interval.ms", "0");
     Ok(Clients {

@@ -22,6 +22,9 @@ pub struct LagArgs {
 }
 
 pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
+    if let Err(code) = super::reach(settings) {
+        return Ok(code);
+    }
     let timeout = Duration::from_secs(10);
     let client =
         match GroupsClient::new(settings, timeout).and_then(|c| c.check_reachable().map(|_| c)) {

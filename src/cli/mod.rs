@@ -20,6 +20,18 @@ use crate::config;
 /// Exit code for "could not reach or use the cluster".
 pub const EXIT_CONNECTION: u8 = 2;
 
+/// Reach the cluster before a headless command starts its work, so a
+/// refusal (a wrong password, an untrusted certificate) is said at once.
+pub(crate) fn reach(settings: &crate::config::Settings) -> Result<(), ExitCode> {
+    crate::kafka::check_connection(settings, std::time::Duration::from_secs(10)).map_err(|e| {
+        eprintln!(
+            "creel: cannot read the cluster at {}: {e}",
+            settings.bootstrap_servers
+        );
+        ExitCode::from(EXIT_CONNECTION)
+    })
+}
+
 pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
     let settings = config::resolve(cli.global.config.as_deref(), &cli.global.overrides())?;
     let log_path = match &cli.global.log {

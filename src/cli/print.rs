@@ -13,6 +13,7 @@ use crate::kafka::fetch_snapshot_blocking;
 use crate::model::ClusterSnapshot;
 
 fn snapshot(settings: &Settings, timeout: Duration) -> Result<ClusterSnapshot, ExitCode> {
+    super::reach(settings)?;
     fetch_snapshot_blocking(settings, timeout).map_err(|e| {
         eprintln!(
             "creel: cannot read the cluster at {}: {e:#}",

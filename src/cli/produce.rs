@@ -89,6 +89,9 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         Ok(p) => p,
         Err((field, e)) => return usage(format!("{field:?}: {e}")),
     };
+    if let Err(code) = super::reach(settings) {
+        return Ok(code);
+    }
     let cfg = producer_config(&client_config(settings), acks.value(), &args.compression);
     let cancel = CancellationToken::new();
     let stop = cancel.clone();

@@ -28,6 +28,9 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(64));
         }
     };
+    if let Err(code) = super::reach(settings) {
+        return Ok(code);
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -41,9 +41,7 @@ fn controller_hint(e: &rdkafka::error::KafkaError) -> String {
 }
 
 /// The cluster's own words for a failure, with its code.
-fn code_text(code: rdkafka::types::RDKafkaErrorCode) -> String {
-    format!("{code} ({code:?})")
-}
+use super::diagnose::code_text;
 
 /// Poll `check` until it holds or a few seconds pass: metadata after a
 /// change takes a moment to reach every broker.

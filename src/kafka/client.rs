@@ -1,7 +1,9 @@
 //! Building librdkafka clients from resolved settings.
 
+use std::time::{Duration, Instant};
+
 use rdkafka::config::{ClientConfig, RDKafkaLogLevel};
-use rdkafka::consumer::BaseConsumer;
+use rdkafka::consumer::{BaseConsumer, Consumer};
 
 use super::context::CreelContext;
 use crate::config::Settings;
@@ -18,7 +20,10 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &settings.bootstrap_servers)
         .set("client.id", "creel")
-        // creel browses; it never joins or commits for a group.
+        // creel browses with assigned partitions; it never joins or commits
+        // for a group. librdkafka wants a group.id to assign partitions, and
+        // looks its coordinator up: a user without a group ACL sees that
+        // lookup fail, which readers step over (fetching does not need it).
         .set("group.id", format!("creel-browse-{}", std::process::id()))
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
@@ -44,4 +49,38 @@ pub(crate) fn consumer(
     cfg.set("isolation.level", "read_uncommitted");
     cfg.create_with_context(context)
         .map_err(|e| ClientError::Create(e.to_string()))
+}
+
+/// Whether the cluster can be reached with these settings: a small
+/// metadata request (one topic, never created), asked in short steps so a
+/// refusal (a wrong password, an untrusted certificate) is said within a
+/// second, in one sentence, instead of after the command's timeout.
+pub fn check_connection(settings: &Settings, timeout: Duration) -> Result<(), String> {
+    let mut cfg = client_config(settings);
+    cfg.set("allow.auto.create.topics", "false")
+        .set("statistics.interval.ms", "0");
+    let c: BaseConsumer<CreelContext> = cfg
+        .create_with_context(CreelContext::new(None))
+        .map_err(|e| ClientError::Create(e.to_string()).to_string())?;
+    let deadline = Instant::now() + timeout;
+    loop {
+        let step =
+            Duration::from_millis(500).min(deadline.saturating_duration_since(Instant::now()));
+        match c.fetch_metadata(Some("__creel_connection_check"), step) {
+            Ok(_) => return Ok(()),
+            Err(e) => {
+                // A consumer's error callbacks are served from poll.
+                let _ = c.poll(Duration::from_millis(10));
+                if let Some(why) = c.context().refusal() {
+                    return Err(why);
+                }
+                if Instant::now() >= deadline {
+                    return Err(c
+                        .context()
+                        .last_transport_error()
+                        .unwrap_or_else(|| e.to_string()));
+                }
+            }
+        }
+    }
 }

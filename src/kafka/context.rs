@@ -17,6 +17,9 @@ pub struct CreelContext {
     /// `None` for headless use, where nobody listens.
     events: Option<mpsc::Sender<Event>>,
     last_transport_error: Mutex<Option<String>>,
+    /// Why the cluster refused us (credentials, certificates), if it did:
+    /// retrying will not help until the configuration changes.
+    refusal: Mutex<Option<String>>,
 }
 
 impl CreelContext {
@@ -24,7 +27,13 @@ impl CreelContext {
         CreelContext {
             events,
             last_transport_error: Mutex::new(None),
+            refusal: Mutex::new(None),
         }
+    }
+
+    /// Why the cluster refused the connection, if it did.
+    pub fn refusal(&self) -> Option<String> {
+        self.refusal.lock().ok().and_then(|g| g.clone())
     }
 
     /// The most recent connection failure librdkafka reported, which says
@@ -40,6 +49,29 @@ impl CreelContext {
         if let Ok(mut g) = self.last_transport_error.lock() {
             *g = None;
         }
+        if let Ok(mut g) = self.refusal.lock() {
+            *g = None;
+        }
+    }
+
+    /// A connection failure, from the error callback or a FAIL log line:
+    /// said in one sentence, remembered, and reported.
+    fn note_transport(&self, raw: &str) {
+        let (failure, reason) = super::diagnose::explain(raw, &short_reason(raw));
+        let refused = failure == super::diagnose::Failure::Refused;
+        if let Ok(mut g) = self.last_transport_error.lock() {
+            *g = Some(reason.clone());
+        }
+        if refused {
+            if let Ok(mut g) = self.refusal.lock() {
+                *g = Some(reason.clone());
+            }
+        }
+        self.send(Event::BrokerError {
+            reason,
+            all_down: false,
+            refused,
+        });
     }
 
     fn send(&self, event: Event) {
@@ -53,6 +85,11 @@ impl CreelContext {
 
 impl ClientContext for CreelContext {
     fn log(&self, level: RDKafkaLogLevel, fac: &str, msg: &str) {
+        // Some connection failures (a plaintext client at a TLS listener)
+        // reach only the log, never the error callback.
+        if fac == "FAIL" {
+            self.note_transport(msg);
+        }
         match level {
             RDKafkaLogLevel::Emerg
             | RDKafkaLogLevel::Alert
@@ -91,6 +128,7 @@ impl ClientContext for CreelContext {
                 self.send(Event::BrokerError {
                     reason,
                     all_down: true,
+                    refused: false,
                 });
             }
             Some(
@@ -98,16 +136,7 @@ impl ClientContext for CreelContext {
                 | RDKafkaErrorCode::Resolve
                 | RDKafkaErrorCode::Authentication
                 | RDKafkaErrorCode::SSL,
-            ) => {
-                let reason = short_reason(reason);
-                if let Ok(mut g) = self.last_transport_error.lock() {
-                    *g = Some(reason.clone());
-                }
-                self.send(Event::BrokerError {
-                    reason,
-                    all_down: false,
-                });
-            }
+            ) => self.note_transport(reason),
             _ => {}
         }
     }

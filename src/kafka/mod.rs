@@ -7,6 +7,7 @@ mod admin_ffi;
 mod blocking;
 mod client;
 mod context;
+mod diagnose;
 mod groups;
 mod produce;
 mod reader;
@@ -16,7 +17,7 @@ mod snapshot;
 mod watermarks;
 mod worker;
 
-pub use client::{client_config, ClientError};
+pub use client::{check_connection, client_config, ClientError};
 pub use groups::GroupsClient;
 pub use produce::{jsonl_records, produce_blocking, producer_config};
 pub use reader::reading_config;

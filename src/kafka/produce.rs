@@ -93,7 +93,7 @@ fn timestamp_hint(e: &KafkaError, ts: Option<i64>) -> Option<String> {
 
 fn reason(e: &KafkaError) -> String {
     match e {
-        KafkaError::MessageProduction(code) => format!("{code} ({code:?})"),
+        KafkaError::MessageProduction(code) => super::diagnose::code_text(*code),
         other => other.to_string(),
     }
 }
@@ -236,10 +236,12 @@ fn topic_exists(producer: &BaseProducer<Counting>, topic: &str) -> Result<(), St
         Some(t) => match t.error() {
             None if !t.partitions().is_empty() => Ok(()),
             None => Err(format!("topic {topic} has no partitions yet")),
-            Some(e) => Err(format!(
-                "topic {topic}: {} (it does not exist, and the cluster does not create topics on demand)",
-                RDKafkaErrorCode::from(e)
-            )),
+            Some(e) => match RDKafkaErrorCode::from(e) {
+                RDKafkaErrorCode::UnknownTopicOrPartition => Err(format!(
+                    "topic {topic} does not exist (and the cluster does not create topics on demand)"
+                )),
+                code => Err(format!("topic {topic}: {}", super::diagnose::code_text(code))),
+            },
         },
     }
 }

@@ -393,6 +393,11 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
                 // The end as it is now lies at or past `to`.
                 finished(&c.0, sh, p, &mut to, &mut positions)?;
             }
+            // The lookup of creel's throwaway group may be refused (no
+            // group ACL); fetching assigned partitions goes on without it.
+            Some(Err(KafkaError::MessageConsumption(
+                rdkafka::types::RDKafkaErrorCode::GroupAuthorizationFailed,
+            ))) => {}
             Some(Err(e @ KafkaError::MessageConsumption(_))) => {
                 // A batch that cannot be decoded stops its partition for
                 // good: a search reads past it and says so.

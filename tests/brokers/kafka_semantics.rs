@@ -30,13 +30,9 @@ fn transactions(b: &str, topic: &str, txns: usize) -> BTreeSet<String> {
         let abort = t % 3 == 1;
         for i in 0..7 {
             let v = format!("{}-{t}-{i}", if abort { "aborted" } else { "kept" });
-            p.send(
-                BaseRecord::<(), _>::to(topic)
-                    .partition(i % 2)
-                    .payload(&v),
-            )
-            .map_err(|(e, _)| e)
-            .unwrap();
+            p.send(BaseRecord::<(), _>::to(topic).partition(i % 2).payload(&v))
+                .map_err(|(e, _)| e)
+                .unwrap();
             if !abort {
                 committed.insert(v);
             }

@@ -65,6 +65,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 theme::bad(),
             ));
         }
+        ConnectionState::Refused { reason } => {
+            second.push(Span::styled(
+                format!("✖ cannot connect: {}", sanitize(reason)),
+                theme::bad(),
+            ));
+        }
     }
     if let Some(snap) = &app.snapshot {
         second.push(sep.clone());

@@ -1,0 +1,169 @@
+//! librdkafka's connection failures, said as one sentence a person can act
+//! on. librdkafka reports a wrong password or an untrusted certificate as a
+//! transport failure with OpenSSL's or the broker's words inside; these are
+//! the cases users meet, named by their cause.
+
+use rdkafka::types::RDKafkaErrorCode;
+
+/// A broker's error code in words; a missing ACL says so plainly.
+pub fn code_text(code: RDKafkaErrorCode) -> String {
+    use RDKafkaErrorCode::*;
+    let what = match code {
+        TopicAuthorizationFailed => "the topic",
+        GroupAuthorizationFailed => "the consumer group",
+        ClusterAuthorizationFailed => "the cluster",
+        TransactionalIdAuthorizationFailed => "the transactional id",
+        _ => return format!("{code} ({code:?})"),
+    };
+    format!("not authorized: no ACL lets this user do that on {what} ({code:?})")
+}
+
+/// Whether retrying can help: a refusal (credentials, certificates) stays
+/// a refusal until the configuration changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// The broker or TLS refused us: fix the configuration.
+    Refused,
+    /// Nothing answered, or the connection broke: it may come back.
+    Transient,
+}
+
+/// One sentence for a librdkafka connection error: `raw` as librdkafka
+/// said it, `reason` the part of it after the broker's name.
+pub fn explain(raw: &str, reason: &str) -> (Failure, String) {
+    let lower = raw.to_ascii_lowercase();
+    let has = |s: &str| lower.contains(s);
+    if has("invalid credentials") || has("authentication failed") && has("sasl") {
+        let mech = reason
+            .rsplit_once("mechanism ")
+            .map(|(_, m)| m.trim().trim_end_matches(')'))
+            .filter(|m| !m.is_empty());
+        let how = mech.map(|m| format!(" (SASL {m})")).unwrap_or_default();
+        return (
+            Failure::Refused,
+            format!("authentication failed: the broker rejected the user name or password{how}"),
+        );
+    }
+    if has("unsupported sasl mechanism") || has("no common sasl mechanism") {
+        return (
+            Failure::Refused,
+            format!("authentication failed: {reason} (check sasl.mechanism)"),
+        );
+    }
+    if has("certificate verify failed") {
+        if has("hostname mismatch") || has("ip address mismatch") {
+            return (
+                Failure::Refused,
+                "TLS: the broker's certificate is not made out to the host name creel connected to \
+                 (ssl.endpoint.identification.algorithm=none turns the check off, at a risk)"
+                    .into(),
+            );
+        }
+        if has("expired") {
+            return (
+                Failure::Refused,
+                "TLS: the broker's certificate has expired".into(),
+            );
+        }
+        return (
+            Failure::Refused,
+            "TLS: the broker's certificate is not trusted (not signed by a CA creel knows): \
+             set ssl.ca.location to the CA that signed it"
+                .into(),
+        );
+    }
+    if has("alert bad certificate")
+        || has("alert certificate required")
+        || has("alert number 42")
+        || has("alert number 116")
+    {
+        return (
+            Failure::Refused,
+            "TLS: the broker requires a client certificate it trusts (mutual TLS): \
+             set ssl.certificate.location and ssl.key.location"
+                .into(),
+        );
+    }
+    if has("alert unknown ca") || has("alert number 48") {
+        return (
+            Failure::Refused,
+            "TLS: the broker does not trust creel's client certificate (unknown CA)".into(),
+        );
+    }
+    if has("ssl handshake failed") || has("wrong version number") {
+        return (
+            Failure::Refused,
+            format!("TLS handshake failed: {reason} (is this listener TLS, and security.protocol right?)"),
+        );
+    }
+    if has("incorrect security.protocol")
+        || has("connection closed by peer") && has("state apiversion_query")
+    {
+        return (
+            Failure::Refused,
+            "the broker closed the connection during the handshake: security.protocol does not \
+             match this listener (SSL? SASL?)"
+                .into(),
+        );
+    }
+    if (has("broken pipe") || has("connection closed by peer")) && has("after 0ms in state up") {
+        return (
+            Failure::Transient,
+            "the broker hangs up as soon as creel speaks: does this listener need SASL or TLS? \
+             (check security.protocol)"
+                .into(),
+        );
+    }
+    // Refused connections, DNS failures, timeouts: librdkafka's own words
+    // say it ("Connect to ipv4#127.0.0.1:1 failed: Connection refused").
+    (Failure::Transient, reason.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn explain1(reason: &str) -> (Failure, String) {
+        explain(reason, reason)
+    }
+
+    #[test]
+    fn the_cases_users_meet_are_named_by_their_cause() {
+        let (f, s) = explain1("SASL authentication error: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512");
+        assert_eq!(f, Failure::Refused);
+        assert_eq!(
+            s,
+            "authentication failed: the broker rejected the user name or password (SASL SCRAM-SHA-512)"
+        );
+        let (f, s) = explain1("SSL handshake failed: error:0A000086:SSL routines::certificate verify failed: broker certificate could not be verified, verify that ssl.ca.location is correctly configured or root CA certificates are installed (install ca-certificates package)");
+        assert_eq!(f, Failure::Refused);
+        assert!(
+            s.starts_with("TLS: the broker's certificate is not trusted"),
+            "{s}"
+        );
+        let (f, s) = explain1(
+            "Receive failed: error:0A000412:SSL routines::sslv3 alert bad certificate: SSL alert number 42",
+        );
+        assert_eq!(f, Failure::Refused);
+        assert!(
+            s.starts_with("TLS: the broker requires a client certificate"),
+            "{s}"
+        );
+        let (f, s) = explain1("Connect to ipv4#127.0.0.1:1 failed: Connection refused");
+        assert_eq!(f, Failure::Transient);
+        assert_eq!(s, "Connect to ipv4#127.0.0.1:1 failed: Connection refused");
+        assert_eq!(explain1("something new").1, "something new");
+        assert_eq!(
+            code_text(RDKafkaErrorCode::TopicAuthorizationFailed),
+            "not authorized: no ACL lets this user do that on the topic (TopicAuthorizationFailed)"
+        );
+        // A plaintext client at a TLS listener: the broker hangs up at once.
+        let raw = "127.0.0.1:1/bootstrap: Disconnected: connection closed by peer: receive 0 after POLLIN (after 1ms in state APIVERSION_QUERY)";
+        let (f, s) = explain(
+            raw,
+            "Disconnected: connection closed by peer: receive 0 after POLLIN",
+        );
+        assert_eq!(f, Failure::Refused);
+        assert!(s.contains("security.protocol does not match"), "{s}");
+    }
+}

@@ -1,0 +1,315 @@
+//! Authentication, TLS and ACLs on the Kafka cluster, each through a
+//! profile of creel's own config file: SCRAM, PLAIN, TLS verifying the
+//! cluster's CA, mutual TLS and SASL over TLS connect; a wrong password, an
+//! untrusted certificate, a missing client certificate and a missing ACL
+//! each give one sentence naming the cause, in the header the TUI draws and
+//! from the headless commands, with a non-zero exit.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::common::{self, create_topics, kafka, Broker};
+use creel::app::App;
+use creel::config::{Keymap, Overrides};
+use creel::kafka::spawn_worker;
+use creel::model::ConnectionState;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+/// A config file with one profile per way of connecting.
+fn config(dir: &Path) -> PathBuf {
+    let k = kafka::cluster();
+    let ca = k.tls("ca.pem");
+    let other_ca = k.tls("other-ca.pem");
+    let (cert, key) = (k.tls("client.pem"), k.tls("client.key"));
+    let sasl = |mech: &str, user: &str, pw: &str| {
+        format!(
+            "\"sasl.mechanism\" = \"{mech}\"\n\"sasl.username\" = \"{user}\"\n\"sasl.password\" = \"{pw}\"\n"
+        )
+    };
+    let profile = |name: &str, listener: &str, protocol: &str, extra: String| {
+        format!(
+            "[profiles.{name}]\nbootstrap_servers = \"{}\"\n[profiles.{name}.properties]\n\"security.protocol\" = \"{protocol}\"\n{extra}\n",
+            k.bootstrap(listener)
+        )
+    };
+    let ca_line = |p: &Path| format!("\"ssl.ca.location\" = \"{}\"\n", p.display());
+    let client_cert = format!(
+        "\"ssl.certificate.location\" = \"{}\"\n\"ssl.key.location\" = \"{}\"\n",
+        cert.display(),
+        key.display()
+    );
+    let text = [
+        profile(
+            "scram",
+            "SASL_PLAINTEXT",
+            "SASL_PLAINTEXT",
+            sasl("SCRAM-SHA-512", "admin", "admin-secret"),
+        ),
+        profile(
+            "plain",
+            "SASL_PLAINTEXT",
+            "SASL_PLAINTEXT",
+            sasl("PLAIN", "admin", "admin-secret"),
+        ),
+        profile("tls", "SSL", "SSL", ca_line(&ca)),
+        profile("mtls", "MTLS", "SSL", ca_line(&ca) + &client_cert),
+        profile(
+            "sasl-ssl",
+            "SASL_SSL",
+            "SASL_SSL",
+            ca_line(&ca) + &sasl("SCRAM-SHA-256", "admin", "admin-secret"),
+        ),
+        profile(
+            "reader",
+            "SASL_PLAINTEXT",
+            "SASL_PLAINTEXT",
+            sasl("PLAIN", "reader", "reader-secret"),
+        ),
+        profile(
+            "wrong-password",
+            "SASL_PLAINTEXT",
+            "SASL_PLAINTEXT",
+            sasl("SCRAM-SHA-512", "admin", "not-it"),
+        ),
+        profile("untrusted", "SSL", "SSL", ca_line(&other_ca)),
+        profile("no-client-cert", "MTLS", "SSL", ca_line(&ca)),
+    ]
+    .concat();
+    let path = dir.join("config.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn creel(config: &Path, profile: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .arg("--config")
+        .arg(config)
+        .args(["--profile", profile])
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The header the TUI draws once the worker has reported on `profile`.
+async fn header(config: &Path, profile: &str, done: impl Fn(&App) -> bool) -> String {
+    let settings = creel::config::resolve(
+        Some(config),
+        &Overrides {
+            profile: Some(profile.into()),
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let mut worker = spawn_worker(&settings).unwrap();
+    let mut app = App::new(profile, &settings.bootstrap_servers, chrono::Local::now());
+    common::drive(
+        &mut worker,
+        &mut app,
+        Duration::from_secs(20),
+        profile,
+        done,
+    )
+    .await;
+    let mut terminal = Terminal::new(TestBackend::new(200, 20)).unwrap();
+    terminal
+        .draw(|f| creel::ui::draw(f, &app, &Keymap::defaults()))
+        .unwrap();
+    let buf = terminal.backend().buffer();
+    (0..2)
+        .map(|y| {
+            (0..buf.area.width)
+                .map(|x| buf[(x, y)].symbol())
+                .collect::<String>()
+                .trim_end()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_mechanism_connects_through_a_profile() {
+    let broker = Broker::kafka();
+    let topic = broker.name("secure");
+    create_topics(&broker.bootstrap(), &[(&topic, 2)]).await;
+    common::produce(&broker.bootstrap(), &topic, 1, 3).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    for profile in ["scram", "plain", "tls", "mtls", "sasl-ssl"] {
+        let out = creel(&cfg, profile, &["topics", "--json"]);
+        assert!(
+            out.status.success(),
+            "{profile}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let t = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == topic.as_str())
+            .unwrap_or_else(|| panic!("{profile}: {topic} listed"));
+        assert_eq!(t["messages"], 3, "{profile}");
+        // Reading works too, over the same listener.
+        let out = creel(
+            &cfg,
+            profile,
+            &["tail", "-t", &topic, "-o", "beginning", "-e"],
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).lines().count(),
+            3,
+            "{profile}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // And the TUI's header says connected, with all three brokers up.
+        let h = header(&cfg, profile, |a| {
+            a.connection == ConnectionState::Connected && a.broker_counts.is_some_and(|c| c.up == 3)
+        })
+        .await;
+        assert!(h.contains("● connected"), "{profile}: {h}");
+        assert!(h.contains("brokers 3/3 up"), "{profile}: {h}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_refusal_is_one_sentence_naming_its_cause() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+    let cases = [
+        (
+            "wrong-password",
+            "authentication failed: the broker rejected the user name or password (SASL SCRAM-SHA-512)",
+        ),
+        (
+            "untrusted",
+            "TLS: the broker's certificate is not trusted (not signed by a CA creel knows): set ssl.ca.location to the CA that signed it",
+        ),
+        (
+            "no-client-cert",
+            "TLS: the broker requires a client certificate it trusts (mutual TLS): set ssl.certificate.location and ssl.key.location",
+        ),
+    ];
+    for (profile, sentence) in cases {
+        for args in [&["topics"][..], &["lag"], &["tail", "-t", "x", "-e"]] {
+            let t = std::time::Instant::now();
+            let out = creel(&cfg, profile, args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{profile} {args:?}: {stderr}");
+            let lines: Vec<&str> = stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "{profile} {args:?}: one line: {stderr}");
+            assert!(
+                lines[0].starts_with("creel: cannot read the cluster at ")
+                    && lines[0].ends_with(sentence),
+                "{profile} {args:?}: {stderr}"
+            );
+            assert!(
+                t.elapsed() < Duration::from_secs(5),
+                "{profile} {args:?}: said at once, not after a timeout ({:?})",
+                t.elapsed()
+            );
+        }
+        let h = header(&cfg, profile, |a| {
+            matches!(a.connection, ConnectionState::Refused { .. })
+        })
+        .await;
+        assert!(
+            h.contains(&format!("✖ cannot connect: {sentence}")),
+            "{profile}: {h}"
+        );
+        assert!(!h.contains("BrokerTransportFailure"), "{h}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_missing_acl_is_said_and_what_is_allowed_works() {
+    let broker = Broker::kafka();
+    let b = broker.bootstrap();
+    // The reader may read topics named public-* and nothing else.
+    let (public, private) = (
+        format!("public-{}", broker.name("x")),
+        format!("private-{}", broker.name("x")),
+    );
+    create_topics(&b, &[(&public, 1), (&private, 1)]).await;
+    common::produce(&b, &public, 0, 2).await;
+    common::produce(&b, &private, 0, 2).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path());
+
+    // Allowed: listing shows the public topic only, reading it works.
+    let out = creel(&cfg, "reader", &["topics"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(text.contains(&public), "{text}");
+    assert!(!text.contains(&private), "{text}");
+    let out = creel(
+        &cfg,
+        "reader",
+        &["tail", "-t", &public, "-o", "beginning", "-e"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        2,
+        "{out:?}"
+    );
+
+    // Denied: reading the private topic, and writing the public one.
+    let out = creel(
+        &cfg,
+        "reader",
+        &["tail", "-t", &private, "-o", "beginning", "-e"],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        stderr.contains(&format!(
+            "topic {private}: not authorized: no ACL lets this user do that on the topic (TopicAuthorizationFailed)"
+        )),
+        "{stderr}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+        .arg("--config")
+        .arg(&cfg)
+        .args(["--profile", "reader", "produce", "-t", &public])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin.take().unwrap().write_all(b"not allowed\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("failed 1x: not authorized: no ACL lets this user do that on the topic (TopicAuthorizationFailed)"),
+        "{stderr}"
+    );
+    // In the TUI's explorer, the private topic's read says the same.
+    let settings = creel::config::resolve(
+        Some(&cfg),
+        &Overrides {
+            profile: Some("reader".into()),
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let mut worker = spawn_worker(&settings).unwrap();
+    let mut app = App::new("reader", &b, chrono::Local::now());
+    for c in app.open_messages(&private, None, creel::model::StartAt::Beginning) {
+        worker.commands.send(c).await.unwrap();
+    }
+    common::drive(
+        &mut worker,
+        &mut app,
+        Duration::from_secs(20),
+        "the read's error",
+        |a| a.explorer.as_ref().is_some_and(|e| e.error.is_some()),
+    )
+    .await;
+    let e = app.explorer.as_ref().unwrap().error.clone().unwrap();
+    assert!(e.contains("not authorized"), "{e}");
+}
