@@ -12,6 +12,10 @@ pub struct Broker {
     pub port: i32,
     pub rack: Option<String>,
     pub is_controller: bool,
+    /// Named as a replica but absent from the metadata: the broker is down
+    /// or gone (Kafka lists only live brokers, and librdkafka forgets the
+    /// others, so this is the only sign of it).
+    pub missing: bool,
 }
 
 /// Watermarks of one partition. `low..high` is what a consumer can read.

@@ -1,12 +1,14 @@
-//! End to end: the real binary in tmux, against tansu and against nothing.
-//! Drives keys as a person would and reads the screen back.
+//! End to end: the real binary in tmux, against Apache Kafka (a three-node
+//! cluster shared by this binary, each test with topics of its own), the
+//! demo, and nothing. Drives keys as a person would and reads the screen
+//! back.
 
 mod common;
 
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{create_topics, produce, wait_for, Tansu};
+use common::{create_topics, produce, wait_for, Broker};
 
 struct Tmux {
     session: String,
@@ -51,6 +53,13 @@ impl Tmux {
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Type text one character at a time.
+    fn type_text(&self, text: &str) {
+        for c in text.chars() {
+            self.keys(&[&c.to_string()]);
+        }
     }
 
     fn keys(&self, keys: &[&str]) {
@@ -107,43 +116,48 @@ fn creel() -> &'static str {
 }
 
 #[test]
-fn browse_filter_open_and_quit_against_tansu() {
-    let broker = Tansu::start();
+fn browse_filter_open_and_quit_against_kafka() {
+    let broker = Broker::kafka();
     let b = broker.bootstrap();
+    let (orders, payments, clicks) = (
+        broker.name("orders"),
+        broker.name("payments"),
+        broker.name("clicks"),
+    );
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        create_topics(&b, &[("orders", 3), ("payments", 2), ("clicks", 1)]).await;
-        produce(&b, "orders", 1, 4).await;
+        create_topics(&b, &[(&orders, 3), (&payments, 2), (&clicks, 1)]).await;
+        produce(&b, &orders, 1, 4).await;
     });
     let t = Tmux::start(&format!("{} -b {b} --refresh 2", creel()));
-    let s = t.wait_for("payments", Duration::from_secs(20));
-    assert!(s.contains("orders") && s.contains("clicks"), "{s}");
-    assert!(s.contains("● connected"), "{s}");
-    assert!(
-        s.contains("brokers 1/1 up")
-            || t.wait_for("brokers 1/1 up", Duration::from_secs(5))
-                .contains("1/1")
-    );
-
-    // "/" filters as you type.
-    t.keys(&["/", "o", "r", "d"]);
-    let s = t.wait_for("Topics (1 of 3)", Duration::from_secs(5));
-    assert!(!s.contains("payments"), "{s}");
+    t.wait_for("● connected", Duration::from_secs(20));
+    t.wait_for("brokers 3/3 up", Duration::from_secs(10));
+    // "/" filters as you type: this test's topics, then one of them.
+    t.keys(&["/"]);
+    t.type_text(&broker.name(""));
+    let s = t.wait_for(&payments, Duration::from_secs(20));
+    assert!(s.contains(&orders) && s.contains(&clicks), "{s}");
+    assert!(s.contains("Topics (3 of "), "{s}");
+    t.type_text("ord");
+    let s = t.wait_for("Topics (1 of ", Duration::from_secs(5));
+    assert!(!s.contains(&payments), "{s}");
     // An invalid regex is an error on the filter line, not a crash.
     t.keys(&["("]);
     t.wait_for("invalid regex", Duration::from_secs(5));
     t.keys(&["BSpace", "Enter", "Enter"]);
     let s = t.wait_for("Partitions (3", Duration::from_secs(5));
-    assert!(s.contains("orders"), "{s}");
+    assert!(s.contains(&orders), "{s}");
     assert!(
         s.lines().any(|l| l.contains("│1 ") && l.contains(" 4 ")),
         "partition 1 has 4 messages:\n{s}"
     );
 
-    // Brokers screen via ":".
+    // Brokers screen via ":": three of them, one the controller.
     t.keys(&[":", "b", "r", "o", "Enter"]);
-    let s = t.wait_for("Brokers (1)", Duration::from_secs(5));
-    assert!(s.contains(&format!("127.0.0.1:{}", broker.port)), "{s}");
-    assert!(s.contains("controller"), "{s}");
+    let s = t.wait_for("Brokers (3)", Duration::from_secs(5));
+    for addr in b.split(',') {
+        assert!(s.contains(addr), "{addr}:\n{s}");
+    }
+    t.wait_for("controller", Duration::from_secs(15));
 
     let asked = Instant::now();
     t.keys(&["q"]);
@@ -187,28 +201,33 @@ fn no_broker_shows_down_and_quits_at_once() {
 
 #[test]
 fn groups_screen_shows_lag_and_partitions() {
-    let broker = Tansu::start();
+    let broker = Broker::kafka();
     let b = broker.bootstrap();
+    let (payments, settler) = (broker.name("payments"), broker.name("settler"));
     tokio::runtime::Runtime::new().unwrap().block_on(async {
-        create_topics(&b, &[("payments", 2)]).await;
-        produce(&b, "payments", 0, 7).await;
-        produce(&b, "payments", 1, 2).await;
+        create_topics(&b, &[(&payments, 2)]).await;
+        produce(&b, &payments, 0, 7).await;
+        produce(&b, &payments, 1, 2).await;
     });
-    common::commit(&b, "settler", &[("payments", 0, 3), ("payments", 1, 2)]);
+    common::commit(&b, &settler, &[(&payments, 0, 3), (&payments, 1, 2)]);
     let t = Tmux::start(&format!("{} -b {b}", creel()));
-    t.wait_for("payments", Duration::from_secs(20));
-    t.keys(&[":", "g", "r", "o", "u", "p", "s", "Enter"]);
-    let s = t.wait_for("settler", Duration::from_secs(20));
-    assert!(s.contains("Consumer groups (1 of 1)"), "{s}");
-    assert!(
+    t.wait_for("● connected", Duration::from_secs(20));
+    t.keys(&[":", "g", "r", "o", "u", "p", "s", "Enter", "/"]);
+    t.type_text(&settler);
+    t.keys(&["Enter"]);
+    let s = t.wait_for(&settler, Duration::from_secs(20));
+    assert!(s.contains("Consumer groups (1 of "), "{s}");
+    let s = wait_for(Duration::from_secs(20), "the group's lag", || {
+        let s = t.screen();
         s.lines()
-            .any(|l| l.contains("settler") && l.contains(" 4 ")),
-        "total lag 4:\n{s}"
-    );
+            .any(|l| l.contains(&settler) && l.contains(" 4 "))
+            .then_some(s)
+    });
+    assert!(s.contains("Empty"), "a group with no member:\n{s}");
     t.keys(&["Enter"]);
     let s = t.wait_for("Partitions (2)", Duration::from_secs(5));
     assert!(
-        s.lines().any(|l| l.contains("payments")
+        s.lines().any(|l| l.contains(&payments)
             && l.contains(" 3 ")
             && l.contains(" 7 ")
             && l.contains(" 4 ")),
@@ -265,23 +284,28 @@ fn demo_walks_topics_groups_brokers_messages_and_quits() {
 
 #[test]
 fn tails_a_topic_while_another_process_produces() {
-    let broker = Tansu::start();
+    let broker = Broker::kafka();
     let b = broker.bootstrap();
+    let events = broker.name("events");
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        create_topics(&b, &[("events", 1)]).await;
-        produce(&b, "events", 0, 3).await;
+        create_topics(&b, &[(&events, 1)]).await;
+        produce(&b, &events, 0, 3).await;
     });
     let t = Tmux::start(&format!("{} -b {b}", creel()));
-    t.wait_for("events", Duration::from_secs(20));
+    t.wait_for("● connected", Duration::from_secs(20));
+    t.keys(&["/"]);
+    t.type_text(&events);
+    t.keys(&["Enter"]);
+    t.wait_for("Topics (1 of ", Duration::from_secs(20));
     t.keys(&["m"]);
-    t.wait_for("Read events from", Duration::from_secs(5));
+    t.wait_for(&format!("Read {events} from"), Duration::from_secs(5));
     t.keys(&["Enter"]);
     let s = t.wait_for("{\"seq\":2}", Duration::from_secs(10));
     assert!(s.contains("following"), "{s}");
     // Another producer writes while creel tails.
-    rt.block_on(produce(&b, "events", 0, 2));
-    let s = t.wait_for("events (5 of 5 held", Duration::from_secs(15));
+    rt.block_on(produce(&b, &events, 0, 2));
+    let s = t.wait_for(&format!("{events} (5 of 5 held"), Duration::from_secs(15));
     assert!(
         s.lines().any(|l| l.contains("│0") && l.contains(" 4 ")),
         "offset 4 arrived:\n{s}"
@@ -292,10 +316,10 @@ fn tails_a_topic_while_another_process_produces() {
     assert!(s.contains("\"seq\": 1"), "{s}");
     t.keys(&["Escape", "space"]);
     t.wait_for("paused, 0 waiting", Duration::from_secs(5));
-    rt.block_on(produce(&b, "events", 0, 1));
+    rt.block_on(produce(&b, &events, 0, 1));
     t.wait_for("paused, 1 waiting", Duration::from_secs(15));
     t.keys(&["f"]);
-    t.wait_for("events (6 of 6 held", Duration::from_secs(5));
+    t.wait_for(&format!("{events} (6 of 6 held"), Duration::from_secs(5));
     t.keys(&["q"]);
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
@@ -371,49 +395,81 @@ fn produce_types_a_message_sends_it_and_sees_its_offset() {
 /// with its name typed in full (a wrong name first: nothing happens).
 #[test]
 fn create_a_topic_then_delete_it_with_the_typed_confirmation() {
-    let broker = Tansu::start();
+    let broker = Broker::kafka();
     let b = broker.bootstrap();
+    let audit = broker.name("audit");
     let t = Tmux::start(&format!("{} -b {b}", creel()));
     t.wait_for("connected", Duration::from_secs(20));
     t.keys(&[":"]);
-    for c in "create-topic e2e-audit partitions=2".chars() {
-        t.keys(&[&c.to_string()]);
-    }
+    t.type_text(&format!("create-topic {audit} partitions=2 rf=3"));
     t.keys(&["Enter"]);
     t.wait_for(
-        "CreateTopics e2e-audit: 2 partitions",
+        &format!("CreateTopics {audit}: 2 partitions, replication factor 3"),
         Duration::from_secs(5),
     );
     t.keys(&["y"]);
     t.wait_for(
-        "created e2e-audit with 2 partitions",
+        &format!("created {audit} with 2 partitions"),
         Duration::from_secs(20),
     );
+    t.keys(&["/"]);
+    t.type_text(&audit);
+    t.keys(&["Enter"]);
     let s = wait_for(Duration::from_secs(20), "the topic in the list", || {
         let s = t.screen();
         s.lines()
-            .any(|l| l.contains("e2e-audit") && l.contains(" 2 "))
+            .any(|l| l.contains(&audit) && l.contains(" 2 ") && l.contains(" 3 "))
             .then_some(s)
     });
-    assert!(s.contains("Topics (1 of 1)"), "{s}");
+    assert!(s.contains("Topics (1 of "), "{s}");
     t.keys(&[":"]);
-    for c in "delete-topic".chars() {
-        t.keys(&[&c.to_string()]);
-    }
+    t.type_text("delete-topic");
     t.keys(&["Enter"]);
-    t.wait_for("type e2e-audit to confirm", Duration::from_secs(5));
-    for c in "e2e-audi".chars() {
-        t.keys(&[&c.to_string()]);
-    }
+    t.wait_for(&format!("type {audit} to confirm"), Duration::from_secs(5));
+    t.type_text(&audit[..audit.len() - 1]);
     t.keys(&["Enter"]);
     t.wait_for("nothing was sent", Duration::from_secs(5));
-    t.keys(&["t", "Enter"]);
+    // The dialog stays, with what was typed: finish the name.
+    t.type_text(&audit[audit.len() - 1..]);
+    t.keys(&["Enter"]);
     t.wait_for(
-        "deleted e2e-audit (read back: gone)",
+        &format!("deleted {audit} (read back: gone)"),
         Duration::from_secs(20),
     );
-    t.wait_for("Topics (0 of 0)", Duration::from_secs(20));
+    t.wait_for("Topics (0 of ", Duration::from_secs(20));
     t.keys(&["q"]);
     let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}
+
+/// A wrong password: the header says so in one sentence, keys answer, and
+/// quitting is immediate.
+#[test]
+fn a_wrong_password_is_said_in_the_header() {
+    let k = common::kafka::cluster();
+    let t = Tmux::start(&format!(
+        "{} -b {} -X security.protocol=SASL_SSL -X ssl.ca.location={} -X sasl.mechanism=SCRAM-SHA-256 -X sasl.username=admin -X sasl.password=wrong",
+        creel(),
+        k.bootstrap("SASL_SSL"),
+        k.tls("ca.pem").display()
+    ));
+    let s = t.wait_for("cannot connect", Duration::from_secs(15));
+    assert!(
+        s.contains(
+            "✖ cannot connect: authentication failed: the broker rejected the user name or password (SASL SCRAM-SHA-256)"
+        ),
+        "{s}"
+    );
+    t.keys(&["?"]);
+    t.wait_for("Help: keys", Duration::from_secs(2));
+    t.keys(&["Escape"]);
+    let asked = Instant::now();
+    t.keys(&["q"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(
+        asked.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        asked.elapsed()
+    );
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }

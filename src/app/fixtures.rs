@@ -59,6 +59,7 @@ pub fn snapshot() -> ClusterSnapshot {
             port: 9092,
             rack: Some(format!("eu-west-1{}", ['a', 'b', 'c'][(id - 1) as usize])),
             is_controller: id == 2,
+            missing: false,
         })
         .collect();
     ClusterSnapshot {

@@ -284,6 +284,22 @@ impl App {
         self.screen != Screen::Messages || self.explorer.as_ref().is_none_or(|e| e.detail.is_none())
     }
 
+    /// Brokers up and known. librdkafka counts only the brokers the
+    /// metadata lists, and Kafka lists only live ones: a broker that holds
+    /// replicas but is missing from the metadata counts as known and down.
+    pub fn broker_health(&self) -> Option<BrokerCounts> {
+        let c = self.broker_counts?;
+        let Some(snap) = &self.snapshot else {
+            return Some(c);
+        };
+        let missing = snap.brokers.iter().filter(|b| b.missing).count();
+        let listed = snap.brokers.len() - missing;
+        Some(BrokerCounts {
+            up: c.up.min(listed),
+            total: c.total.max(snap.brokers.len()),
+        })
+    }
+
     pub fn topic_list(&self) -> &[Topic] {
         self.snapshot
             .as_ref()

@@ -106,20 +106,30 @@ pub fn brokers(settings: &Settings, as_json: bool, timeout: Duration) -> anyhow:
         let v: Vec<_> = snap
             .brokers
             .iter()
-            .map(|b| json!({"id": b.id, "host": b.host, "port": b.port, "rack": b.rack, "controller": b.is_controller}))
+            .map(|b| json!({"id": b.id, "host": b.host, "port": b.port, "rack": b.rack, "controller": b.is_controller, "down": b.missing}))
             .collect();
         serde_json::to_writer(&mut out, &v)?;
         writeln!(out)?;
     } else {
         writeln!(out, "{:>4}  {:30}  {:12}  ROLE", "ID", "HOST:PORT", "RACK")?;
         for b in &snap.brokers {
+            let (addr, role) = if b.missing {
+                (
+                    "-".to_string(),
+                    "DOWN (holds replicas, not in the metadata)",
+                )
+            } else if b.is_controller {
+                (format!("{}:{}", b.host, b.port), "controller")
+            } else {
+                (format!("{}:{}", b.host, b.port), "")
+            };
             writeln!(
                 out,
                 "{:>4}  {:30}  {:12}  {}",
                 b.id,
-                format!("{}:{}", b.host, b.port),
+                addr,
                 b.rack.as_deref().unwrap_or("-"),
-                if b.is_controller { "controller" } else { "" }
+                role
             )?;
         }
         if let Some(note) = &snap.cluster_note {

@@ -18,7 +18,29 @@ pub fn fetch_metadata(
     timeout: Duration,
 ) -> Result<(Vec<Broker>, Vec<Topic>), KafkaError> {
     let md = consumer.fetch_metadata(None, timeout)?;
-    Ok((brokers(&md), topics(&md)))
+    let topics = topics(&md);
+    let mut brokers = brokers(&md);
+    // A broker that is down still holds replicas: count it, as missing.
+    let mut replicas: Vec<i32> = topics
+        .iter()
+        .flat_map(|t| t.partitions.iter().flat_map(|p| p.replicas.iter().copied()))
+        .collect();
+    replicas.sort_unstable();
+    replicas.dedup();
+    for id in replicas {
+        if !brokers.iter().any(|b| b.id == id) {
+            brokers.push(Broker {
+                id,
+                host: String::new(),
+                port: 0,
+                rack: None,
+                is_controller: false,
+                missing: true,
+            });
+        }
+    }
+    brokers.sort_by_key(|b| b.id);
+    Ok((brokers, topics))
 }
 
 fn brokers(md: &Metadata) -> Vec<Broker> {
@@ -31,6 +53,7 @@ fn brokers(md: &Metadata) -> Vec<Broker> {
             port: b.port(),
             rack: None,
             is_controller: false,
+            missing: false,
         })
         .collect();
     v.sort_by_key(|b| b.id);

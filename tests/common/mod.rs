@@ -306,7 +306,25 @@ pub fn commit(bootstrap: &str, group: &str, offsets: &[(&str, i32, i64)]) {
         tpl.add_partition_offset(t, *p, Offset::Offset(*o))
             .expect("tpl");
     }
-    c.commit(&tpl, CommitMode::Sync).expect("commit");
+    // Right after the cluster starts, the group coordinator may still be
+    // moving (__consumer_offsets is created on first use): retry what a
+    // real client retries.
+    wait_for(
+        Duration::from_secs(30),
+        "a commit the coordinator takes",
+        || match c.commit(&tpl, CommitMode::Sync) {
+            Ok(()) => Some(()),
+            Err(e) => {
+                use rdkafka::types::RDKafkaErrorCode::*;
+                match e.rdkafka_error_code() {
+                    Some(NotCoordinator | CoordinatorLoadInProgress | CoordinatorNotAvailable) => {
+                        None
+                    }
+                    _ => panic!("commit: {e}"),
+                }
+            }
+        },
+    );
 }
 
 /// Fold worker events into `app` until `done` holds; on timeout, panic

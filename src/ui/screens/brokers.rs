@@ -41,14 +41,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         cursor: &app.brokers,
         row: |i: usize| {
             let b = &brokers[i];
-            let role = if b.is_controller {
+            let role = if b.missing {
+                Span::styled("✖ down", theme::bad())
+            } else if b.is_controller {
                 Span::styled("★ controller", theme::key())
             } else {
                 Span::raw("")
             };
+            let addr = if b.missing {
+                Span::styled("not in the metadata (holds replicas)", theme::bad())
+            } else {
+                Span::raw(sanitize(&format!("{}:{}", b.host, b.port)))
+            };
             Row::new(vec![
                 ratatui::widgets::Cell::from(b.id.to_string()),
-                ratatui::widgets::Cell::from(sanitize(&format!("{}:{}", b.host, b.port))),
+                ratatui::widgets::Cell::from(addr),
                 ratatui::widgets::Cell::from(
                     b.rack
                         .as_deref()

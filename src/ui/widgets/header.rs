@@ -27,7 +27,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         Span::raw(sanitize(&app.label.bootstrap)),
         sep.clone(),
     ]);
-    match app.broker_counts {
+    match app.broker_health() {
         Some(c) => {
             let style = if c.up == c.total {
                 theme::ok()
