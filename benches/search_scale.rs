@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use creel::app::search::{Query, SearchIn, SearchOutcome, SearchRequest};
-use creel::app::{Command, Event};
 use creel::config::Settings;
 use creel::model::StartAt;
+use creel::protocol::{Command, Event};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
@@ -223,7 +223,7 @@ fn main() {
     let values: Vec<Vec<u8>> = (0..100_000)
         .map(|i| format!(r#"{{"type":"page.view","id":"evt-{i:08}","user":"user-1","session":"{:016x}","amount":1.00,"country":"FR","note":"note-{}","ts":1800000000000}}"#, fastrand::u64(..), fastrand::u32(..)).into_bytes())
         .collect();
-    let m = creel::app::search::Matcher::new(&Query {
+    let m = creel::protocol::search::Matcher::new(&Query {
         pattern: r#""note":"NEEDLE-\d+""#.into(),
         target: SearchIn::Value,
         ..Query::default()

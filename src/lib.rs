@@ -9,5 +9,6 @@ pub mod demo;
 pub mod envelope;
 pub mod kafka;
 pub mod model;
+pub mod protocol;
 pub mod tui;
 pub mod ui;

@@ -29,8 +29,8 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
             .await
             .unwrap_or_else(|_| panic!("statuses seen so far: {seen:?}; groups: {:#?}", app.groups))
             .expect("worker stopped");
-        let groups_event = matches!(ev, creel::app::Event::Groups { .. });
-        let snapshot_event = matches!(&ev, creel::app::Event::Snapshot { snapshot, .. } if snapshot.watermarks_complete);
+        let groups_event = matches!(ev, creel::protocol::Event::Groups { .. });
+        let snapshot_event = matches!(&ev, creel::protocol::Event::Snapshot { snapshot, .. } if snapshot.watermarks_complete);
         app.apply(ev);
         if snapshot_event {
             let orders = app

@@ -11,11 +11,12 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use creel::app::{Action, App, Command};
+use creel::app::{Action, App};
 use creel::config::Settings;
 use creel::kafka::mock::{Mock, Record, TrafficProducer};
 use creel::kafka::spawn_worker;
 use creel::model::StartAt;
+use creel::protocol::Command;
 
 const PER_PARTITION: i64 = 50_000;
 /// The window: a twentieth of the topic, so the walk pages many times.

@@ -5,10 +5,11 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use creel::app::{Action, App, Command};
+use creel::app::{Action, App};
 use creel::config::Settings;
 use creel::kafka::spawn_worker;
 use creel::model::StartAt;
+use creel::protocol::Command;
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::ClientConfig;
@@ -163,10 +164,10 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     assert_eq!(ex.skipped, [(0, 3)]);
 
     // A search reads past the batch by itself, says so, and finishes.
-    let req = creel::app::search::SearchRequest {
+    let req = creel::protocol::search::SearchRequest {
         session: 99,
         topic: "t".into(),
-        query: creel::app::search::Query {
+        query: creel::protocol::search::Query {
             pattern: "after-".into(),
             ..Default::default()
         },
@@ -177,7 +178,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
         max_matches: None,
         preview: Some(512),
     };
-    let matcher = creel::app::search::Matcher::new(&req.query).unwrap();
+    let matcher = creel::protocol::search::Matcher::new(&req.query).unwrap();
     app.search = Some(creel::app::search::SearchView::new(
         req.clone(),
         matcher,
@@ -191,7 +192,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
             .await
             .expect("the search ends")
             .unwrap();
-        if let creel::app::Event::SearchProgress { error: Some(e), .. } = &ev {
+        if let creel::protocol::Event::SearchProgress { error: Some(e), .. } = &ev {
             skipped_said |= e.contains("skipped the batch at offset 3");
         }
         app.apply(ev);
@@ -199,7 +200,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     let s = app.search.as_ref().unwrap();
     assert_eq!(
         s.outcome,
-        Some(creel::app::search::SearchOutcome::Completed)
+        Some(creel::protocol::search::SearchOutcome::Completed)
     );
     let found: Vec<(i32, i64)> = s.hits.iter().map(|h| h.key()).collect();
     assert_eq!(found, [(0, 4), (0, 5)]);

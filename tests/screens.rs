@@ -1,8 +1,9 @@
 //! Snapshot tests of every screen at 120x40 and 80x24, drawn from the
 //! fixtures in `creel::app::fixtures` (no broker needed).
 
-use creel::app::{fixtures, Action, App, DetailTab, Edit, Event, Loadable};
+use creel::app::{fixtures, Action, App, DetailTab, Edit, Loadable};
 use creel::config::Keymap;
+use creel::protocol::Event;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
@@ -301,9 +302,9 @@ fn a_match_opened_is_marked_in_the_detail() {
     app.update(Action::Open);
     let session = app.explorer.as_ref().unwrap().session;
     let hit = fixtures::search_running(true).search.unwrap().hits[0].clone();
-    app.apply(creel::app::Event::Messages {
+    app.apply(creel::protocol::Event::Messages {
         session,
-        kind: creel::app::ReadKind::Initial,
+        kind: creel::protocol::ReadKind::Initial,
         batch: vec![hit.message],
     });
     let buf = draw(&app, 120, 30);
@@ -379,7 +380,7 @@ fn help_in_read_only_mode_marks_the_writes_refused() {
 fn a_stuck_partition_is_a_row_at_its_offset() {
     let mut app = fixtures::messages_view();
     let session = app.explorer.as_ref().unwrap().session;
-    app.apply(creel::app::Event::MessagesStalled {
+    app.apply(creel::protocol::Event::MessagesStalled {
         session,
         partition: 2,
         offset: 4,

@@ -7,9 +7,10 @@
 use std::time::Duration;
 
 use creel::app::search::{SearchField, SearchForm, SearchOutcome};
-use creel::app::{Action, App, Edit, Event, Prompt, Screen};
+use creel::app::{Action, App, Edit, Prompt, Screen};
 use creel::config::Settings;
 use creel::kafka::{live_search_consumers, spawn_worker};
+use creel::protocol::Event;
 use rdkafka::mocking::MockCluster;
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::ClientConfig;

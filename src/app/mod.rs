@@ -10,18 +10,17 @@ pub mod fixtures;
 mod groups;
 mod input;
 pub mod lag;
-mod messages;
 pub mod produce;
 pub mod search;
 mod topics;
 
+use crate::protocol::{Command, Event, PartitionSpan, ReadKind};
 pub use action::Action;
 pub use admin_actions::Confirm;
 pub use cursor::Cursor;
 pub use groups::{GroupSort, GroupsView};
 pub use input::{Edit, LineInput};
 pub use lag::{LagBook, LagStatus};
-pub use messages::{Command, Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 pub use topics::{Filter, SortKey, TopicsView};
 
 use chrono::{DateTime, Local};

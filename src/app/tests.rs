@@ -200,9 +200,10 @@ fn sort_by_messages_puts_biggest_first() {
 }
 
 mod admin {
-    use crate::app::admin::AdminOp;
     use crate::app::fixtures::{self, command};
-    use crate::app::{Command, Edit, Event, Prompt};
+    use crate::app::{Edit, Prompt};
+    use crate::protocol::admin::AdminOp;
+    use crate::protocol::{Command, Event};
 
     fn typed(app: &mut crate::app::App, text: &str) {
         for c in text.chars() {

@@ -228,7 +228,7 @@ pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
                 }
             };
             print_plan(&plan);
-            if let Err(e) = crate::app::admin::resettable(&plan.state) {
+            if let Err(e) = crate::protocol::admin::resettable(&plan.state) {
                 eprintln!("creel: will not reset {group}: {e}");
                 return Ok(ExitCode::from(1));
             }

@@ -182,15 +182,15 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
             } => {
                 let now = chrono::Utc::now().timestamp_millis();
                 let target = if to_earliest {
-                    Some(crate::app::admin::ResetTarget::Earliest)
+                    Some(crate::protocol::admin::ResetTarget::Earliest)
                 } else if to_latest {
-                    Some(crate::app::admin::ResetTarget::Latest)
+                    Some(crate::protocol::admin::ResetTarget::Latest)
                 } else if let Some(o) = to_offset {
-                    Some(crate::app::admin::ResetTarget::Offset(o))
+                    Some(crate::protocol::admin::ResetTarget::Offset(o))
                 } else if let Some(n) = shift_by {
-                    Some(crate::app::admin::ResetTarget::Shift(n))
+                    Some(crate::protocol::admin::ResetTarget::Shift(n))
                 } else if let Some(t) = to_datetime {
-                    match crate::app::admin::ResetTarget::parse(&format!("time={t}"), now) {
+                    match crate::protocol::admin::ResetTarget::parse(&format!("time={t}"), now) {
                         Ok(t) => Some(t),
                         Err(e) => {
                             eprintln!("creel: --to-datetime: {e}");

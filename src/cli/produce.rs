@@ -44,11 +44,11 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         "0" => Acks::None,
         other => return usage(format!("--acks {other}: use all, 1 or 0")),
     };
-    if !crate::app::produce::draft::COMPRESSIONS.contains(&args.compression.as_str()) {
+    if !crate::protocol::produce::draft::COMPRESSIONS.contains(&args.compression.as_str()) {
         return usage(format!(
             "--compression {}: use {}",
             args.compression,
-            crate::app::produce::draft::COMPRESSIONS.join(", ")
+            crate::protocol::produce::draft::COMPRESSIONS.join(", ")
         ));
     }
     let (value, mode) = match &args.template {

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 
 use super::EXIT_CONNECTION;
 use crate::app::search::{check_pattern, Query, SearchIn, SearchOutcome, SearchRequest};
-use crate::app::{Command, Event};
 use crate::config::Settings;
 use crate::kafka::spawn_worker;
 use crate::model::StartAt;
+use crate::protocol::{Command, Event};
 
 pub struct SearchArgs {
     pub topic: String,

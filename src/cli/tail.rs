@@ -5,10 +5,10 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::EXIT_CONNECTION;
-use crate::app::{Command, Event, ReadKind, ReadRequest, ReadStart};
 use crate::config::Settings;
 use crate::kafka::spawn_worker;
 use crate::model::{Message, StartAt};
+use crate::protocol::{Command, Event, ReadKind, ReadRequest, ReadStart};
 use crate::ui::bytes::escaped;
 
 pub struct TailArgs {

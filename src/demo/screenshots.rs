@@ -11,10 +11,11 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 use crate::app::produce::ProduceKey;
-use crate::app::{Action, App, Command, Edit, Screen};
+use crate::app::{Action, App, Edit, Screen};
 use crate::config::Settings;
 use crate::kafka::{spawn_worker, WorkerHandle};
 use crate::model::StartAt;
+use crate::protocol::Command;
 
 /// Every picture `capture` writes, in order.
 pub const NAMES: [&str; 14] = [

@@ -17,7 +17,7 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use super::admin_ffi;
 use super::reader::{offsets_at, topic_partitions};
 use super::watermarks;
-use crate::app::admin::{plan_rows, resettable, AdminOp, ConfigEdit, ResetPlan, ResetTarget};
+use crate::protocol::admin::{plan_rows, resettable, AdminOp, ConfigEdit, ResetPlan, ResetTarget};
 
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 

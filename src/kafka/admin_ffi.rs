@@ -493,7 +493,7 @@ pub fn list_group_offsets(
     out
 }
 
-use crate::app::admin::ConfigEdit;
+use crate::protocol::admin::ConfigEdit;
 
 struct ConfigResource(*mut sys::rd_kafka_ConfigResource_t);
 impl Drop for ConfigResource {

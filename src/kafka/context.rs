@@ -10,8 +10,8 @@ use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::statistics::Statistics;
 use tokio::sync::mpsc;
 
-use crate::app::Event;
 use crate::model::BrokerCounts;
+use crate::protocol::Event;
 
 pub struct CreelContext {
     /// `None` for headless use, where nobody listens.

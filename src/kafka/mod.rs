@@ -1,6 +1,6 @@
 //! The only module that talks to Kafka. It owns every rdkafka client, runs
 //! blocking librdkafka calls off the async threads with deadlines, and
-//! reports back with `app::Event`s.
+//! reports back with `protocol::Event`s.
 
 pub mod admin;
 mod admin_ffi;

@@ -14,8 +14,8 @@ use rdkafka::producer::{
 use rdkafka::ClientConfig;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::produce::OutRecord;
 use crate::model::{Delivered, ProduceStats};
+use crate::protocol::produce::OutRecord;
 
 const REPORT_EVERY: Duration = Duration::from_millis(100);
 /// How long a stopped bulk send waits for what is already in flight.
@@ -313,7 +313,7 @@ pub fn jsonl_records(r: impl std::io::BufRead) -> impl Iterator<Item = Result<Ou
         .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
         .map(|(i, l)| {
             let l = l.map_err(|e| format!("line {}: {e}", i + 1))?;
-            crate::app::produce::draft::record_from_envelope(i + 1, &l)
+            crate::protocol::produce::draft::record_from_envelope(i + 1, &l)
         })
 }
 
@@ -321,11 +321,11 @@ pub fn jsonl_records(r: impl std::io::BufRead) -> impl Iterator<Item = Result<Ou
 /// one, progress and the end reported as events.
 pub(super) fn run_request(
     base: &ClientConfig,
-    req: crate::app::produce::ProduceRequest,
-    events: &tokio::sync::mpsc::Sender<crate::app::Event>,
+    req: crate::protocol::produce::ProduceRequest,
+    events: &tokio::sync::mpsc::Sender<crate::protocol::Event>,
     cancel: &CancellationToken,
 ) {
-    use crate::app::Event;
+    use crate::protocol::Event;
     let session = req.session;
     let done = |stats: ProduceStats, error: Option<String>| {
         let _ = events.blocking_send(Event::ProduceDone {

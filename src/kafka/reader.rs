@@ -13,8 +13,8 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
 use super::watermarks;
-use crate::app::{Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 use crate::model::{Message, StartAt, TimestampKind, Watermarks};
+use crate::protocol::{Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// Send what was read at least this often, so the list moves while reading.

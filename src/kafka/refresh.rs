@@ -12,8 +12,8 @@ use super::blocking::run_blocking;
 use super::context::CreelContext;
 use super::snapshot::DescribeMemo;
 use super::{groups, snapshot};
-use crate::app::Event;
 use crate::model::ClusterSnapshot;
+use crate::protocol::Event;
 
 /// How long one request to the cluster may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(8);

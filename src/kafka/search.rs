@@ -18,9 +18,9 @@ use tokio_util::sync::CancellationToken;
 use super::reader::{consumer, offsets_at, owned, stuck_at, topic_partitions};
 use super::refresh::SharedConsumer;
 use super::watermarks;
-use crate::app::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
-use crate::app::{Event, PartitionSpan};
 use crate::model::StartAt;
+use crate::protocol::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
+use crate::protocol::{Event, PartitionSpan};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 const REPORT_EVERY: Duration = Duration::from_millis(100);
@@ -441,8 +441,8 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
 fn test(
     matcher: &Matcher,
     m: &BorrowedMessage<'_>,
-) -> Option<Option<crate::app::search::MatchSpan>> {
-    use crate::app::search::SearchIn;
+) -> Option<Option<crate::protocol::search::MatchSpan>> {
+    use crate::protocol::search::SearchIn;
     // Reading headers is a call into librdkafka: only when looked at.
     let headers = match matcher.target {
         SearchIn::Key | SearchIn::Value => None,
@@ -456,7 +456,7 @@ fn test(
 
 fn hit(
     m: &BorrowedMessage<'_>,
-    span: Option<crate::app::search::MatchSpan>,
+    span: Option<crate::protocol::search::MatchSpan>,
     preview: Option<usize>,
 ) -> SearchHit {
     let mut message = owned(m);

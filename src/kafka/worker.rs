@@ -12,9 +12,9 @@ use tokio_util::sync::CancellationToken;
 use super::client::{client_config, consumer, ClientError};
 use super::context::CreelContext;
 use super::refresh::{unsupported_hint, JobRun, SharedConsumer, REQUEST_TIMEOUT};
-use crate::app::{Command, Event, ReadKind, ReadRequest};
 use crate::config::Settings;
 use crate::model::ConfigEntry;
+use crate::protocol::{Command, Event, ReadKind, ReadRequest};
 
 /// The UI's end of the worker.
 pub struct WorkerHandle {
@@ -243,7 +243,7 @@ impl Worker {
         self.cancel_search();
     }
 
-    fn search(&mut self, req: crate::app::search::SearchRequest) {
+    fn search(&mut self, req: crate::protocol::search::SearchRequest) {
         self.cancel_search();
         let cancel = self.shutdown.child_token();
         self.search = Some(cancel.clone());
@@ -256,7 +256,7 @@ impl Worker {
         );
     }
 
-    fn produce(&mut self, req: crate::app::produce::ProduceRequest) {
+    fn produce(&mut self, req: crate::protocol::produce::ProduceRequest) {
         if let Some(t) = self.producing.take() {
             t.cancel();
         }
@@ -298,7 +298,7 @@ impl Worker {
         });
     }
 
-    fn admin(&self, id: u64, op: crate::app::admin::AdminOp) {
+    fn admin(&self, id: u64, op: crate::protocol::admin::AdminOp) {
         let admin = self.admin.clone();
         let consumer = self.consumer.clone();
         let base = self.base_config.clone();
@@ -322,7 +322,7 @@ impl Worker {
     fn plan_reset(
         &self,
         group: String,
-        target: crate::app::admin::ResetTarget,
+        target: crate::protocol::admin::ResetTarget,
         topic: Option<String>,
         partitions: Option<Vec<i32>>,
     ) {

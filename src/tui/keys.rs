@@ -3,8 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::app::{App, Command, Edit};
+use crate::app::{App, Edit};
 use crate::config::Keymap;
+use crate::protocol::Command;
 
 pub fn on_key(app: &mut App, keymap: &Keymap, key: KeyEvent) -> Vec<Command> {
     if key.kind == KeyEventKind::Release {

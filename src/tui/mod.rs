@@ -12,9 +12,10 @@ use anyhow::Context;
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::StreamExt;
 
-use crate::app::{Action, App, Command};
+use crate::app::{Action, App};
 use crate::config::Settings;
 use crate::kafka::{spawn_worker, WorkerHandle};
+use crate::protocol::Command;
 use crate::ui;
 
 pub use terminal::TerminalGuard;

@@ -10,9 +10,9 @@ use crate::common::{commit, create_topics, produce, Broker};
 use creel::app::admin::{AdminOp, ConfigEdit, ResetPlan, ResetTarget};
 use creel::app::produce::{Draft, ProduceRequest};
 use creel::app::search::{Query, SearchRequest};
-use creel::app::{Command, Event, ReadKind, ReadRequest, ReadStart};
 use creel::kafka::{spawn_worker, WorkerHandle};
 use creel::model::StartAt;
+use creel::protocol::{Command, Event, ReadKind, ReadRequest, ReadStart};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::ClientConfig;
 

@@ -6,9 +6,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::common::{self, create_topics, Broker};
-use creel::app::admin::ResetTarget;
-use creel::app::{App, Command, Event};
+use creel::app::App;
 use creel::kafka::spawn_worker;
+use creel::protocol::admin::ResetTarget;
+use creel::protocol::{Command, Event};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::{
     BaseProducer, BaseRecord, DefaultProducerContext, Producer, ThreadedProducer,
@@ -319,7 +320,7 @@ async fn plan_reset(
     w: &mut creel::kafka::WorkerHandle,
     group: &str,
     topic: &str,
-) -> creel::app::admin::ResetPlan {
+) -> creel::protocol::admin::ResetPlan {
     w.commands
         .send(Command::PlanReset {
             group: group.into(),
@@ -361,7 +362,7 @@ async fn a_write_the_broker_refuses_is_said_with_its_reason() {
     let b = broker.bootstrap();
     let topic = broker.name("future");
     create_topics(&b, &[(&topic, 1)]).await;
-    let draft = creel::app::produce::Draft {
+    let draft = creel::protocol::produce::Draft {
         topic: topic.clone(),
         value: "from the future {{seq}}".into(),
         timestamp: (chrono::Utc::now() + chrono::Duration::days(2)).to_rfc3339(),
@@ -370,7 +371,7 @@ async fn a_write_the_broker_refuses_is_said_with_its_reason() {
     };
     let mut w = spawn_worker(&broker.settings()).unwrap();
     w.commands
-        .send(Command::Produce(creel::app::produce::ProduceRequest {
+        .send(Command::Produce(creel::protocol::produce::ProduceRequest {
             session: 1,
             draft,
             count: 3,

@@ -4,9 +4,10 @@
 use std::time::Duration;
 
 use crate::common::{create_topics, Broker};
-use creel::app::{App, Command, Event};
+use creel::app::App;
 use creel::kafka::spawn_worker;
 use creel::model::{Message, StartAt};
+use creel::protocol::{Command, Event};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;

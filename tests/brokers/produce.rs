@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use crate::common::{create_topics, Broker};
 use creel::app::produce::{ProduceKey, ValueMode};
-use creel::app::{Action, App, Command, Screen};
+use creel::app::{Action, App, Screen};
 use creel::config::Settings;
 use creel::kafka::{spawn_worker, WorkerHandle};
 use creel::model::{Message, StartAt};
+use creel::protocol::Command;
 
 fn settings(broker: &Broker) -> Settings {
     let mut s = broker.settings();

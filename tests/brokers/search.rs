@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use crate::common::{create_topics, Broker};
 use creel::app::search::{Query, SearchIn, SearchOutcome, SearchRequest, SearchView};
-use creel::app::{App, Command};
+use creel::app::App;
 use creel::kafka::spawn_worker;
 use creel::model::StartAt;
+use creel::protocol::Command;
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
@@ -115,7 +116,7 @@ async fn run(
 ) -> SearchView {
     let session = app.search.as_ref().map_or(0, |s| s.request.session) + 1;
     req.session = session;
-    let matcher = creel::app::search::Matcher::new(&req.query).unwrap();
+    let matcher = creel::protocol::search::Matcher::new(&req.query).unwrap();
     app.search = Some(SearchView::new(req.clone(), matcher, false));
     worker.commands.send(Command::Search(req)).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
@@ -124,7 +125,7 @@ async fn run(
             Ok(Some(ev)) => {
                 // Every scanner of this search is closed once it reports
                 // its end.
-                if let creel::app::Event::SearchDone { scanners_open, .. } = &ev {
+                if let creel::protocol::Event::SearchDone { scanners_open, .. } = &ev {
                     assert_eq!(*scanners_open, 0, "scanners left open");
                 }
                 app.apply(ev)

@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use crate::common::{self, create_topics, produce, Broker};
-use creel::app::{App, Command, Event};
+use creel::app::App;
 use creel::kafka::spawn_worker;
 use creel::model::ClusterSnapshot;
+use creel::protocol::{Command, Event};
 
 fn complete(app: &App) -> Option<&ClusterSnapshot> {
     app.snapshot.as_ref().filter(|s| s.watermarks_complete)

@@ -360,7 +360,8 @@ pub async fn walk(
     window: usize,
     limit: usize,
 ) -> (Vec<(i32, i64)>, Vec<(i32, i64)>) {
-    use creel::app::{Action, Command};
+    use creel::app::Action;
+    use creel::protocol::Command;
     app.page_size = 5;
     drop(app.open_messages(topic, None, creel::model::StartAt::Beginning));
     if let Some(ex) = &mut app.explorer {
@@ -470,7 +471,7 @@ async fn press(
 ) -> bool {
     let mut paged = false;
     for c in app.update(action) {
-        if let creel::app::Command::ReadMessages(_) = &c {
+        if let creel::protocol::Command::ReadMessages(_) = &c {
             worker.commands.send(c).await.expect("worker");
             paged = true;
         }

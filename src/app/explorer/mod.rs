@@ -11,9 +11,9 @@
 
 use std::collections::BTreeMap;
 
-use super::messages::{Covered, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 use super::{Action, Cursor};
 use crate::model::{Message, StartAt, Watermarks};
+use crate::protocol::{Covered, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 
 /// Default window: this many messages or this many bytes, whichever first.
 pub const WINDOW_MESSAGES: usize = 50_000;
@@ -88,7 +88,7 @@ pub struct Explorer {
     pub tailing: bool,
     pub focus: Option<Focus>,
     /// Marks what a search matched, in the detail view.
-    pub highlight: Option<crate::app::search::Matcher>,
+    pub highlight: Option<crate::protocol::search::Matcher>,
     /// Where Esc on the list goes.
     pub return_to: super::Screen,
     /// `v`: one end of a range (the cursor is the other); `e` exports it.

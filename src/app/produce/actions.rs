@@ -2,22 +2,10 @@
 //! with a message to replay), sending, stopping, and the worker's reports.
 
 use super::view::{ProduceKey, ProduceRun, ProduceView};
-use super::{draft_from_message, Draft};
-use crate::app::{App, Command, Screen};
+use super::{draft_from_message, Draft, ProduceRequest};
+use crate::app::{App, Screen};
 use crate::model::ProduceStats;
-
-/// What the worker is asked to send.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProduceRequest {
-    pub session: u64,
-    pub draft: Draft,
-    pub count: u64,
-    pub rate: Option<f64>,
-    /// Send the lines of this JSONL export instead of the draft's value.
-    pub import: Option<std::path::PathBuf>,
-}
-
-impl Eq for ProduceRequest {}
+use crate::protocol::Command;
 
 impl App {
     fn produce_view(&mut self, draft: Draft) -> &mut ProduceView {

@@ -2,13 +2,12 @@
 //! sent once or in bulk, or replayed from a message read.
 
 mod actions;
-pub mod draft;
-pub mod template;
 mod view;
 
-pub use actions::ProduceRequest;
-pub use draft::{draft_from_message, Acks, Draft, DraftField, OutRecord, Prepared, ValueMode};
-pub use template::{TemplateError, Templates};
+pub use crate::protocol::produce::{
+    draft_from_message, Acks, Draft, DraftField, OutRecord, Prepared, ProduceRequest,
+    TemplateError, Templates, ValueMode, COMPRESSIONS,
+};
 pub use view::{
     builtin_templates, ProduceField, ProduceKey, ProduceRun, ProduceView, TemplateFile,
 };

@@ -1,6 +1,7 @@
 use super::*;
 use crate::app::fixtures::{self, ProduceState};
-use crate::app::{Action, Command, Screen};
+use crate::app::{Action, Screen};
+use crate::protocol::Command;
 use ratatui_textarea::{Input, Key};
 
 fn key(c: char) -> ProduceKey {

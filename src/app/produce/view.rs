@@ -4,9 +4,11 @@
 
 use ratatui_textarea::{Input, Key, TextArea};
 
-use super::draft::{pretty_json, Acks, Draft, DraftField, ValueMode, COMPRESSIONS};
 use crate::app::input::{Edit, LineInput};
 use crate::model::ProduceStats;
+use crate::protocol::produce::draft::{
+    pretty_json, Acks, Draft, DraftField, ValueMode, COMPRESSIONS,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProduceField {
@@ -315,7 +317,7 @@ impl ProduceView {
                 self.mode = ValueMode::Json;
                 Ok(())
             }
-            None => Err(super::draft::check_json(&text)
+            None => Err(crate::protocol::produce::draft::check_json(&text)
                 .err()
                 .unwrap_or_else(|| "not JSON".into())),
         }

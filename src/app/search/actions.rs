@@ -3,8 +3,9 @@
 
 use super::{SearchForm, SearchView};
 use crate::app::explorer::Focus;
-use crate::app::{Action, App, Command, Prompt, Screen};
+use crate::app::{Action, App, Prompt, Screen};
 use crate::model::StartAt;
+use crate::protocol::Command;
 
 /// Messages shown before a match when it is opened in the explorer.
 const NEIGHBOURS: i64 = 50;

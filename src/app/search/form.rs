@@ -2,10 +2,10 @@
 //! line. Tab and the arrows move between fields, space or ←/→ change a
 //! choice, Enter searches from any field.
 
-use super::query::{check_pattern, Matcher, PatternError, Query, SearchIn};
 use super::{SearchRequest, DEFAULT_MAX_MATCHES, PREVIEW_BYTES};
 use crate::app::{Edit, LineInput};
 use crate::model::StartAt;
+use crate::protocol::search::{check_pattern, Matcher, PatternError, Query, SearchIn};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchField {

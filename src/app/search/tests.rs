@@ -1,6 +1,7 @@
 use super::*;
 use crate::app::fixtures;
-use crate::app::{Action, Command, Edit, Prompt, Screen};
+use crate::app::{Action, Edit, Prompt, Screen};
+use crate::protocol::Command;
 
 fn typed(form: &mut SearchForm, text: &str) {
     for c in text.chars() {
@@ -119,7 +120,7 @@ fn enter_starts_the_search_and_esc_cancels_it_keeping_matches() {
     assert_eq!(s.hits.len(), 4);
     // A late report from the worker adds its matches but keeps the word.
     let session = s.request.session;
-    app.apply(crate::app::Event::SearchDone {
+    app.apply(crate::protocol::Event::SearchDone {
         session,
         outcome: SearchOutcome::Completed,
         scanned: 1,
@@ -146,7 +147,7 @@ fn progress_counts_per_partition_rate_and_time_left() {
     assert_eq!(s.eta_secs(), Some(0.6));
     // Results from older searches are ignored.
     let mut app = app;
-    app.apply(crate::app::Event::SearchProgress {
+    app.apply(crate::protocol::Event::SearchProgress {
         session: 999,
         positions: vec![],
         scanned: 1,
@@ -189,7 +190,7 @@ fn opening_a_match_reads_it_again_with_its_neighbours() {
     assert_eq!(req.partitions, Some(vec![3]));
     assert_eq!(
         req.start,
-        crate::app::ReadStart::At(crate::model::StartAt::Offset(8_762))
+        crate::protocol::ReadStart::At(crate::model::StartAt::Offset(8_762))
     );
     assert_eq!(app.screen, Screen::Messages);
     let ex = app.explorer.as_ref().unwrap();
@@ -208,9 +209,9 @@ fn opening_a_match_reads_it_again_with_its_neighbours() {
             headers: vec![],
         })
         .collect();
-    app.apply(crate::app::Event::Messages {
+    app.apply(crate::protocol::Event::Messages {
         session,
-        kind: crate::app::ReadKind::Initial,
+        kind: crate::protocol::ReadKind::Initial,
         batch,
     });
     let ex = app.explorer.as_ref().unwrap();

@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row};
 use ratatui::Frame;
 
 use crate::app::explorer::Explorer;
-use crate::app::{App, ReadKind};
+use crate::app::App;
 use crate::model::Message;
+use crate::protocol::ReadKind;
 use crate::ui::bytes::{escaped, size};
 use crate::ui::text::{sanitize, thousands};
 use crate::ui::theme;

@@ -220,7 +220,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &ProduceView) {
                 field(
                     view,
                     ProduceField::Compression,
-                    crate::app::produce::draft::COMPRESSIONS[view.compression].into(),
+                    crate::protocol::produce::draft::COMPRESSIONS[view.compression].into(),
                     "",
                 ),
             ]

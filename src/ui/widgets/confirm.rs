@@ -20,7 +20,7 @@ pub fn draw(frame: &mut Frame, area: Rect, c: &Confirm) {
                 Span::styled("   group state ", theme::dim()),
                 Span::styled(
                     sanitize(&plan.state),
-                    if crate::app::admin::resettable(&plan.state).is_ok() {
+                    if crate::protocol::admin::resettable(&plan.state).is_ok() {
                         theme::ok()
                     } else {
                         theme::bad()
