@@ -2,6 +2,9 @@
 //! clusters. See the README for the user's view and `../shared/design.md`
 //! for the shape of the code.
 
+// All unsafe code is in kafka::admin_ffi, which allows it for itself.
+#![deny(unsafe_code)]
+
 pub mod app;
 pub mod cli;
 pub mod config;

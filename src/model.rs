@@ -188,12 +188,70 @@ impl GroupPartition {
     }
 }
 
+/// A consumer group's state, as DescribeConsumerGroups names it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum GroupState {
+    Stable,
+    PreparingRebalance,
+    CompletingRebalance,
+    /// No member: offsets may be reset.
+    Empty,
+    Dead,
+    /// KIP-848 groups.
+    Assigning,
+    Reconciling,
+    /// The cluster could not describe the group.
+    Unknown,
+    /// A name creel does not know yet.
+    Other(String),
+}
+
+impl GroupState {
+    /// From the name librdkafka gives (case does not matter).
+    pub fn parse(name: &str) -> GroupState {
+        match name.to_ascii_lowercase().as_str() {
+            "stable" => GroupState::Stable,
+            "preparingrebalance" => GroupState::PreparingRebalance,
+            "completingrebalance" => GroupState::CompletingRebalance,
+            "empty" => GroupState::Empty,
+            "dead" => GroupState::Dead,
+            "assigning" => GroupState::Assigning,
+            "reconciling" => GroupState::Reconciling,
+            "unknown" | "" => GroupState::Unknown,
+            _ => GroupState::Other(name.to_string()),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            GroupState::Stable => "Stable",
+            GroupState::PreparingRebalance => "PreparingRebalance",
+            GroupState::CompletingRebalance => "CompletingRebalance",
+            GroupState::Empty => "Empty",
+            GroupState::Dead => "Dead",
+            GroupState::Assigning => "Assigning",
+            GroupState::Reconciling => "Reconciling",
+            GroupState::Unknown => "Unknown",
+            GroupState::Other(s) => s,
+        }
+    }
+
+    /// Nobody consumes for the group: its offsets may be changed.
+    pub fn is_idle(&self) -> bool {
+        matches!(self, GroupState::Empty | GroupState::Dead)
+    }
+}
+
+impl std::fmt::Display for GroupState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConsumerGroup {
     pub id: String,
-    /// Stable, PreparingRebalance, CompletingRebalance, Empty, Dead, or
-    /// Unknown when the cluster cannot describe groups.
-    pub state: String,
+    pub state: GroupState,
     pub assignor: String,
     pub members: Vec<GroupMember>,
     /// Sorted by topic, partition.
@@ -215,7 +273,7 @@ impl ConsumerGroup {
 
     /// True while members are joined: offsets must not be reset then.
     pub fn has_active_members(&self) -> bool {
-        !self.members.is_empty() || !matches!(self.state.as_str(), "Empty" | "Dead")
+        !self.members.is_empty() || !self.state.is_idle()
     }
 }
 

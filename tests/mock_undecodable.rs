@@ -112,7 +112,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     let (sp, so, e) = &ex.stalls[0];
     assert_eq!((*sp, *so), (0, 3), "the row sits at the batch's offset");
     assert!(
-        e.contains("BadCompression") || e.contains("compress"),
+        e.message.contains("BadCompression") || e.message.contains("compress"),
         "{e}"
     );
     assert!(!ex.messages.iter().any(|m| m.partition == 0 && m.offset > 3));
@@ -193,7 +193,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
             .expect("the search ends")
             .unwrap();
         if let creel::protocol::Event::SearchProgress { error: Some(e), .. } = &ev {
-            skipped_said |= e.contains("skipped the batch at offset 3");
+            skipped_said |= e.message.contains("skipped the batch at offset 3");
         }
         app.apply(ev);
     }

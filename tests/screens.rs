@@ -89,8 +89,11 @@ fn topic_detail_configs_empty_and_failed() {
     });
     insta::assert_snapshot!("detail_configs_empty_80x24", render(&app, 80, 24));
     if let Some(d) = &mut app.detail {
-        d.configs =
-            Loadable::Failed("not supported by this cluster (Broker: Unsupported version)".into());
+        d.configs = Loadable::Failed(creel::protocol::OpError::new(
+            creel::protocol::Op::DescribeConfigs,
+            creel::protocol::ErrorKind::Unsupported,
+            "not supported by this cluster (Broker: Unsupported version)",
+        ));
     }
     insta::assert_snapshot!("detail_configs_failed_80x24", render(&app, 80, 24));
 }
@@ -384,7 +387,11 @@ fn a_stuck_partition_is_a_row_at_its_offset() {
         session,
         partition: 2,
         offset: 4,
-        error: "Message consumption error: BadCompression (Local: Invalid compressed data)".into(),
+        error: creel::protocol::OpError::new(
+            creel::protocol::Op::Read,
+            creel::protocol::ErrorKind::Broker,
+            "Message consumption error: BadCompression (Local: Invalid compressed data)",
+        ),
     });
     both_sizes("messages_stalled", &app);
 }

@@ -44,7 +44,7 @@ pub fn check_topic_name(name: &str) -> Result<(), String> {
 
 /// Config keys look like `retention.ms`: a typo such as a missing value is
 /// caught here, the rest by the broker.
-fn check_config(k: &str, v: &str) -> Result<(), String> {
+fn check_key(k: &str) -> Result<(), String> {
     if k.is_empty()
         || !k
             .chars()
@@ -52,6 +52,11 @@ fn check_config(k: &str, v: &str) -> Result<(), String> {
     {
         return Err(format!("{k:?} is not a config key (like retention.ms)"));
     }
+    Ok(())
+}
+
+fn check_config(k: &str, v: &str) -> Result<(), String> {
+    check_key(k)?;
     if v.is_empty() {
         return Err(format!("{k} has no value"));
     }
@@ -114,13 +119,7 @@ pub fn parse_config_edits(topic: &str, set: bool, words: &[&str]) -> Result<Admi
             check_config(k, v)?;
             edits.push(ConfigEdit::Set(k.into(), v.into()));
         } else {
-            check_config(w, "0").or_else(|e| {
-                if e.contains("takes a number") {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            })?;
+            check_key(w)?;
             edits.push(ConfigEdit::Delete(w.to_string()));
         }
     }

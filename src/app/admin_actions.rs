@@ -301,7 +301,12 @@ impl App {
         vec![Command::Admin { id, op: c.op }]
     }
 
-    pub(crate) fn admin_done(&mut self, id: u64, title: String, result: Result<String, String>) {
+    pub(crate) fn admin_done(
+        &mut self,
+        id: u64,
+        title: String,
+        result: Result<String, crate::protocol::OpError>,
+    ) {
         if self.admin_pending == Some(id) {
             self.admin_pending = None;
         }
@@ -311,11 +316,15 @@ impl App {
                 self.outbox.push(Command::RefreshTopics);
                 self.outbox.push(Command::RefreshGroups);
             }
-            Err(e) => self.error(format!("{title} failed: {e}")),
+            Err(e) => self.error(format!("{title} failed: {}", e.message)),
         }
     }
 
-    pub(crate) fn reset_planned(&mut self, group: String, result: Result<ResetPlan, String>) {
+    pub(crate) fn reset_planned(
+        &mut self,
+        group: String,
+        result: Result<ResetPlan, crate::protocol::OpError>,
+    ) {
         match result {
             Ok(plan) => {
                 let mut c = Confirm::new(plan.op());
@@ -326,7 +335,7 @@ impl App {
                 self.status = None;
                 self.prompt = Some(Prompt::Confirm(c));
             }
-            Err(e) => self.error(format!("cannot plan the reset of {group}: {e}")),
+            Err(e) => self.error(format!("cannot plan the reset of {group}: {}", e.message)),
         }
     }
 }

@@ -135,9 +135,11 @@ pub fn all_brokers_down() -> App {
     });
     app.apply(Event::RefreshFailed {
         generation: 1,
-        error: "Meta data fetch error: BrokerTransportFailure (Local: Broker transport failure)"
-            .into(),
-        unreachable: true,
+        error: crate::protocol::OpError::new(
+            crate::protocol::Op::Metadata,
+            crate::protocol::ErrorKind::Unreachable,
+            "Meta data fetch error: BrokerTransportFailure (Local: Broker transport failure)",
+        ),
         retry_at: now + chrono::Duration::seconds(4),
     });
     app
@@ -173,7 +175,7 @@ fn groups_at(i: i64) -> Vec<crate::model::ConsumerGroup> {
     vec![
         ConsumerGroup {
             id: "order-service".into(),
-            state: "Stable".into(),
+            state: crate::model::GroupState::Stable,
             assignor: "range".into(),
             members: vec![
                 member(
@@ -208,7 +210,7 @@ fn groups_at(i: i64) -> Vec<crate::model::ConsumerGroup> {
         },
         ConsumerGroup {
             id: "analytics-loader".into(),
-            state: "Stable".into(),
+            state: crate::model::GroupState::Stable,
             assignor: "cooperative-sticky".into(),
             members: vec![member(
                 "c",
@@ -231,7 +233,7 @@ fn groups_at(i: i64) -> Vec<crate::model::ConsumerGroup> {
         },
         ConsumerGroup {
             id: "audit-archiver".into(),
-            state: "Stable".into(),
+            state: crate::model::GroupState::Stable,
             assignor: "range".into(),
             members: vec![member("d", "audit-archiver-1", &[("audit-log", 0)])],
             partitions: vec![part(
@@ -245,7 +247,7 @@ fn groups_at(i: i64) -> Vec<crate::model::ConsumerGroup> {
         },
         ConsumerGroup {
             id: "email-sender".into(),
-            state: "Empty".into(),
+            state: crate::model::GroupState::Empty,
             assignor: String::new(),
             members: vec![],
             partitions: vec![
@@ -585,7 +587,7 @@ pub fn reset_preview(state: &str) -> App {
         result: Ok(ResetPlan {
             group,
             target: ResetTarget::Earliest,
-            state: state.into(),
+            state: crate::model::GroupState::parse(state),
             rows,
         }),
     });

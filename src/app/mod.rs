@@ -129,7 +129,7 @@ pub(crate) fn cycle<T: Copy + PartialEq>(all: &[T], current: T, forward: bool) -
 pub enum Loadable<T> {
     Loading,
     Loaded(T),
-    Failed(String),
+    Failed(crate::protocol::OpError),
 }
 
 /// The topic detail opened with Enter on the topic list.
@@ -199,7 +199,7 @@ pub struct App {
     /// Generation of the snapshot shown; older results are ignored.
     pub generation: u64,
     pub refreshing: bool,
-    pub last_error: Option<String>,
+    pub last_error: Option<crate::protocol::OpError>,
     pub screen: Screen,
     pub topics: TopicsView,
     pub detail: Option<TopicDetail>,
@@ -207,7 +207,7 @@ pub struct App {
     pub groups: Option<GroupsSnapshot>,
     pub groups_generation: u64,
     /// The last group refresh failed: why, and when it is retried.
-    pub groups_error: Option<(String, DateTime<Local>)>,
+    pub groups_error: Option<(crate::protocol::OpError, DateTime<Local>)>,
     pub lag: LagBook,
     pub groups_view: GroupsView,
     pub group_detail: Option<GroupDetail>,
@@ -990,19 +990,23 @@ impl App {
             Event::RefreshFailed {
                 generation,
                 error,
-                unreachable,
                 retry_at,
             } => {
                 if generation < self.generation {
                     return;
                 }
                 self.refreshing = false;
+                if error.kind == crate::protocol::ErrorKind::Refused {
+                    self.connection = ConnectionState::Refused {
+                        reason: error.message.clone(),
+                    };
+                }
                 let refused = matches!(self.connection, ConnectionState::Refused { .. });
-                if unreachable && !refused {
+                if error.kind == crate::protocol::ErrorKind::Unreachable && !refused {
                     let reason = match &self.connection {
                         // Keep librdkafka's more specific transport error.
                         ConnectionState::AllBrokersDown { reason, .. } => reason.clone(),
-                        _ => error.clone(),
+                        _ => error.message.clone(),
                     };
                     self.connection = ConnectionState::AllBrokersDown {
                         reason,

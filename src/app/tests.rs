@@ -48,12 +48,18 @@ fn failed_refresh_keeps_the_old_table() {
     let mut app = fixtures::connected();
     app.apply(Event::RefreshFailed {
         generation: 2,
-        error: "timed out".into(),
-        unreachable: false,
+        error: crate::protocol::OpError::new(
+            crate::protocol::Op::Watermarks,
+            crate::protocol::ErrorKind::TimedOut,
+            "timed out",
+        ),
         retry_at: fixtures::fixed_now(),
     });
     assert_eq!(app.topic_list().len(), 8);
-    assert_eq!(app.last_error.as_deref(), Some("timed out"));
+    assert_eq!(
+        app.last_error.as_ref().map(|e| e.to_string()).as_deref(),
+        Some("watermarks: timed out")
+    );
     assert_eq!(app.connection, ConnectionState::Connected);
 }
 
@@ -123,7 +129,11 @@ fn enter_opens_detail_and_asks_for_configs() {
     // A late answer for another topic is ignored.
     app.apply(Event::TopicConfigs {
         topic: "orders".into(),
-        result: Err("x".into()),
+        result: Err(crate::protocol::OpError::new(
+            crate::protocol::Op::DescribeConfigs,
+            crate::protocol::ErrorKind::Broker,
+            "x",
+        )),
     });
     assert_eq!(
         app.detail.as_ref().map(|d| d.configs.clone()),

@@ -4,14 +4,10 @@
 
 use std::process::ExitCode;
 
-use rdkafka::admin::AdminClient;
-use rdkafka::client::DefaultClientContext;
-use rdkafka::consumer::BaseConsumer;
-
 use super::EXIT_CONNECTION;
 use crate::app::admin::{check_topic_name, AdminOp, ConfigEdit, ResetPlan, ResetTarget};
 use crate::config::Settings;
-use crate::kafka::{admin, client_config};
+use crate::kafka::admin::AdminClients;
 use crate::ui::text::thousands;
 
 const EXIT_USAGE: u8 = 64;
@@ -53,30 +49,12 @@ pub enum GroupCmd {
     },
 }
 
-struct Clients {
-    admin: AdminClient<DefaultClientContext>,
-    consumer: BaseConsumer,
-    base: rdkafka::ClientConfig,
-}
-
-fn clients(settings: &Settings) -> Result<Clients, String> {
-    crate::kafka::check_connection(settings, std::time::Duration::from_secs(10)).map_err(|e| {
+fn clients(settings: &Settings) -> Result<AdminClients, String> {
+    AdminClients::connect(settings).map_err(|e| {
         format!(
-            "cannot read the cluster at {}: {e}",
-            settings.bootstrap_servers
+            "cannot read the cluster at {}: {}",
+            settings.bootstrap_servers, e.message
         )
-    })?;
-    let mut base = client_config(settings);
-    base.set("statistics.interval.ms", "0");
-    Ok(Clients {
-        admin: base.create().map_err(|e| e.to_string())?,
-        // Plans count to the high watermark, like the worker's client.
-        consumer: base
-            .clone()
-            .set("isolation.level", "read_uncommitted")
-            .create()
-            .map_err(|e| e.to_string())?,
-        base,
     })
 }
 
@@ -101,13 +79,13 @@ fn run_op(settings: &Settings, op: AdminOp) -> anyhow::Result<ExitCode> {
     for l in op.lines() {
         eprintln!("creel: {l}");
     }
-    match admin::execute(&c.admin, &c.consumer, &c.base, &op) {
+    match c.execute(&op) {
         Ok(msg) => {
             println!("{msg}");
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("creel: {} failed: {e}", op.title());
+            eprintln!("creel: {} failed: {}", op.title(), e.message);
             Ok(ExitCode::from(1))
         }
     }
@@ -179,8 +157,7 @@ pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(EXIT_CONNECTION));
                 }
             };
-            let plan =
-                admin::plan_reset(&c.consumer, &group, ResetTarget::Latest, Some(&topic), None);
+            let plan = c.plan_reset(&group, ResetTarget::Latest, Some(&topic), None);
             let partitions = match plan {
                 Ok(p) => p
                     .rows
@@ -219,8 +196,7 @@ pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::from(EXIT_CONNECTION));
                 }
             };
-            let plan = match admin::plan_reset(&c.consumer, &group, target, topic.as_deref(), None)
-            {
+            let plan = match c.plan_reset(&group, target, topic.as_deref(), None) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("creel: {e}");

@@ -90,7 +90,7 @@ fn print(snap: &GroupsSnapshot, book: &LagBook, as_json: bool) -> anyhow::Result
                 let judged = book.judged.get(&g.id);
                 json!({
                     "group": g.id,
-                    "state": g.state,
+                    "state": g.state.name(),
                     "assignor": g.assignor,
                     "members": g.members.len(),
                     "lag": g.total_lag(),

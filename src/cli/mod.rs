@@ -25,8 +25,8 @@ pub const EXIT_CONNECTION: u8 = 2;
 pub(crate) fn reach(settings: &crate::config::Settings) -> Result<(), ExitCode> {
     crate::kafka::check_connection(settings, std::time::Duration::from_secs(10)).map_err(|e| {
         eprintln!(
-            "creel: cannot read the cluster at {}: {e}",
-            settings.bootstrap_servers
+            "creel: cannot read the cluster at {}: {}",
+            settings.bootstrap_servers, e.message
         );
         ExitCode::from(EXIT_CONNECTION)
     })

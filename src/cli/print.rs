@@ -12,9 +12,13 @@ use crate::config::Settings;
 use crate::kafka::fetch_snapshot_blocking;
 use crate::model::ClusterSnapshot;
 
-fn snapshot(settings: &Settings, timeout: Duration) -> Result<ClusterSnapshot, ExitCode> {
+fn snapshot(
+    settings: &Settings,
+    timeout: Duration,
+    describe: bool,
+) -> Result<ClusterSnapshot, ExitCode> {
     super::reach(settings)?;
-    fetch_snapshot_blocking(settings, timeout).map_err(|e| {
+    fetch_snapshot_blocking(settings, timeout, describe).map_err(|e| {
         eprintln!(
             "creel: cannot read the cluster at {}: {e:#}",
             settings.bootstrap_servers
@@ -29,7 +33,8 @@ pub fn topics(
     internal: bool,
     timeout: Duration,
 ) -> anyhow::Result<ExitCode> {
-    let snap = match snapshot(settings, timeout) {
+    // The topic list needs no controller: DescribeCluster is not asked.
+    let snap = match snapshot(settings, timeout, false) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };
@@ -97,7 +102,7 @@ pub fn topics(
 }
 
 pub fn brokers(settings: &Settings, as_json: bool, timeout: Duration) -> anyhow::Result<ExitCode> {
-    let snap = match snapshot(settings, timeout) {
+    let snap = match snapshot(settings, timeout, true) {
         Ok(s) => s,
         Err(code) => return Ok(code),
     };

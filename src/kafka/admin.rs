@@ -1,6 +1,7 @@
 //! Running admin work: each change is sent, then read back from the
 //! cluster, and the answer says what the cluster now holds. Blocking: the
-//! worker calls these from blocking threads, the CLI directly.
+//! worker runs these as jobs, the CLI directly. Every error names the
+//! operation that failed.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -15,9 +16,12 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use super::admin_ffi;
-use super::reader::{offsets_at, topic_partitions};
+use super::error::{code_error, op_error};
+use super::reader::{offsets_at, partition_marks, topic_partitions};
 use super::watermarks;
+use crate::model::GroupState;
 use crate::protocol::admin::{plan_rows, resettable, AdminOp, ConfigEdit, ResetPlan, ResetTarget};
+use crate::protocol::{ErrorKind, Op, OpError};
 
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -27,25 +31,43 @@ fn opts() -> AdminOptions {
         .operation_timeout(Some(TIMEOUT))
 }
 
-/// A failed request that goes to the controller: a timeout says the
-/// likely reason (the demo's mock cluster names no controller); anything
-/// else is worded as every unsupported request is.
-fn controller_hint(e: &rdkafka::error::KafkaError) -> String {
-    match super::refresh::error_code(e) {
-        Some(rdkafka::types::RDKafkaErrorCode::OperationTimedOut) => format!(
-            "{e}: no answer within {} s. The request goes to the cluster's controller; a cluster that names none (such as creel demo's mock cluster) cannot create, delete or grow topics",
-            TIMEOUT.as_secs()
-        ),
-        _ => super::refresh::unsupported_hint(e),
+/// The operation an admin action is.
+pub fn op_of(op: &AdminOp) -> Op {
+    match op {
+        AdminOp::CreateTopic { .. } => Op::CreateTopic,
+        AdminOp::DeleteTopic { .. } => Op::DeleteTopic,
+        AdminOp::AddPartitions { .. } => Op::AddPartitions,
+        AdminOp::AlterTopicConfigs { .. } => Op::AlterConfigs,
+        AdminOp::ResetOffsets { .. } => Op::ResetOffsets,
+        AdminOp::DeleteGroup { .. } => Op::DeleteGroup,
+        AdminOp::DeleteGroupOffsets { .. } => Op::DeleteGroupOffsets,
+        AdminOp::Purge { .. } => Op::Purge,
     }
 }
 
-/// The cluster's own words for a failure, with its code.
-use super::diagnose::code_text;
+/// A failed request that goes to the controller: a timeout says the
+/// likely reason (the demo's mock cluster names no controller).
+fn controller_error(op: Op, e: &rdkafka::error::KafkaError) -> OpError {
+    let err = op_error(op, e);
+    if err.kind != ErrorKind::TimedOut {
+        return err;
+    }
+    OpError {
+        message: format!(
+            "{e}: no answer within {} s. The request goes to the cluster's controller; a cluster that names none (such as creel demo's mock cluster) cannot create, delete or grow topics",
+            TIMEOUT.as_secs()
+        ),
+        ..err
+    }
+}
+
+fn internal(op: Op, e: impl std::fmt::Display) -> OpError {
+    OpError::new(op, ErrorKind::Internal, e.to_string())
+}
 
 /// Poll `check` until it holds or a few seconds pass: metadata after a
 /// change takes a moment to reach every broker.
-fn settle(mut check: impl FnMut() -> Result<bool, String>) -> Result<bool, String> {
+fn settle(mut check: impl FnMut() -> Result<bool, OpError>) -> Result<bool, OpError> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         if check()? {
@@ -59,12 +81,13 @@ fn settle(mut check: impl FnMut() -> Result<bool, String>) -> Result<bool, Strin
 }
 
 fn partition_count<C: ConsumerContext>(
+    op: Op,
     c: &BaseConsumer<C>,
     topic: &str,
-) -> Result<Option<usize>, String> {
+) -> Result<Option<usize>, OpError> {
     let md = c
         .fetch_metadata(Some(topic), TIMEOUT)
-        .map_err(|e| format!("reading back: {e}"))?;
+        .map_err(|e| op_error(Op::Metadata, &e).within(op))?;
     Ok(md
         .topics()
         .iter()
@@ -73,45 +96,45 @@ fn partition_count<C: ConsumerContext>(
 }
 
 /// A group's state, from DescribeConsumerGroups.
-pub fn group_state<C: ConsumerContext>(c: &BaseConsumer<C>, group: &str) -> Result<String, String> {
-    let d = admin_ffi::describe_consumer_groups(
-        c.client().native_ptr(),
-        &[group.to_string()],
-        TIMEOUT,
-    )?;
-    let g = d
-        .into_iter()
-        .find(|g| g.id == group)
-        .ok_or_else(|| format!("group {group} was not described"))?;
+pub fn group_state<C: ConsumerContext>(
+    op: Op,
+    c: &BaseConsumer<C>,
+    group: &str,
+) -> Result<GroupState, OpError> {
+    let d = admin_ffi::describe_consumer_groups(c.client(), &[group.to_string()], TIMEOUT)
+        .map_err(|e| e.within(op))?;
+    let g = d.into_iter().find(|g| g.id == group).ok_or_else(|| {
+        OpError::new(
+            op,
+            ErrorKind::NotFound,
+            format!("group {group} was not described"),
+        )
+    })?;
     if let Some(e) = g.error {
-        return Err(e);
+        return Err(e.within(op));
     }
+    let state = GroupState::parse(&g.state);
     // Some brokers report a group with live members under a state they
     // do not name; a member is a member.
-    if !g.members.is_empty() && g.state.eq_ignore_ascii_case("empty") {
-        return Ok("Stable".into());
+    if !g.members.is_empty() && state.is_idle() {
+        return Ok(GroupState::Stable);
     }
-    Ok(g.state)
+    Ok(state)
 }
 
 /// Committed offsets of `group` on these partitions.
 fn committed<C: ConsumerContext>(
+    op: Op,
     c: &BaseConsumer<C>,
     group: &str,
     parts: Option<&[(String, i32)]>,
-) -> Result<Vec<(String, i32, Option<i64>)>, String> {
-    let r = admin_ffi::list_group_offsets(
-        c.client().native_ptr(),
-        &[group.to_string()],
-        parts,
-        TIMEOUT,
-        1,
-    );
+) -> Result<Vec<(String, i32, Option<i64>)>, OpError> {
+    let r = admin_ffi::list_group_offsets(c.client(), &[group.to_string()], parts, TIMEOUT, 1);
     let (_, r) = r
         .into_iter()
         .next()
-        .ok_or("no answer for the group's offsets")?;
-    Ok(r?
+        .ok_or_else(|| internal(op, "no answer for the group's offsets"))?;
+    Ok(r.map_err(|e| e.within(op))?
         .into_iter()
         .map(|p| (p.topic, p.partition, p.offset))
         .collect())
@@ -125,31 +148,34 @@ pub fn plan_reset<C: ConsumerContext>(
     target: ResetTarget,
     topic: Option<&str>,
     partitions: Option<&[i32]>,
-) -> Result<ResetPlan, String> {
-    let state = group_state(c, group)?;
+) -> Result<ResetPlan, OpError> {
+    let op = Op::PlanReset;
+    let state = group_state(op, c, group)?;
     // Scope: a topic's partitions (committed or not), or every partition
     // the group has committed.
     let scope: Vec<(String, i32)> = match topic {
-        Some(t) => topic_partitions(c, t, partitions)?
+        Some(t) => topic_partitions(op, c, t, partitions)?
             .into_iter()
             .map(|p| (t.to_string(), p))
             .collect(),
-        None => committed(c, group, None)?
+        None => committed(op, c, group, None)?
             .into_iter()
             .map(|(t, p, _)| (t, p))
             .collect(),
     };
     if scope.is_empty() {
-        return Err(format!(
-            "group {group} has no committed offsets; name a topic (topic=NAME) to reset it there"
+        return Err(OpError::new(
+            op,
+            ErrorKind::NotFound,
+            format!("group {group} has no committed offsets; name a topic (topic=NAME) to reset it there"),
         ));
     }
-    let current = committed(c, group, Some(&scope))?;
+    let current = committed(op, c, group, Some(&scope))?;
     let wanted: Vec<(&str, i32)> = scope.iter().map(|(t, p)| (t.as_str(), *p)).collect();
-    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| format!("watermarks: {e}"))?;
+    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| e.within(op))?;
     let mut m = BTreeMap::new();
-    for ((t, p), w) in marks {
-        m.insert((t, p), w.map_err(|e| format!("watermarks: {e}"))?);
+    for (t, p) in &scope {
+        m.insert((t.clone(), *p), partition_marks(op, &marks, t, *p)?);
     }
     let mut at_time = BTreeMap::new();
     if let ResetTarget::Time(ms) = target {
@@ -158,7 +184,7 @@ pub fn plan_reset<C: ConsumerContext>(
             by_topic.entry(t).or_default().push(*p);
         }
         for (t, ps) in by_topic {
-            for (p, o) in offsets_at(c, t, &ps, ms)? {
+            for (p, o) in offsets_at(op, c, t, &ps, ms)? {
                 at_time.insert((t.to_string(), p), o);
             }
         }
@@ -177,7 +203,7 @@ pub fn plan_reset<C: ConsumerContext>(
         group: group.into(),
         target,
         state,
-        rows: plan_rows(target, &current, &m, &at_time)?,
+        rows: plan_rows(target, &current, &m, &at_time).map_err(|e| internal(op, e))?,
     })
 }
 
@@ -187,9 +213,15 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
     admin: &AdminClient<A>,
     c: &BaseConsumer<C>,
     base: &ClientConfig,
-    op: &AdminOp,
-) -> Result<String, String> {
-    match op {
+    action: &AdminOp,
+) -> Result<String, OpError> {
+    let op = op_of(action);
+    // The broker's answer for each resource of a result list.
+    let each = |r: Vec<Result<String, (String, rdkafka::types::RDKafkaErrorCode)>>| {
+        r.into_iter()
+            .try_for_each(|x| x.map(|_| ()).map_err(|(_, code)| code_error(op, code)))
+    };
+    match action {
         AdminOp::CreateTopic {
             name,
             partitions,
@@ -200,13 +232,12 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             for (k, v) in configs {
                 t = t.set(k, v);
             }
-            let r =
-                block_on(admin.create_topics(&[t], &opts())).map_err(|e| controller_hint(&e))?;
-            for x in r {
-                x.map_err(|(_, code)| code_text(code))?;
-            }
+            each(
+                block_on(admin.create_topics(&[t], &opts()))
+                    .map_err(|e| controller_error(op, &e))?,
+            )?;
             let want = *partitions as usize;
-            let ok = settle(|| Ok(partition_count(c, name)? == Some(want)))?;
+            let ok = settle(|| Ok(partition_count(op, c, name)? == Some(want)))?;
             Ok(if ok {
                 format!("created {name} with {want} partitions (read back)")
             } else {
@@ -214,12 +245,11 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             })
         }
         AdminOp::DeleteTopic { name } => {
-            let r =
-                block_on(admin.delete_topics(&[name], &opts())).map_err(|e| controller_hint(&e))?;
-            for x in r {
-                x.map_err(|(_, code)| code_text(code))?;
-            }
-            let gone = settle(|| Ok(partition_count(c, name)?.is_none()))?;
+            each(
+                block_on(admin.delete_topics(&[name], &opts()))
+                    .map_err(|e| controller_error(op, &e))?,
+            )?;
+            let gone = settle(|| Ok(partition_count(op, c, name)?.is_none()))?;
             Ok(if gone {
                 format!("deleted {name} (read back: gone)")
             } else {
@@ -228,51 +258,48 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
         }
         AdminOp::AddPartitions { topic, total } => {
             let p = NewPartitions::new(topic, *total as usize);
-            let r = block_on(admin.create_partitions(&[p], &opts()))
-                .map_err(|e| controller_hint(&e))?;
-            for x in r {
-                x.map_err(|(_, code)| code_text(code))?;
-            }
+            each(
+                block_on(admin.create_partitions(&[p], &opts()))
+                    .map_err(|e| controller_error(op, &e))?,
+            )?;
             let want = *total as usize;
-            let ok = settle(|| Ok(partition_count(c, topic)? == Some(want)))?;
+            let ok = settle(|| Ok(partition_count(op, c, topic)? == Some(want)))?;
             if ok {
                 Ok(format!("{topic} has {want} partitions (read back)"))
             } else {
-                Err(format!(
-                    "the broker accepted, but {topic} does not show {want} partitions"
+                Err(OpError::new(
+                    op,
+                    ErrorKind::Broker,
+                    format!("the broker accepted, but {topic} does not show {want} partitions"),
                 ))
             }
         }
         AdminOp::AlterTopicConfigs { topic, edits } => {
-            admin_ffi::incremental_alter_topic_configs(
-                c.client().native_ptr(),
-                topic,
-                edits,
-                TIMEOUT,
-            )?;
+            admin_ffi::incremental_alter_topic_configs(c.client(), topic, edits, TIMEOUT)?;
             read_back_configs(admin, topic, edits)
         }
         AdminOp::ResetOffsets { group, offsets } => {
             // Checked here, whatever the UI showed: a live member would
             // overwrite the reset, and some brokers accept it anyway.
-            resettable(&group_state(c, group)?)?;
+            let state = group_state(op, c, group)?;
+            resettable(&state).map_err(|e| OpError::new(op, ErrorKind::Invalid, e))?;
             let mut cfg = base.clone();
             cfg.set("group.id", group)
                 .set("enable.auto.commit", "false")
                 .set("statistics.interval.ms", "0");
-            let committer: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
+            let committer: BaseConsumer = cfg.create().map_err(|e| internal(op, e))?;
             let mut tpl = TopicPartitionList::new();
             for (t, p, o) in offsets {
                 tpl.add_partition_offset(t, *p, Offset::Offset(*o))
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| op_error(op, &e))?;
             }
             committer
                 .commit(&tpl, CommitMode::Sync)
-                .map_err(|e| format!("commit: {e}"))?;
+                .map_err(|e| op_error(op, &e))?;
             drop(committer);
             let parts: Vec<(String, i32)> =
                 offsets.iter().map(|(t, p, _)| (t.clone(), *p)).collect();
-            let now = committed(c, group, Some(&parts))?;
+            let now = committed(op, c, group, Some(&parts))?;
             let wrong: Vec<String> = offsets
                 .iter()
                 .filter_map(|(t, p, o)| {
@@ -289,18 +316,19 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
                     offsets.len()
                 ))
             } else {
-                Err(format!(
-                    "the commit was accepted but {} partitions differ: {}",
-                    wrong.len(),
-                    wrong.join("; ")
+                Err(OpError::new(
+                    op,
+                    ErrorKind::Broker,
+                    format!(
+                        "the commit was accepted but {} partitions differ: {}",
+                        wrong.len(),
+                        wrong.join("; ")
+                    ),
                 ))
             }
         }
         AdminOp::DeleteGroup { group } => {
-            let r = block_on(admin.delete_groups(&[group], &opts())).map_err(|e| e.to_string())?;
-            for x in r {
-                x.map_err(|(_, code)| code_text(code))?;
-            }
+            each(block_on(admin.delete_groups(&[group], &opts())).map_err(|e| op_error(op, &e))?)?;
             Ok(format!("deleted group {group}"))
         }
         AdminOp::DeleteGroupOffsets {
@@ -316,35 +344,60 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
                 .filter_map(|p| {
                     p.error
                         .as_ref()
-                        .map(|e| format!("{}/{}: {e}", p.topic, p.partition))
+                        .map(|e| format!("{}/{}: {}", p.topic, p.partition, e.message))
                 })
                 .collect();
             if bad.is_empty() {
                 Ok(format!("deleted {group}'s offsets on {topic}"))
             } else {
-                Err(bad.join("; "))
+                Err(OpError::new(op, ErrorKind::Broker, bad.join("; ")))
             }
         }
         AdminOp::Purge { topic, before } => {
             let mut tpl = TopicPartitionList::new();
             for (p, o, _) in before {
                 tpl.add_partition_offset(topic, *p, Offset::Offset(*o))
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| op_error(op, &e))?;
             }
-            let r = block_on(admin.delete_records(&tpl, &opts())).map_err(|e| e.to_string())?;
+            let r = block_on(admin.delete_records(&tpl, &opts())).map_err(|e| op_error(op, &e))?;
             let bad: Vec<String> = r
                 .elements()
                 .iter()
                 .filter_map(|e| {
-                    e.error()
-                        .err()
-                        .map(|x| format!("partition {}: {x}", e.partition()))
+                    e.error().err().map(|x| {
+                        format!("partition {}: {}", e.partition(), op_error(op, &x).message)
+                    })
                 })
                 .collect();
             if !bad.is_empty() {
-                return Err(bad.join("; "));
+                return Err(OpError::new(op, ErrorKind::Broker, bad.join("; ")));
             }
-            Ok(format!("purged {} partitions of {topic}", before.len()))
+            // Read back where each partition now starts.
+            let wanted: Vec<(&str, i32)> = before
+                .iter()
+                .map(|(p, _, _)| (topic.as_str(), *p))
+                .collect();
+            let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| e.within(op))?;
+            let mut left = 0;
+            for (p, o, _) in before {
+                let w = partition_marks(op, &marks, topic, *p)?;
+                if w.low < *o {
+                    return Err(OpError::new(
+                        op,
+                        ErrorKind::Broker,
+                        format!(
+                            "the broker accepted, but partition {p} still starts at {}, not {o}",
+                            w.low
+                        ),
+                    ));
+                }
+                left += w.high - w.low;
+            }
+            let gone: i64 = before.iter().map(|(_, _, n)| n).sum();
+            Ok(format!(
+                "purged {gone} messages from {} partitions of {topic} (read back: {left} left there)",
+                before.len()
+            ))
         }
     }
 }
@@ -362,27 +415,37 @@ fn delete_group_offsets(
     base: &ClientConfig,
     group: &str,
     parts: &[(String, i32)],
-) -> Result<Vec<admin_ffi::PartitionOffset>, String> {
-    const UNSUPPORTED: &str =
-        "the broker does not support deleting a group's offsets (OffsetDelete, Kafka 2.4+)";
+) -> Result<Vec<admin_ffi::PartitionOffset>, OpError> {
+    let op = Op::DeleteGroupOffsets;
+    let unsupported = |why: Option<&str>| {
+        let mut m =
+            "the broker does not support deleting a group's offsets (OffsetDelete, Kafka 2.4+)"
+                .to_string();
+        if let Some(w) = why {
+            m = format!("{m}: {w}");
+        }
+        OpError::new(op, ErrorKind::Unsupported, m)
+    };
     let cluster = base
         .get("bootstrap.servers")
         .unwrap_or_default()
         .to_string();
-    let known = |list: &Vec<String>| list.contains(&cluster);
-    if OFFSET_DELETE_UNSUPPORTED.lock().is_ok_and(|l| known(&l)) {
-        return Err(UNSUPPORTED.into());
+    if OFFSET_DELETE_UNSUPPORTED
+        .lock()
+        .is_ok_and(|l| l.contains(&cluster))
+    {
+        return Err(unsupported(None));
     }
     let mut cfg = base.clone();
     cfg.set("statistics.interval.ms", "0");
-    let client: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
-    match admin_ffi::delete_group_offsets(client.client().native_ptr(), group, parts, TIMEOUT) {
-        Err(e) if e.contains("not supported") => {
+    let client: BaseConsumer = cfg.create().map_err(|e| internal(op, e))?;
+    match admin_ffi::delete_group_offsets(client.client(), group, parts, TIMEOUT) {
+        Err(e) if e.kind == ErrorKind::Unsupported => {
             if let Ok(mut l) = OFFSET_DELETE_UNSUPPORTED.lock() {
                 l.push(cluster);
             }
             std::mem::forget(client);
-            Err(format!("{UNSUPPORTED}: {e}"))
+            Err(unsupported(Some(&e.message)))
         }
         r => r,
     }
@@ -392,17 +455,19 @@ fn read_back_configs<A: ClientContext + 'static>(
     admin: &AdminClient<A>,
     topic: &str,
     edits: &[ConfigEdit],
-) -> Result<String, String> {
+) -> Result<String, OpError> {
+    let op = Op::AlterConfigs;
     // Kafka applies a change through its metadata log: the broker asked
     // right after may still answer with the old value for a moment.
     let mut wrong = vec![];
     let mut empty = false;
     settle(|| {
         let spec = [ResourceSpecifier::Topic(topic)];
-        let r = block_on(admin.describe_configs(&spec, &opts())).map_err(|e| e.to_string())?;
+        let r = block_on(admin.describe_configs(&spec, &opts()))
+            .map_err(|e| op_error(Op::DescribeConfigs, &e).within(op))?;
         let entries = match r.into_iter().next() {
             Some(Ok(res)) => res.entries,
-            Some(Err(code)) => return Err(format!("reading back: {}", code_text(code))),
+            Some(Err(code)) => return Err(code_error(Op::DescribeConfigs, code).within(op)),
             None => vec![],
         };
         empty = entries.is_empty();
@@ -421,7 +486,11 @@ fn read_back_configs<A: ClientContext + 'static>(
             edits.len()
         ))
     } else {
-        Err(format!("accepted, but {}", wrong.join("; ")))
+        Err(OpError::new(
+            op,
+            ErrorKind::Broker,
+            format!("accepted, but {}", wrong.join("; ")),
+        ))
     }
 }
 
@@ -441,4 +510,85 @@ fn config_mismatches(entries: &[rdkafka::admin::ConfigEntry], edits: &[ConfigEdi
                 .map(|x| format!("{k} is still set on the topic ({:?})", x.value)),
         })
         .collect()
+}
+
+/// DescribeConfigs for one topic, as the configs tab shows it.
+pub fn describe_topic_configs<A: ClientContext + 'static>(
+    admin: &AdminClient<A>,
+    topic: &str,
+    timeout: Duration,
+) -> Result<Vec<crate::model::ConfigEntry>, OpError> {
+    let op = Op::DescribeConfigs;
+    let o = AdminOptions::new().request_timeout(Some(timeout));
+    let spec = [ResourceSpecifier::Topic(topic)];
+    let results = block_on(admin.describe_configs(&spec, &o)).map_err(|e| op_error(op, &e))?;
+    match results.into_iter().next() {
+        Some(Ok(res)) => Ok(res
+            .entries
+            .into_iter()
+            .map(|e| crate::model::ConfigEntry {
+                name: e.name,
+                value: e.value,
+                is_default: e.is_default,
+                is_sensitive: e.is_sensitive,
+                is_read_only: e.is_read_only,
+                source: source_name(e.source).into(),
+            })
+            .collect()),
+        Some(Err(code)) => Err(code_error(op, code)),
+        None => Ok(vec![]),
+    }
+}
+
+fn source_name(s: ConfigSource) -> &'static str {
+    match s {
+        ConfigSource::Unknown => "unknown",
+        ConfigSource::Default => "default",
+        ConfigSource::DynamicTopic => "topic",
+        ConfigSource::DynamicBroker => "broker",
+        ConfigSource::DynamicDefaultBroker => "cluster default",
+        ConfigSource::StaticBroker => "broker file",
+    }
+}
+
+/// The clients a headless admin command uses: the same work as the
+/// worker's admin jobs, for `creel topic ...` and `creel group ...`.
+pub struct AdminClients {
+    admin: AdminClient<rdkafka::client::DefaultClientContext>,
+    consumer: BaseConsumer,
+    base: ClientConfig,
+}
+
+impl AdminClients {
+    /// Reach the cluster (a refusal is said at once) and make the clients.
+    pub fn connect(settings: &crate::config::Settings) -> Result<AdminClients, OpError> {
+        super::client::check_connection(settings, Duration::from_secs(10))?;
+        let mut base = super::client::client_config(settings);
+        base.set("statistics.interval.ms", "0");
+        let make = |e: rdkafka::error::KafkaError| internal(Op::Connect, e);
+        Ok(AdminClients {
+            admin: base.create().map_err(make)?,
+            // Plans count to the high watermark, like the worker's client.
+            consumer: base
+                .clone()
+                .set("isolation.level", "read_uncommitted")
+                .create()
+                .map_err(make)?,
+            base,
+        })
+    }
+
+    pub fn execute(&self, op: &AdminOp) -> Result<String, OpError> {
+        execute(&self.admin, &self.consumer, &self.base, op)
+    }
+
+    pub fn plan_reset(
+        &self,
+        group: &str,
+        target: ResetTarget,
+        topic: Option<&str>,
+        partitions: Option<&[i32]>,
+    ) -> Result<ResetPlan, OpError> {
+        plan_reset(&self.consumer, group, target, topic, partitions)
+    }
 }

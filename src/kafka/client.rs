@@ -7,6 +7,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 
 use super::context::CreelContext;
 use crate::config::Settings;
+use crate::protocol::{ErrorKind, Op, OpError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -55,13 +56,20 @@ pub(crate) fn consumer(
 /// metadata request (one topic, never created), asked in short steps so a
 /// refusal (a wrong password, an untrusted certificate) is said within a
 /// second, in one sentence, instead of after the command's timeout.
-pub fn check_connection(settings: &Settings, timeout: Duration) -> Result<(), String> {
+pub fn check_connection(settings: &Settings, timeout: Duration) -> Result<(), OpError> {
+    let op = Op::Connect;
     let mut cfg = client_config(settings);
     cfg.set("allow.auto.create.topics", "false")
         .set("statistics.interval.ms", "0");
-    let c: BaseConsumer<CreelContext> = cfg
-        .create_with_context(CreelContext::new(None))
-        .map_err(|e| ClientError::Create(e.to_string()).to_string())?;
+    let c: BaseConsumer<CreelContext> =
+        cfg.create_with_context(CreelContext::new(None))
+            .map_err(|e| {
+                OpError::new(
+                    op,
+                    ErrorKind::Invalid,
+                    ClientError::Create(e.to_string()).to_string(),
+                )
+            })?;
     let deadline = Instant::now() + timeout;
     loop {
         let step =
@@ -72,13 +80,14 @@ pub fn check_connection(settings: &Settings, timeout: Duration) -> Result<(), St
                 // A consumer's error callbacks are served from poll.
                 let _ = c.poll(Duration::from_millis(10));
                 if let Some(why) = c.context().refusal() {
-                    return Err(why);
+                    return Err(OpError::new(op, ErrorKind::Refused, why));
                 }
                 if Instant::now() >= deadline {
-                    return Err(c
+                    let why = c
                         .context()
                         .last_transport_error()
-                        .unwrap_or_else(|| e.to_string()));
+                        .unwrap_or_else(|| e.to_string());
+                    return Err(OpError::new(op, ErrorKind::Unreachable, why));
                 }
             }
         }

@@ -9,8 +9,10 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 
 use super::admin_ffi::{self, GroupDescription};
 use super::context::CreelContext;
+use super::error::op_error;
 use super::watermarks;
 use crate::model::{ConsumerGroup, GroupMember, GroupPartition, GroupsSnapshot};
+use crate::protocol::{ErrorKind, Op, OpError};
 
 /// ListConsumerGroupOffsets requests in flight at once.
 const OFFSETS_IN_FLIGHT: usize = 16;
@@ -21,25 +23,27 @@ pub fn fetch_groups(
     watched: &[String],
     only: Option<&[String]>,
     timeout: Duration,
-) -> Result<GroupsSnapshot, String> {
-    let rk = consumer.client().native_ptr();
+) -> Result<GroupsSnapshot, OpError> {
+    let client = consumer.client();
     let mut list_error = None;
     let mut ids: Vec<String> = watched.to_vec();
     match only {
         Some(only) => ids = only.to_vec(),
-        None => match admin_ffi::list_consumer_groups(rk, timeout) {
+        None => match admin_ffi::list_consumer_groups(client, timeout) {
             Ok((listed, errors)) => {
                 ids.extend(listed.into_iter().map(|g| g.id));
                 if !errors.is_empty() {
+                    let words: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
                     list_error = Some(format!(
                         "some brokers did not list their groups: {}",
-                        errors.join("; ")
+                        words.join("; ")
                     ));
                 }
             }
             Err(e) => {
                 list_error = Some(format!(
-                    "cannot list consumer groups ({e}); showing the watched groups"
+                    "cannot list consumer groups ({}); showing the watched groups",
+                    e.message
                 ));
             }
         },
@@ -49,12 +53,12 @@ pub fn fetch_groups(
 
     let mut described: HashMap<String, GroupDescription> = HashMap::new();
     let mut describe_error = None;
-    match admin_ffi::describe_consumer_groups(rk, &ids, timeout) {
+    match admin_ffi::describe_consumer_groups(client, &ids, timeout) {
         Ok(v) => described.extend(v.into_iter().map(|d| (d.id.clone(), d))),
-        Err(e) => describe_error = Some(format!("cannot describe groups: {e}")),
+        Err(e) => describe_error = Some(format!("cannot describe groups: {}", e.message)),
     }
-    let mut offsets: HashMap<String, Result<Vec<admin_ffi::PartitionOffset>, String>> =
-        admin_ffi::list_group_offsets(rk, &ids, None, timeout, OFFSETS_IN_FLIGHT)
+    let mut offsets: HashMap<String, Result<Vec<admin_ffi::PartitionOffset>, OpError>> =
+        admin_ffi::list_group_offsets(client, &ids, None, timeout, OFFSETS_IN_FLIGHT)
             .into_iter()
             .collect();
     // Brokers without "all topics" OffsetFetch answer nothing for a group
@@ -77,9 +81,13 @@ pub fn fetch_groups(
                         .map(move |p| (t.name().to_string(), p.id()))
                 })
                 .collect();
-            for (id, r) in
-                admin_ffi::list_group_offsets(rk, &silent, Some(&all), timeout, OFFSETS_IN_FLIGHT)
-            {
+            for (id, r) in admin_ffi::list_group_offsets(
+                client,
+                &silent,
+                Some(&all),
+                timeout,
+                OFFSETS_IN_FLIGHT,
+            ) {
                 // Named partitions come back even without a commit: keep the committed ones.
                 let r = r.map(|v| v.into_iter().filter(|p| p.offset.is_some()).collect());
                 offsets.insert(id, r);
@@ -106,7 +114,7 @@ pub fn fetch_groups(
     wanted.sort_unstable();
     wanted.dedup();
     let marks =
-        watermarks::fetch(consumer, &wanted, timeout).map_err(|e| format!("watermarks: {e}"))?;
+        watermarks::fetch(consumer, &wanted, timeout).map_err(|e| e.within(Op::GroupOffsets))?;
     for g in &mut groups {
         for p in &mut g.partitions {
             match marks.get(&(p.topic.clone(), p.partition)) {
@@ -114,7 +122,7 @@ pub fn fetch_groups(
                     p.log_start = Some(w.low);
                     p.log_end = Some(w.high);
                 }
-                Some(Err(e)) => p.error = Some(e.clone()),
+                Some(Err(e)) => p.error = Some(e.message.clone()),
                 None => {}
             }
         }
@@ -129,12 +137,12 @@ pub fn fetch_groups(
 fn build_group(
     id: &str,
     desc: Option<GroupDescription>,
-    offsets: Option<&Result<Vec<admin_ffi::PartitionOffset>, String>>,
+    offsets: Option<&Result<Vec<admin_ffi::PartitionOffset>, OpError>>,
     describe_error: Option<&str>,
 ) -> ConsumerGroup {
     let (state, assignor, members, mut error) = match desc {
         Some(d) => (
-            d.state,
+            crate::model::GroupState::parse(&d.state),
             d.assignor,
             d.members
                 .into_iter()
@@ -145,10 +153,10 @@ fn build_group(
                     assignment: m.assignment,
                 })
                 .collect::<Vec<_>>(),
-            d.error.map(|e| format!("cannot describe: {e}")),
+            d.error.map(|e| format!("cannot describe: {}", e.message)),
         ),
         None => (
-            "Unknown".to_string(),
+            crate::model::GroupState::Unknown,
             String::new(),
             vec![],
             describe_error.map(String::from),
@@ -187,12 +195,12 @@ fn build_group(
                         error: None,
                     });
                 entry.committed = o.offset;
-                if o.error.is_some() {
-                    entry.error = o.error.clone();
+                if let Some(e) = &o.error {
+                    entry.error = Some(e.message.clone());
                 }
             }
         }
-        Some(Err(e)) => error = Some(format!("cannot read committed offsets: {e}")),
+        Some(Err(e)) => error = Some(format!("cannot read committed offsets: {}", e.message)),
         None => {}
     }
     ConsumerGroup {
@@ -216,9 +224,10 @@ impl GroupsClient {
     pub fn new(
         settings: &crate::config::Settings,
         timeout: Duration,
-    ) -> anyhow::Result<GroupsClient> {
+    ) -> Result<GroupsClient, OpError> {
         Ok(GroupsClient {
-            consumer: super::client::consumer(settings, CreelContext::new(None))?,
+            consumer: super::client::consumer(settings, CreelContext::new(None))
+                .map_err(|e| OpError::new(Op::Connect, ErrorKind::Invalid, e.to_string()))?,
             watched: settings.watched_groups.clone(),
             timeout,
         })
@@ -226,15 +235,15 @@ impl GroupsClient {
 
     /// Fail unless some broker answers (a group list can be empty on an
     /// unreachable cluster, which must not read as "all is well").
-    pub fn check_reachable(&self) -> anyhow::Result<()> {
+    pub fn check_reachable(&self) -> Result<(), OpError> {
         self.consumer
             .fetch_metadata(Some("__consumer_offsets"), self.timeout)
             .map(|_| ())
-            .map_err(|e| anyhow::anyhow!("{e}"))
+            .map_err(|e| op_error(Op::Connect, &e))
     }
 
     /// One snapshot; `only` limits it to those groups (no listing).
-    pub fn fetch(&self, only: Option<&[String]>) -> anyhow::Result<GroupsSnapshot> {
-        fetch_groups(&self.consumer, &self.watched, only, self.timeout).map_err(anyhow::Error::msg)
+    pub fn fetch(&self, only: Option<&[String]>) -> Result<GroupsSnapshot, OpError> {
+        fetch_groups(&self.consumer, &self.watched, only, self.timeout)
     }
 }

@@ -1,14 +1,17 @@
 //! The only module that talks to Kafka. It owns every rdkafka client, runs
-//! blocking librdkafka calls off the async threads with deadlines, and
-//! reports back with `protocol::Event`s.
+//! every piece of Kafka work as a job of one runtime (`jobs`), and reports
+//! back with `protocol::Event`s. Nothing outside this module imports
+//! rdkafka (tests/boundaries.rs checks it).
 
 pub mod admin;
 mod admin_ffi;
-mod blocking;
 mod client;
 mod context;
 mod diagnose;
+mod error;
 mod groups;
+mod jobs;
+pub mod mock;
 mod produce;
 mod reader;
 mod refresh;
@@ -24,4 +27,3 @@ pub use reader::reading_config;
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};
-pub mod mock;

@@ -14,8 +14,10 @@ use rdkafka::producer::{
 use rdkafka::ClientConfig;
 use tokio_util::sync::CancellationToken;
 
+use super::jobs::Job;
 use crate::model::{Delivered, ProduceStats};
 use crate::protocol::produce::OutRecord;
+use crate::protocol::{ErrorKind, Op, OpError};
 
 const REPORT_EVERY: Duration = Duration::from_millis(100);
 /// How long a stopped bulk send waits for what is already in flight.
@@ -121,13 +123,19 @@ pub fn produce_blocking(
     rate: Option<f64>,
     cancel: &CancellationToken,
     mut report: impl FnMut(&ProduceStats),
-) -> Result<ProduceStats, String> {
+) -> Result<ProduceStats, OpError> {
     let stats = Arc::new(Mutex::new(ProduceStats::default()));
     let producer: BaseProducer<Counting> = cfg
         .create_with_context(Counting {
             stats: stats.clone(),
         })
-        .map_err(|e| format!("cannot create a producer: {e}"))?;
+        .map_err(|e| {
+            OpError::new(
+                Op::Produce,
+                ErrorKind::Invalid,
+                format!("cannot create a producer: {e}"),
+            )
+        })?;
     let started = Instant::now();
     // A topic that does not exist would only fail after the message
     // timeout, as "timed out": ask first, and say so at once. (Asking
@@ -317,22 +325,26 @@ pub fn jsonl_records(r: impl std::io::BufRead) -> impl Iterator<Item = Result<Ou
         })
 }
 
-/// The worker's send: the draft checked again, its records made one by
-/// one, progress and the end reported as events.
-pub(super) fn run_request(
+/// The worker's send, as a job: the draft checked again, its records made
+/// one by one, progress and the end reported as events. The end is
+/// reported even when the send was stopped: every message sent is then
+/// acknowledged or counted failed.
+pub(super) fn produce_job(
+    job: &Job,
     base: &ClientConfig,
     req: crate::protocol::produce::ProduceRequest,
-    events: &tokio::sync::mpsc::Sender<crate::protocol::Event>,
-    cancel: &CancellationToken,
-) {
+) -> bool {
     use crate::protocol::Event;
     let session = req.session;
-    let done = |stats: ProduceStats, error: Option<String>| {
+    let events = job.events();
+    let done = |stats: ProduceStats, error: Option<OpError>| {
+        let ok = error.is_none();
         let _ = events.blocking_send(Event::ProduceDone {
             session,
             stats,
             error,
         });
+        ok
     };
     let cfg = producer_config(base, req.draft.acks.value(), &req.draft.compression);
     let progress = |s: &ProduceStats| {
@@ -342,6 +354,7 @@ pub(super) fn run_request(
         });
     };
     let topic = req.draft.topic.as_str();
+    let cancel = &job.cancel;
     let result = match &req.import {
         Some(path) => {
             let file = match std::fs::File::open(path) {
@@ -349,7 +362,11 @@ pub(super) fn run_request(
                 Err(e) => {
                     return done(
                         ProduceStats::default(),
-                        Some(format!("{}: {e}", path.display())),
+                        Some(OpError::new(
+                            Op::Produce,
+                            ErrorKind::Invalid,
+                            format!("{}: {e}", path.display()),
+                        )),
                     )
                 }
             };
@@ -359,7 +376,12 @@ pub(super) fn run_request(
         None => {
             let prepared = match req.draft.prepare() {
                 Ok(p) => p,
-                Err((_, e)) => return done(ProduceStats::default(), Some(e)),
+                Err((_, e)) => {
+                    return done(
+                        ProduceStats::default(),
+                        Some(OpError::new(Op::Produce, ErrorKind::Invalid, e)),
+                    )
+                }
             };
             let records = (0..req.count).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
             produce_blocking(&cfg, topic, records, req.rate, cancel, progress)

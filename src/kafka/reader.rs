@@ -1,6 +1,6 @@
 //! Reading messages: resolve where to start, assign partitions directly
-//! (never joining a group), and send batches to the UI from a thread of its
-//! own. A newer request or quitting cancels it.
+//! (never joining a group), and send batches to the UI, as a job of the
+//! worker's runtime. A newer request or quitting cancels it.
 
 use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
@@ -9,46 +9,36 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Headers, Message as _};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
+use super::error::{code_error, op_error};
+use super::jobs::Job;
 use super::watermarks;
 use crate::model::{Message, StartAt, TimestampKind, Watermarks};
-use crate::protocol::{Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};
+use crate::protocol::{
+    Covered, ErrorKind, Event, Op, OpError, PartitionSpan, ReadKind, ReadRequest, ReadStart,
+};
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// Send what was read at least this often, so the list moves while reading.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 const FLUSH_AT: usize = 1_000;
 
-/// Start reading on a thread of its own.
 /// Batches the user asked to skip: (partition, offset of the batch).
 pub type SkipList = std::sync::Arc<std::sync::Mutex<Vec<(i32, i64)>>>;
 
-pub fn spawn_reader(
-    base: ClientConfig,
-    req: ReadRequest,
-    events: mpsc::Sender<Event>,
-    cancel: CancellationToken,
-    skips: SkipList,
-) {
-    let session = req.session;
-    let kind = req.kind;
-    let spawned = std::thread::Builder::new()
-        .name("creel-reader".into())
-        .spawn(move || {
-            if let Err(error) = read(base, req, &events, &cancel, &skips) {
-                if !cancel.is_cancelled() {
-                    let _ = events.blocking_send(Event::MessagesFailed {
-                        session,
-                        kind,
-                        error,
-                    });
-                }
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::error!("cannot start a reader thread: {e}");
+/// A read, as a job: its messages, its end, or why it stopped.
+pub fn read_job(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> bool {
+    let (session, kind) = (req.session, req.kind);
+    match read(job, base, req, skips) {
+        Ok(()) => true,
+        Err(error) => {
+            job.send(Event::MessagesFailed {
+                session,
+                kind,
+                error,
+            });
+            false
+        }
     }
 }
 
@@ -84,27 +74,30 @@ pub fn reading_config(base: &ClientConfig) -> ClientConfig {
     cfg
 }
 
-pub(super) fn consumer(base: &ClientConfig) -> Result<BaseConsumer, String> {
-    reading_config(base)
-        .create()
-        .map_err(|e| format!("cannot create a consumer: {e}"))
+pub(super) fn consumer(op: Op, base: &ClientConfig) -> Result<BaseConsumer, OpError> {
+    reading_config(base).create().map_err(|e| {
+        OpError::new(
+            op,
+            ErrorKind::Invalid,
+            format!("cannot create a consumer: {e}"),
+        )
+    })
 }
 
 /// Where each partition starts: (partition, from, to) plus watermarks.
-fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<PartitionSpan>, String> {
+fn resolve(
+    c: &BaseConsumer,
+    topic: &str,
+    req: &ReadRequest,
+) -> Result<Vec<PartitionSpan>, OpError> {
+    let op = Op::Read;
     let partitions: Vec<i32> = match &req.start {
         ReadStart::Ranges(r) => r.iter().map(|(p, _, _)| *p).collect(),
-        ReadStart::At(_) => topic_partitions(c, topic, req.partitions.as_deref())?,
+        ReadStart::At(_) => topic_partitions(op, c, topic, req.partitions.as_deref())?,
     };
     let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
-    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| format!("watermarks: {e}"))?;
-    let mark = |p: i32| -> Result<Watermarks, String> {
-        match marks.get(&(topic.to_string(), p)) {
-            Some(Ok(w)) => Ok(*w),
-            Some(Err(e)) => Err(format!("partition {p}: {e}")),
-            None => Err(format!("partition {p}: no watermarks")),
-        }
-    };
+    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| e.within(op))?;
+    let mark = |p: i32| -> Result<Watermarks, OpError> { partition_marks(op, &marks, topic, p) };
     let mut spans = Vec::with_capacity(partitions.len());
     match &req.start {
         ReadStart::Ranges(r) => {
@@ -120,7 +113,7 @@ fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<Parti
         }
         ReadStart::At(at) => {
             let times = match at {
-                StartAt::Time(ms) => Some(offsets_at(c, topic, &partitions, *ms)?),
+                StartAt::Time(ms) => Some(offsets_at(op, c, topic, &partitions, *ms)?),
                 _ => None,
             };
             // A bounded first read takes an equal share from each partition
@@ -158,11 +151,12 @@ fn resolve(c: &BaseConsumer, topic: &str, req: &ReadRequest) -> Result<Vec<Parti
 /// it is stuck on a batch it cannot decode, which librdkafka retries
 /// forever; with several, the others have not moved on yet.
 pub(super) fn stuck_at<C: ConsumerContext>(
+    op: Op,
     c: &BaseConsumer<C>,
     next: &BTreeMap<i32, i64>,
     reading: impl Fn(i32, i64) -> bool,
-) -> Result<Vec<(i32, i64)>, String> {
-    let positions = c.position().map_err(|e| e.to_string())?;
+) -> Result<Vec<(i32, i64)>, OpError> {
+    let positions = c.position().map_err(|e| op_error(op, &e))?;
     Ok(positions
         .elements()
         .iter()
@@ -174,24 +168,50 @@ pub(super) fn stuck_at<C: ConsumerContext>(
         .collect())
 }
 
+/// One partition's watermarks out of a batch, or why there are none.
+pub(super) fn partition_marks(
+    op: Op,
+    marks: &watermarks::WatermarkMap,
+    topic: &str,
+    p: i32,
+) -> Result<Watermarks, OpError> {
+    match marks.get(&(topic.to_string(), p)) {
+        Some(Ok(w)) => Ok(*w),
+        Some(Err(e)) => Err(OpError {
+            message: format!("partition {p}: {}", e.message),
+            ..e.clone()
+        }
+        .within(op)),
+        None => Err(OpError::new(
+            op,
+            ErrorKind::Internal,
+            format!("partition {p}: no watermarks"),
+        )),
+    }
+}
+
 /// The partitions of `topic` (only those of `only` when given), sorted.
 pub(super) fn topic_partitions<C: ConsumerContext>(
+    op: Op,
     c: &BaseConsumer<C>,
     topic: &str,
     only: Option<&[i32]>,
-) -> Result<Vec<i32>, String> {
+) -> Result<Vec<i32>, OpError> {
     let md = c
         .fetch_metadata(Some(topic), TIMEOUT)
-        .map_err(|e| format!("metadata: {e}"))?;
+        .map_err(|e| op_error(Op::Metadata, &e).within(op))?;
     let t = md
         .topics()
         .first()
-        .ok_or_else(|| format!("topic {topic} not found"))?;
+        .ok_or_else(|| OpError::new(op, ErrorKind::NotFound, format!("topic {topic} not found")))?;
     if let Some(err) = t.error() {
-        return Err(format!(
-            "topic {topic}: {}",
-            super::diagnose::code_text(rdkafka::types::RDKafkaErrorCode::from(err))
-        ));
+        let e = code_error(op, rdkafka::types::RDKafkaErrorCode::from(err));
+        let message = if e.kind == ErrorKind::NotFound {
+            format!("topic {topic} does not exist")
+        } else {
+            format!("topic {topic}: {}", e.message)
+        };
+        return Err(OpError { message, ..e });
     }
     let mut ps: Vec<i32> = t.partitions().iter().map(|p| p.id()).collect();
     ps.sort_unstable();
@@ -202,10 +222,14 @@ pub(super) fn topic_partitions<C: ConsumerContext>(
             .map(i32::to_string)
             .collect();
         if !missing.is_empty() {
-            return Err(format!(
-                "topic {topic} has no partition {} (it has {})",
-                missing.join(", "),
-                ps.len()
+            return Err(OpError::new(
+                op,
+                ErrorKind::NotFound,
+                format!(
+                    "topic {topic} has no partition {} (it has {})",
+                    missing.join(", "),
+                    ps.len()
+                ),
             ));
         }
         ps.retain(|p| only.contains(p));
@@ -215,19 +239,20 @@ pub(super) fn topic_partitions<C: ConsumerContext>(
 
 /// The first offset at or after `ms` in each partition (the end when none).
 pub(super) fn offsets_at<C: ConsumerContext>(
+    op: Op,
     c: &BaseConsumer<C>,
     topic: &str,
     partitions: &[i32],
     ms: i64,
-) -> Result<BTreeMap<i32, i64>, String> {
+) -> Result<BTreeMap<i32, i64>, OpError> {
     let mut tpl = TopicPartitionList::new();
     for p in partitions {
         tpl.add_partition_offset(topic, *p, Offset::Offset(ms))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| op_error(op, &e))?;
     }
     let r = c
         .offsets_for_times(tpl, TIMEOUT)
-        .map_err(|e| format!("offsets for times: {e}"))?;
+        .map_err(|e| op_error(Op::OffsetsForTimes, &e).within(op))?;
     Ok(r.elements()
         .iter()
         .filter_map(|e| match e.offset() {
@@ -262,16 +287,11 @@ pub(super) fn owned(m: &rdkafka::message::BorrowedMessage<'_>) -> Message {
     }
 }
 
-fn read(
-    base: ClientConfig,
-    req: ReadRequest,
-    events: &mpsc::Sender<Event>,
-    cancel: &CancellationToken,
-    skips: &SkipList,
-) -> Result<(), String> {
-    let c = consumer(&base)?;
+fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> Result<(), OpError> {
+    let op = Op::Read;
+    let c = consumer(op, base)?;
     let spans = resolve(&c, &req.topic, &req)?;
-    let send = |ev: Event| !cancel.is_cancelled() && events.blocking_send(ev).is_ok();
+    let send = |ev: Event| job.send(ev);
     if !send(Event::MessagesStarted {
         session: req.session,
         kind: req.kind,
@@ -294,7 +314,7 @@ fn read(
             eof.insert(s.partition);
         }
         tpl.add_partition_offset(&req.topic, s.partition, Offset::Offset(s.from))
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| op_error(op, &e))?;
     }
     let to: BTreeMap<i32, i64> = spans
         .iter()
@@ -302,7 +322,7 @@ fn read(
         .collect();
     let all = spans.len();
     if tpl.count() > 0 {
-        c.assign(&tpl).map_err(|e| format!("assign: {e}"))?;
+        c.assign(&tpl).map_err(|e| op_error(op, &e))?;
     }
     let mut batch: Vec<Message> = Vec::new();
     let mut delivered = 0usize;
@@ -334,7 +354,7 @@ fn read(
         // The cancel token and the skip list take a lock: looked at every
         // 64 messages, when idle, or when stuck.
         tick = tick.wrapping_add(1);
-        if (tick % 64 == 0 || idle) && cancel.is_cancelled() {
+        if (tick % 64 == 0 || idle) && job.cancelled() {
             break;
         }
         if tick % 64 == 0 || !reported.is_empty() {
@@ -404,7 +424,7 @@ fn read(
                 rdkafka::types::RDKafkaErrorCode::GroupAuthorizationFailed,
             ))) => {}
             Some(Err(e @ KafkaError::MessageConsumption(_))) => {
-                let stuck = stuck_at(&c, &next, |p, o| {
+                let stuck = stuck_at(op, &c, &next, |p, o| {
                     !done.contains(&p)
                         && !eof.contains(&p)
                         && spans.iter().any(|s| s.partition == p && o < s.marks.high)
@@ -414,13 +434,13 @@ fn read(
                         session: req.session,
                         partition: *p,
                         offset: *o,
-                        error: e.to_string(),
+                        error: op_error(op, &e),
                     },
                     [_] => continue,
                     _ => Event::MessagesFailed {
                         session: req.session,
                         kind: req.kind,
-                        error: e.to_string(),
+                        error: op_error(op, &e),
                     },
                 };
                 if !send(event) {
@@ -432,7 +452,7 @@ fn read(
                 if !send(Event::MessagesFailed {
                     session: req.session,
                     kind: req.kind,
-                    error: e.to_string(),
+                    error: op_error(op, &e),
                 }) =>
             {
                 return Ok(());

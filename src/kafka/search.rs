@@ -15,12 +15,16 @@ use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
-use super::reader::{consumer, offsets_at, owned, stuck_at, topic_partitions};
+use super::error::op_error;
+use super::jobs::Job;
+use super::reader::{consumer, offsets_at, owned, partition_marks, stuck_at, topic_partitions};
 use super::refresh::SharedConsumer;
 use super::watermarks;
 use crate::model::StartAt;
 use crate::protocol::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
-use crate::protocol::{Event, PartitionSpan};
+use crate::protocol::{ErrorKind, Event, Op, OpError, PartitionSpan};
+
+const OP: Op = Op::Search;
 
 const TIMEOUT: Duration = Duration::from_secs(10);
 const REPORT_EVERY: Duration = Duration::from_millis(100);
@@ -40,8 +44,8 @@ pub fn live_search_consumers() -> usize {
 struct Counted<'a>(BaseConsumer, &'a AtomicUsize);
 
 impl<'a> Counted<'a> {
-    fn new(base: &ClientConfig, search: &'a AtomicUsize) -> Result<Counted<'a>, String> {
-        let c = consumer(base)?;
+    fn new(base: &ClientConfig, search: &'a AtomicUsize) -> Result<Counted<'a>, OpError> {
+        let c = consumer(OP, base)?;
         LIVE_CONSUMERS.fetch_add(1, Ordering::SeqCst);
         search.fetch_add(1, Ordering::SeqCst);
         Ok(Counted(c, search))
@@ -64,20 +68,16 @@ impl Drop for Counted<'_> {
     }
 }
 
-/// Start a search on a thread of its own.
-pub fn spawn_search(
-    shared: SharedConsumer,
-    base: ClientConfig,
+/// A search, as a job. A cancelled search still reports what it found and
+/// how far it got: its reports go out even after the job is cancelled.
+pub fn search_job(
+    job: &Job,
+    meta: &SharedConsumer,
+    base: &ClientConfig,
     req: SearchRequest,
-    events: mpsc::Sender<Event>,
-    cancel: CancellationToken,
-) {
-    let spawned = std::thread::Builder::new()
-        .name("creel-search".into())
-        .spawn(move || run(&shared, &base, &req, &events, &cancel));
-    if let Err(e) = spawned {
-        tracing::error!("cannot start a search thread: {e}");
-    }
+) -> bool {
+    let events = job.events();
+    run(meta, base, &req, &events, &job.cancel)
 }
 
 /// What the scanners share.
@@ -107,7 +107,7 @@ fn run(
     req: &SearchRequest,
     events: &mpsc::Sender<Event>,
     cancel: &CancellationToken,
-) {
+) -> bool {
     let started = Instant::now();
     let open = AtomicUsize::new(0);
     let outcome = search(meta, base, req, events, cancel, started, &open);
@@ -115,6 +115,7 @@ fn run(
         Ok(x) => x,
         Err(e) => (SearchOutcome::Failed(e), 0, 0),
     };
+    let ok = !matches!(outcome, SearchOutcome::Failed(_));
     // Sent even when cancelled: the UI keeps the matches and final counts.
     let _ = events.blocking_send(Event::SearchDone {
         session: req.session,
@@ -124,6 +125,7 @@ fn run(
         elapsed_ms: started.elapsed().as_millis() as u64,
         scanners_open: open.load(Ordering::SeqCst),
     });
+    ok
 }
 
 fn search(
@@ -134,8 +136,9 @@ fn search(
     cancel: &CancellationToken,
     started: Instant,
     open: &AtomicUsize,
-) -> Result<(SearchOutcome, u64, u64), String> {
-    let matcher = Matcher::new(&req.query).map_err(|e| format!("regex: {e}"))?;
+) -> Result<(SearchOutcome, u64, u64), OpError> {
+    let matcher = Matcher::new(&req.query)
+        .map_err(|e| OpError::new(OP, ErrorKind::Invalid, format!("regex: {e}")))?;
     // The worker's consumer is connected already: the scope resolves
     // without a new connection.
     let spans = resolve(meta, req)?;
@@ -176,7 +179,7 @@ fn search(
         window,
         open,
     };
-    let errors: Vec<String> = std::thread::scope(|scope| {
+    let errors: Vec<OpError> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 let shared = &shared;
@@ -187,12 +190,20 @@ fn search(
             .collect();
         handles
             .into_iter()
-            .filter_map(|h| match h.map_err(|e| e.to_string()).map(|h| h.join()) {
-                Err(e) => Some(format!("cannot start a scanner thread: {e}")),
+            .filter_map(|h| match h.map(|h| h.join()) {
+                Err(e) => Some(OpError::new(
+                    OP,
+                    ErrorKind::Internal,
+                    format!("cannot start a scanner thread: {e}"),
+                )),
                 Ok(h) => match h {
                     Ok(Ok(())) => None,
                     Ok(Err(e)) => Some(e),
-                    Err(_) => Some("a scanner thread panicked".into()),
+                    Err(_) => Some(OpError::new(
+                        OP,
+                        ErrorKind::Internal,
+                        "a scanner thread panicked",
+                    )),
                 },
             })
             .collect()
@@ -221,12 +232,12 @@ fn search(
 fn resolve<C: ConsumerContext>(
     c: &BaseConsumer<C>,
     req: &SearchRequest,
-) -> Result<Vec<PartitionSpan>, String> {
+) -> Result<Vec<PartitionSpan>, OpError> {
     let topic = req.topic.as_str();
-    let partitions = topic_partitions(c, topic, req.partitions.as_deref())?;
+    let partitions = topic_partitions(OP, c, topic, req.partitions.as_deref())?;
     let wanted: Vec<(&str, i32)> = partitions.iter().map(|p| (topic, *p)).collect();
-    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| format!("watermarks: {e}"))?;
-    let at_time = |ms: i64| offsets_at(c, topic, &partitions, ms);
+    let marks = watermarks::fetch(c, &wanted, TIMEOUT).map_err(|e| e.within(OP))?;
+    let at_time = |ms: i64| offsets_at(OP, c, topic, &partitions, ms);
     let from_times = match req.from {
         StartAt::Time(ms) => Some(at_time(ms)?),
         _ => None,
@@ -237,11 +248,7 @@ fn resolve<C: ConsumerContext>(
     };
     let mut spans = vec![];
     for p in partitions {
-        let w = match marks.get(&(topic.to_string(), p)) {
-            Some(Ok(w)) => *w,
-            Some(Err(e)) => return Err(format!("partition {p}: {e}")),
-            None => return Err(format!("partition {p}: no watermarks")),
-        };
+        let w = partition_marks(OP, &marks, topic, p)?;
         let time = |t: &Option<BTreeMap<i32, i64>>| {
             t.as_ref()
                 .and_then(|t| t.get(&p).copied())
@@ -276,20 +283,19 @@ fn take_more(
     sh: &Shared<'_>,
     to: &mut BTreeMap<i32, i64>,
     positions: &mut BTreeMap<i32, i64>,
-) -> Result<(), String> {
+) -> Result<(), OpError> {
     let mut tpl = TopicPartitionList::new();
     if let Ok(mut queue) = sh.queue.lock() {
         while to.len() < sh.window {
             let Some(s) = queue.pop_front() else { break };
             tpl.add_partition_offset(&sh.req.topic, s.partition, Offset::Offset(s.from))
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| op_error(OP, &e))?;
             to.insert(s.partition, s.to.unwrap_or(s.from));
             positions.insert(s.partition, s.from);
         }
     }
     if tpl.count() > 0 {
-        c.incremental_assign(&tpl)
-            .map_err(|e| format!("assign: {e}"))?;
+        c.incremental_assign(&tpl).map_err(|e| op_error(OP, &e))?;
     }
     Ok(())
 }
@@ -301,20 +307,19 @@ fn finished(
     p: i32,
     to: &mut BTreeMap<i32, i64>,
     positions: &mut BTreeMap<i32, i64>,
-) -> Result<(), String> {
+) -> Result<(), OpError> {
     let Some(end) = to.remove(&p) else {
         return Ok(());
     };
     positions.insert(p, end);
     let mut tpl = TopicPartitionList::new();
     tpl.add_partition(&sh.req.topic, p);
-    c.incremental_unassign(&tpl)
-        .map_err(|e| format!("unassign: {e}"))?;
+    c.incremental_unassign(&tpl).map_err(|e| op_error(OP, &e))?;
     take_more(c, sh, to, positions)
 }
 
 /// One scanner: its own consumer, partitions taken from the shared queue.
-fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
+fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), OpError> {
     let c = Counted::new(base, sh.open)?;
     let mut to: BTreeMap<i32, i64> = BTreeMap::new();
     let mut positions: BTreeMap<i32, i64> = BTreeMap::new();
@@ -322,11 +327,11 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
     let limit_scanned = sh.req.max_scanned;
     let limit_matches = sh.req.max_matches.unwrap_or(u64::MAX);
     let mut hits: Vec<SearchHit> = vec![];
-    let mut error: Option<String> = None;
+    let mut error: Option<OpError> = None;
     let mut local_scanned = 0u64;
     let mut last_report = Instant::now();
     let report = |hits: &mut Vec<SearchHit>,
-                  error: &mut Option<String>,
+                  error: &mut Option<OpError>,
                   local: &mut u64,
                   positions: &BTreeMap<i32, i64>| {
         let scanned = sh.scanned.fetch_add(*local, Ordering::SeqCst) + *local;
@@ -401,7 +406,7 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
             Some(Err(e @ KafkaError::MessageConsumption(_))) => {
                 // A batch that cannot be decoded stops its partition for
                 // good: a search reads past it and says so.
-                if let Ok(stuck) = stuck_at(&c.0, &positions, |p, _| to.contains_key(&p)) {
+                if let Ok(stuck) = stuck_at(OP, &c.0, &positions, |p, _| to.contains_key(&p)) {
                     if let [(p, o)] = stuck.as_slice() {
                         let _ = c.0.seek(
                             &sh.req.topic,
@@ -410,15 +415,20 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), String> {
                             Duration::from_secs(5),
                         );
                         positions.insert(*p, o + 1);
-                        error = Some(format!(
-                            "partition {p}: skipped the batch at offset {o} that cannot be decoded ({e})"
-                        ));
+                        let cause = op_error(OP, &e);
+                        error = Some(OpError {
+                            message: format!(
+                                "partition {p}: skipped the batch at offset {o} that cannot be decoded ({})",
+                                cause.message
+                            ),
+                            ..cause
+                        });
                         continue;
                     }
                 }
-                error = Some(e.to_string());
+                error = Some(op_error(OP, &e));
             }
-            Some(Err(e)) => error = Some(e.to_string()),
+            Some(Err(e)) => error = Some(op_error(OP, &e)),
             None => {}
         }
         if idle || tick % 64 == 0 {

@@ -4,20 +4,23 @@
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::error::KafkaError;
 use rdkafka::metadata::Metadata;
 
 use super::admin_ffi;
 use super::context::CreelContext;
+use super::error::op_error;
 use super::watermarks;
 use crate::model::{Broker, Partition, Topic};
+use crate::protocol::{Op, OpError};
 
 /// Metadata of the whole cluster: brokers and topics, watermarks unknown.
 pub fn fetch_metadata(
     consumer: &BaseConsumer<CreelContext>,
     timeout: Duration,
-) -> Result<(Vec<Broker>, Vec<Topic>), KafkaError> {
-    let md = consumer.fetch_metadata(None, timeout)?;
+) -> Result<(Vec<Broker>, Vec<Topic>), OpError> {
+    let md = consumer
+        .fetch_metadata(None, timeout)
+        .map_err(|e| op_error(Op::Metadata, &e))?;
     let topics = topics(&md);
     let mut brokers = brokers(&md);
     // A broker that is down still holds replicas: count it, as missing.
@@ -110,9 +113,10 @@ impl DescribeMemo {
             .is_none_or(|t| std::time::Instant::now() >= t)
     }
 
-    /// Ask the cluster; on failure, wait five minutes before asking again.
-    pub fn refresh(&mut self, consumer: &BaseConsumer<CreelContext>) {
-        match admin_ffi::describe_cluster(consumer.client().native_ptr(), DESCRIBE_TIMEOUT) {
+    /// Remember what DescribeCluster answered; after a failure, ask again
+    /// only in five minutes. (The caller asks without holding the memo.)
+    pub fn record(&mut self, answer: Result<admin_ffi::ClusterDescription, OpError>) {
+        match answer {
             Ok(d) => {
                 self.last = Some(d);
                 self.note = None;
@@ -120,7 +124,8 @@ impl DescribeMemo {
             }
             Err(e) => {
                 self.note = Some(format!(
-                    "controller and racks unknown: DescribeCluster failed: {e}"
+                    "controller and racks unknown: DescribeCluster failed: {}",
+                    e.message
                 ));
                 self.retry_after = Some(std::time::Instant::now() + Duration::from_secs(300));
             }
@@ -146,7 +151,7 @@ pub fn fetch_watermarks(
     consumer: &BaseConsumer<CreelContext>,
     topics: &mut [Topic],
     timeout: Duration,
-) -> Result<(), KafkaError> {
+) -> Result<(), OpError> {
     let mut wanted: Vec<(&str, i32)> = Vec::new();
     for t in topics.iter() {
         for p in t.partitions.iter().filter(|p| p.leader >= 0) {
@@ -162,7 +167,7 @@ pub fn fetch_watermarks(
             }
             match found.get(&(t.name.clone(), p.id)) {
                 Some(Ok(w)) => p.watermarks = Some(*w),
-                Some(Err(e)) => p.error = Some(e.clone()),
+                Some(Err(e)) => p.error = Some(e.message.clone()),
                 None => {}
             }
         }
@@ -170,15 +175,29 @@ pub fn fetch_watermarks(
     Ok(())
 }
 
-/// Metadata and watermarks at once, for headless commands and benchmarks.
+/// Metadata and watermarks at once, for headless commands and benchmarks;
+/// racks and the controller (DescribeCluster, which may wait for a
+/// controller the cluster never names) only when `describe` asks for them.
 pub fn fetch_snapshot_blocking(
     settings: &crate::config::Settings,
     timeout: Duration,
-) -> anyhow::Result<crate::model::ClusterSnapshot> {
-    let consumer = super::client::consumer(settings, CreelContext::new(None))?;
+    describe: bool,
+) -> Result<crate::model::ClusterSnapshot, OpError> {
+    let consumer = super::client::consumer(settings, CreelContext::new(None)).map_err(|e| {
+        OpError::new(
+            Op::Connect,
+            crate::protocol::ErrorKind::Invalid,
+            e.to_string(),
+        )
+    })?;
     let (mut brokers, mut topics) = fetch_metadata(&consumer, timeout)?;
     let mut memo = DescribeMemo::default();
-    memo.refresh(&consumer);
+    if describe {
+        memo.record(admin_ffi::describe_cluster(
+            consumer.client(),
+            DESCRIBE_TIMEOUT,
+        ));
+    }
     let cluster_note = memo.apply(&mut brokers);
     fetch_watermarks(&consumer, &mut topics, timeout)?;
     Ok(crate::model::ClusterSnapshot {

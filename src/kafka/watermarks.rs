@@ -8,7 +8,9 @@ use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::{Offset, TopicPartitionList};
 
+use super::error::{op_error, op_error_code};
 use crate::model::Watermarks;
+use crate::protocol::{ErrorKind, Op, OpError};
 
 /// Partitions per ListOffsets request. Some brokers answer one huge request
 /// far slower than many small ones (tansu 0.6.0: 30,000 partitions take
@@ -18,8 +20,8 @@ const CHUNK: usize = 1_000;
 const PARALLEL: usize = 8;
 
 /// (topic, partition) -> watermarks, or the broker's error for that partition.
-pub type WatermarkMap = HashMap<(String, i32), Result<Watermarks, String>>;
-type OffsetMap = HashMap<(String, i32), Result<i64, String>>;
+pub type WatermarkMap = HashMap<(String, i32), Result<Watermarks, OpError>>;
+type OffsetMap = HashMap<(String, i32), Result<i64, OpError>>;
 
 /// Low and high watermarks of `wanted`, as ListOffsets at "earliest" and
 /// "latest" (offsets_for_times with the special -2/-1 timestamps), in chunks,
@@ -28,7 +30,7 @@ pub fn fetch<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     wanted: &[(&str, i32)],
     timeout: Duration,
-) -> Result<WatermarkMap, KafkaError> {
+) -> Result<WatermarkMap, OpError> {
     if wanted.is_empty() {
         return Ok(WatermarkMap::new());
     }
@@ -63,7 +65,7 @@ pub fn fetch<C: ConsumerContext>(
     let mut low = OffsetMap::new();
     let mut high = OffsetMap::new();
     for r in results {
-        for (at, map) in r? {
+        for (at, map) in r.map_err(|e| op_error(Op::Watermarks, &e))? {
             if at == Offset::Beginning {
                 low.extend(map);
             } else {
@@ -73,7 +75,13 @@ pub fn fetch<C: ConsumerContext>(
     }
     let mut out = WatermarkMap::with_capacity(high.len());
     for (key, h) in high {
-        let l = low.remove(&key).unwrap_or_else(|| Err("no answer".into()));
+        let l = low.remove(&key).unwrap_or_else(|| {
+            Err(OpError::new(
+                Op::Watermarks,
+                ErrorKind::Internal,
+                "no answer",
+            ))
+        });
         let v = match (l, h) {
             (Ok(low), Ok(high)) => Ok(Watermarks { low, high }),
             (Err(e), _) | (_, Err(e)) => Err(e),
@@ -88,9 +96,13 @@ fn offsets_by_partition(tpl: &TopicPartitionList) -> OffsetMap {
         .into_iter()
         .map(|e| {
             let v = match (e.error(), e.offset()) {
-                (Err(err), _) => Err(err.to_string()),
+                (Err(err), _) => Err(op_error_code(Op::Watermarks, &err)),
                 (Ok(()), Offset::Offset(o)) => Ok(o),
-                (Ok(()), other) => Err(format!("unexpected offset {other:?}")),
+                (Ok(()), other) => Err(OpError::new(
+                    Op::Watermarks,
+                    ErrorKind::Internal,
+                    format!("unexpected offset {other:?}"),
+                )),
             };
             ((e.topic().to_string(), e.partition()), v)
         })

@@ -1,20 +1,25 @@
-//! The worker task: receives commands, runs the periodic refreshes, and
-//! never lets a slow broker reach the UI thread.
+//! The worker task: receives commands, schedules the periodic refreshes,
+//! and starts every piece of Kafka work as a job of the one job runtime.
+//! It never waits on the network itself, so a slow broker never reaches
+//! the UI.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rdkafka::admin::{AdminClient, AdminOptions, ConfigSource, ResourceSpecifier};
+use rdkafka::admin::AdminClient;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 use super::client::{client_config, consumer, ClientError};
 use super::context::CreelContext;
-use super::refresh::{unsupported_hint, JobRun, SharedConsumer, REQUEST_TIMEOUT};
+use super::jobs::{Finished, Job, JobKind, JobSpec, Jobs};
+use super::reader::SkipList;
+use super::refresh::{self, SharedConsumer, GROUPS_DEADLINE, REQUEST_TIMEOUT, TOPICS_DEADLINE};
+use super::snapshot::DescribeMemo;
 use crate::config::Settings;
-use crate::model::ConfigEntry;
-use crate::protocol::{Command, Event, ReadKind, ReadRequest};
+use crate::protocol::admin::{AdminOp, ResetTarget};
+use crate::protocol::{Command, ErrorKind, Event, Op, OpError, ReadKind, ReadRequest};
 
 /// The UI's end of the worker.
 pub struct WorkerHandle {
@@ -24,7 +29,8 @@ pub struct WorkerHandle {
 }
 
 impl WorkerHandle {
-    /// Stop the worker; in-flight blocking calls are abandoned, not awaited.
+    /// Stop the worker; jobs in flight are cancelled and abandoned, not
+    /// awaited.
     pub fn shutdown(&self) {
         self.shutdown.cancel();
     }
@@ -37,6 +43,12 @@ impl Drop for WorkerHandle {
 }
 
 type Admin = Arc<AdminClient<CreelContext>>;
+
+/// Admin actions: each change and its read-back (several requests).
+const ADMIN_DEADLINE: Duration = Duration::from_secs(90);
+/// A reset's preview: the group, its offsets, watermarks, times.
+const PLAN_DEADLINE: Duration = Duration::from_secs(60);
+const CONFIGS_DEADLINE: Duration = Duration::from_secs(10);
 
 /// Create the clients (fails fast on a bad property) and start the worker
 /// on the current tokio runtime.
@@ -52,7 +64,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
             .map_err(|e| ClientError::Create(e.to_string()))?,
     );
     let shutdown = CancellationToken::new();
-    spawn_callback_poller(consumer.clone(), shutdown.clone());
+    let (jobs, finished) = Jobs::new(shutdown.clone(), ev_tx.clone());
     let worker = Worker {
         consumer,
         admin,
@@ -63,33 +75,16 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         groups: Periodic::new(settings.groups_refresh),
         base_config: client_config(settings),
         readers: vec![],
-        search: None,
-        producing: None,
         read_only: settings.read_only,
         shutdown: shutdown.clone(),
+        jobs,
     };
-    tokio::spawn(worker.run(cmd_rx));
+    tokio::spawn(worker.run(cmd_rx, finished));
     Ok(WorkerHandle {
         commands: cmd_tx,
         events: ev_rx,
         shutdown,
     })
-}
-
-/// librdkafka delivers statistics and error callbacks of a consumer only
-/// from `poll`; this thread serves them. The consumer is never assigned a
-/// partition here, so poll returns no messages.
-fn spawn_callback_poller(consumer: SharedConsumer, stop: CancellationToken) {
-    let spawned = std::thread::Builder::new()
-        .name("creel-rdkafka-poll".into())
-        .spawn(move || {
-            while !stop.is_cancelled() {
-                let _ = consumer.poll(Duration::from_millis(100));
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::error!("cannot start the callback thread: {e}");
-    }
 }
 
 /// Wait after `failures` failed runs in a row: 1 s, 2 s, 4 s... up to the
@@ -99,13 +94,12 @@ fn backoff(failures: u32, every: Duration) -> Duration {
     Duration::from_secs(secs).min(every.max(Duration::from_secs(1)))
 }
 
-/// A job that runs every `every`, retries sooner after a failure, and whose
-/// newest run supersedes any older one still in flight.
+/// A job that runs every `every` and retries sooner after a failure.
 struct Periodic {
     every: Duration,
     failures: u32,
-    generation: u64,
-    inflight: Option<CancellationToken>,
+    /// The generation of the run in flight.
+    inflight: Option<u64>,
     next: Instant,
 }
 
@@ -117,38 +111,23 @@ impl Periodic {
         Periodic {
             every,
             failures: 0,
-            generation: 0,
             inflight: None,
             next: Instant::now(),
         }
     }
 
-    fn start(
-        &mut self,
-        consumer: &SharedConsumer,
-        events: &mpsc::Sender<Event>,
-        shutdown: &CancellationToken,
-        describe: &Arc<std::sync::Mutex<super::snapshot::DescribeMemo>>,
-    ) -> JobRun {
-        if let Some(old) = self.inflight.take() {
-            old.cancel();
-        }
-        self.generation += 1;
-        let cancel = shutdown.child_token();
-        self.inflight = Some(cancel.clone());
+    /// When a run starting now would be retried if it failed.
+    fn retry_in(&self) -> Duration {
+        backoff(self.failures + 1, self.every)
+    }
+
+    fn started(&mut self, generation: u64) {
+        self.inflight = Some(generation);
         self.next = Instant::now() + IDLE;
-        JobRun {
-            generation: self.generation,
-            consumer: consumer.clone(),
-            events: events.clone(),
-            cancel,
-            retry_in: backoff(self.failures + 1, self.every),
-            describe: describe.clone(),
-        }
     }
 
     fn finished(&mut self, generation: u64, ok: bool) {
-        if generation != self.generation {
+        if self.inflight != Some(generation) {
             return;
         }
         self.inflight = None;
@@ -160,18 +139,6 @@ impl Periodic {
                 backoff(self.failures, self.every)
             };
     }
-
-    fn stop(&mut self) {
-        if let Some(t) = self.inflight.take() {
-            t.cancel();
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy)]
-enum Job {
-    Topics,
-    Groups,
 }
 
 struct Worker {
@@ -181,95 +148,152 @@ struct Worker {
     watched_groups: Vec<String>,
     topics: Periodic,
     groups: Periodic,
-    describe: Arc<std::sync::Mutex<super::snapshot::DescribeMemo>>,
+    describe: Arc<Mutex<DescribeMemo>>,
     /// librdkafka settings every reader starts from.
     base_config: rdkafka::ClientConfig,
-    /// Cancel tokens of running readers, and where each takes skips.
-    readers: Vec<(CancellationToken, super::reader::SkipList)>,
-    /// The running search, if any.
-    search: Option<CancellationToken>,
-    /// The running send, if any.
-    producing: Option<CancellationToken>,
+    /// Running reads and where each takes skips.
+    readers: Vec<(u64, SkipList)>,
     /// Refuse every write, whatever the UI asks.
     read_only: bool,
     shutdown: CancellationToken,
+    jobs: Jobs,
 }
 
 impl Worker {
-    async fn run(mut self, mut commands: mpsc::Receiver<Command>) {
-        let (done_tx, mut done_rx) = mpsc::channel::<(Job, u64, bool)>(8);
+    async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut finished: mpsc::Receiver<Finished>,
+    ) {
+        self.serve_callbacks();
         loop {
             tokio::select! {
                 _ = self.shutdown.cancelled() => break,
                 cmd = commands.recv() => match cmd {
                     None => break,
                     Some(cmd) if self.read_only && cmd.writes() => self.refuse(cmd),
-                    Some(Command::RefreshTopics) => self.start(Job::Topics, &done_tx),
-                    Some(Command::RefreshGroups) => self.start(Job::Groups, &done_tx),
-                    Some(Command::DescribeTopicConfigs { topic }) => self.describe_configs(topic),
-                    Some(Command::ReadMessages(req)) => self.read_messages(req),
-                    Some(Command::StopMessages) => self.stop_readers(),
-                    Some(Command::SkipBatch { partition, offset }) => {
-                        for (_, skips) in &self.readers {
-                            if let Ok(mut l) = skips.lock() {
-                                l.push((partition, offset));
-                            }
-                        }
-                    }
-                    Some(Command::Search(req)) => self.search(req),
-                    Some(Command::CancelSearch) => self.cancel_search(),
-                    Some(Command::Produce(req)) => self.produce(req),
-                    Some(Command::Admin { id, op }) => self.admin(id, op),
-                    Some(Command::PlanReset { group, target, topic, partitions }) => {
-                        self.plan_reset(group, target, topic, partitions)
-                    }
-                    Some(Command::StopProduce) => {
-                        if let Some(t) = self.producing.take() {
-                            t.cancel();
-                        }
-                    }
+                    Some(cmd) => self.command(cmd),
                 },
-                _ = tokio::time::sleep_until(self.topics.next) => self.start(Job::Topics, &done_tx),
-                _ = tokio::time::sleep_until(self.groups.next) => self.start(Job::Groups, &done_tx),
-                Some((job, generation, ok)) = done_rx.recv() => match job {
-                    Job::Topics => self.topics.finished(generation, ok),
-                    Job::Groups => self.groups.finished(generation, ok),
-                },
+                _ = tokio::time::sleep_until(self.topics.next) => self.refresh_topics(),
+                _ = tokio::time::sleep_until(self.groups.next) => self.refresh_groups(),
+                Some(f) = finished.recv() => {
+                    self.jobs.ended(&f);
+                    match f.kind {
+                        JobKind::Topics => self.topics.finished(f.generation, f.ok),
+                        JobKind::Groups => self.groups.finished(f.generation, f.ok),
+                        JobKind::Read => self.readers.retain(|(g, _)| *g != f.generation),
+                        _ => {}
+                    }
+                }
             }
         }
-        self.topics.stop();
-        self.groups.stop();
-        self.stop_readers();
-        self.cancel_search();
+        // Every job is a child of the shutdown token: cancelled with it.
+        self.shutdown.cancel();
     }
 
-    fn search(&mut self, req: crate::protocol::search::SearchRequest) {
-        self.cancel_search();
-        let cancel = self.shutdown.child_token();
-        self.search = Some(cancel.clone());
-        super::search::spawn_search(
-            self.consumer.clone(),
-            self.base_config.clone(),
-            req,
-            self.events.clone(),
-            cancel,
+    fn command(&mut self, cmd: Command) {
+        match cmd {
+            Command::RefreshTopics => self.refresh_topics(),
+            Command::RefreshGroups => self.refresh_groups(),
+            Command::DescribeTopicConfigs { topic } => self.describe_configs(topic),
+            Command::ReadMessages(req) => self.read_messages(req),
+            Command::StopMessages => {
+                self.jobs.cancel(JobKind::Read);
+                self.readers.clear();
+            }
+            Command::SkipBatch { partition, offset } => {
+                for (_, skips) in &self.readers {
+                    if let Ok(mut l) = skips.lock() {
+                        l.push((partition, offset));
+                    }
+                }
+            }
+            Command::Search(req) => {
+                let (meta, base) = (self.consumer.clone(), self.base_config.clone());
+                self.jobs.spawn(
+                    JobSpec {
+                        kind: JobKind::Search,
+                        supersede: true,
+                        deadline: None,
+                        on_timeout: None,
+                    },
+                    move |job| super::search::search_job(job, &meta, &base, req),
+                );
+            }
+            Command::CancelSearch => self.jobs.cancel(JobKind::Search),
+            Command::Produce(req) => {
+                let base = self.base_config.clone();
+                self.jobs.spawn(
+                    JobSpec {
+                        kind: JobKind::Produce,
+                        supersede: true,
+                        deadline: None,
+                        on_timeout: None,
+                    },
+                    move |job| super::produce::produce_job(job, &base, req),
+                );
+            }
+            Command::StopProduce => self.jobs.cancel(JobKind::Produce),
+            Command::Admin { id, op } => self.admin(id, op),
+            Command::PlanReset {
+                group,
+                target,
+                topic,
+                partitions,
+            } => self.plan_reset(group, target, topic, partitions),
+        }
+    }
+
+    /// librdkafka delivers a consumer's statistics and error callbacks only
+    /// from `poll`: this job serves them while the worker lives. The
+    /// consumer is never assigned a partition, so poll returns no message.
+    fn serve_callbacks(&mut self) {
+        let consumer = self.consumer.clone();
+        self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::Callbacks,
+                supersede: true,
+                deadline: None,
+                on_timeout: None,
+            },
+            move |job| {
+                while !job.cancelled() {
+                    let _ = consumer.poll(Duration::from_millis(100));
+                }
+                true
+            },
         );
     }
 
-    fn produce(&mut self, req: crate::protocol::produce::ProduceRequest) {
-        if let Some(t) = self.producing.take() {
-            t.cancel();
-        }
-        let cancel = self.shutdown.child_token();
-        self.producing = Some(cancel.clone());
-        let base = self.base_config.clone();
-        let events = self.events.clone();
-        let spawned = std::thread::Builder::new()
-            .name("creel-produce".into())
-            .spawn(move || super::produce::run_request(&base, req, &events, &cancel));
-        if let Err(e) = spawned {
-            tracing::error!("cannot start a producer thread: {e}");
-        }
+    fn refresh_topics(&mut self) {
+        let (consumer, memo) = (self.consumer.clone(), self.describe.clone());
+        let retry_in = self.topics.retry_in();
+        let generation = self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::Topics,
+                supersede: true,
+                deadline: Some(TOPICS_DEADLINE),
+                on_timeout: None,
+            },
+            move |job| refresh::topics(job, &consumer, &memo, retry_in),
+        );
+        self.topics.started(generation);
+    }
+
+    fn refresh_groups(&mut self) {
+        let consumer = self.consumer.clone();
+        let watched = self.watched_groups.clone();
+        let retry_in = self.groups.retry_in();
+        let generation = self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::Groups,
+                supersede: true,
+                deadline: Some(GROUPS_DEADLINE),
+                on_timeout: None,
+            },
+            move |job| refresh::groups(job, &consumer, &watched, retry_in),
+        );
+        self.groups.started(generation);
     }
 
     /// A write in read-only mode: nothing reaches the broker; the asker
@@ -282,12 +306,16 @@ impl Worker {
             Command::Produce(req) => Event::ProduceDone {
                 session: req.session,
                 stats: Default::default(),
-                error: Some(WHY.into()),
+                error: Some(OpError::new(Op::Produce, ErrorKind::Refused, WHY)),
             },
             Command::Admin { id, op } => Event::AdminDone {
                 id,
                 title: op.title(),
-                result: Err(WHY.into()),
+                result: Err(OpError::new(
+                    super::admin::op_of(&op),
+                    ErrorKind::Refused,
+                    WHY,
+                )),
             },
             // Reads never come here.
             _ => return,
@@ -298,144 +326,113 @@ impl Worker {
         });
     }
 
-    fn admin(&self, id: u64, op: crate::protocol::admin::AdminOp) {
-        let admin = self.admin.clone();
-        let consumer = self.consumer.clone();
-        let base = self.base_config.clone();
-        let events = self.events.clone();
-        tokio::spawn(async move {
-            let title = op.title();
-            tracing::info!("admin: {title}: {:?}", op.lines());
-            let result = tokio::task::spawn_blocking(move || {
-                super::admin::execute(&admin, &consumer, &base, &op)
-            })
-            .await
-            .unwrap_or_else(|e| Err(format!("the admin task failed: {e}")));
-            match &result {
-                Ok(msg) => tracing::info!("admin: {title}: {msg}"),
-                Err(e) => tracing::warn!("admin: {title}: {e}"),
-            }
-            let _ = events.send(Event::AdminDone { id, title, result }).await;
-        });
+    fn admin(&mut self, id: u64, op: AdminOp) {
+        let (admin, consumer, base) = (
+            self.admin.clone(),
+            self.consumer.clone(),
+            self.base_config.clone(),
+        );
+        let title = op.title();
+        let timeout_error = refresh::timed_out(super::admin::op_of(&op), ADMIN_DEADLINE);
+        self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::Admin,
+                supersede: false,
+                deadline: Some(ADMIN_DEADLINE),
+                on_timeout: Some(Event::AdminDone {
+                    id,
+                    title: title.clone(),
+                    result: Err(timeout_error),
+                }),
+            },
+            move |job: &Job| {
+                tracing::info!("admin: {title}: {:?}", op.lines());
+                let result = super::admin::execute(&admin, &consumer, &base, &op);
+                match &result {
+                    Ok(msg) => tracing::info!("admin: {title}: {msg}"),
+                    Err(e) => tracing::warn!("admin: {title}: {e}"),
+                }
+                let ok = result.is_ok();
+                job.send(Event::AdminDone { id, title, result });
+                ok
+            },
+        );
     }
 
     fn plan_reset(
-        &self,
+        &mut self,
         group: String,
-        target: crate::protocol::admin::ResetTarget,
+        target: ResetTarget,
         topic: Option<String>,
         partitions: Option<Vec<i32>>,
     ) {
         let consumer = self.consumer.clone();
-        let events = self.events.clone();
-        tokio::spawn(async move {
-            let g = group.clone();
-            let result = tokio::task::spawn_blocking(move || {
-                super::admin::plan_reset(
+        let on_timeout = Event::ResetPlanned {
+            group: group.clone(),
+            result: Err(refresh::timed_out(Op::PlanReset, PLAN_DEADLINE)),
+        };
+        self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::PlanReset,
+                supersede: true,
+                deadline: Some(PLAN_DEADLINE),
+                on_timeout: Some(on_timeout),
+            },
+            move |job| {
+                let result = super::admin::plan_reset(
                     &consumer,
-                    &g,
+                    &group,
                     target,
                     topic.as_deref(),
                     partitions.as_deref(),
-                )
-            })
-            .await
-            .unwrap_or_else(|e| Err(format!("the planning task failed: {e}")));
-            let _ = events.send(Event::ResetPlanned { group, result }).await;
-        });
-    }
-
-    fn cancel_search(&mut self) {
-        if let Some(t) = self.search.take() {
-            t.cancel();
-        }
-    }
-
-    fn stop_readers(&mut self) {
-        for (t, _) in self.readers.drain(..) {
-            t.cancel();
-        }
-    }
-
-    fn read_messages(&mut self, req: ReadRequest) {
-        if req.kind == ReadKind::Initial {
-            self.stop_readers();
-        }
-        self.readers.retain(|(t, _)| !t.is_cancelled());
-        let cancel = self.shutdown.child_token();
-        let skips = super::reader::SkipList::default();
-        self.readers.push((cancel.clone(), skips.clone()));
-        super::reader::spawn_reader(
-            self.base_config.clone(),
-            req,
-            self.events.clone(),
-            cancel,
-            skips,
+                );
+                let ok = result.is_ok();
+                job.send(Event::ResetPlanned { group, result });
+                ok
+            },
         );
     }
 
-    fn start(&mut self, job: Job, done: &mpsc::Sender<(Job, u64, bool)>) {
-        let periodic = match job {
-            Job::Topics => &mut self.topics,
-            Job::Groups => &mut self.groups,
-        };
-        let run = periodic.start(&self.consumer, &self.events, &self.shutdown, &self.describe);
-        let generation = run.generation;
-        let watched = self.watched_groups.clone();
-        let done = done.clone();
-        tokio::spawn(async move {
-            let ok = match job {
-                Job::Topics => run.topics().await,
-                Job::Groups => run.groups(watched).await,
-            };
-            let _ = done.send((job, generation, ok)).await;
-        });
+    fn read_messages(&mut self, req: ReadRequest) {
+        // A first read replaces every earlier one; pages of the same view
+        // run beside the live tail.
+        let initial = req.kind == ReadKind::Initial;
+        if initial {
+            self.readers.clear();
+        }
+        let skips = SkipList::default();
+        let (base, mine) = (self.base_config.clone(), skips.clone());
+        let generation = self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::Read,
+                supersede: initial,
+                deadline: None,
+                on_timeout: None,
+            },
+            move |job| super::reader::read_job(job, &base, req, &mine),
+        );
+        self.readers.push((generation, skips));
     }
 
-    fn describe_configs(&self, topic: String) {
+    fn describe_configs(&mut self, topic: String) {
         let admin = self.admin.clone();
-        let events = self.events.clone();
-        let cancel = self.shutdown.child_token();
-        tokio::spawn(async move {
-            let opts = AdminOptions::new().request_timeout(Some(REQUEST_TIMEOUT));
-            let spec = [ResourceSpecifier::Topic(&topic)];
-            let call = admin.describe_configs(&spec, &opts);
-            let result = tokio::select! {
-                _ = cancel.cancelled() => return,
-                r = tokio::time::timeout(REQUEST_TIMEOUT + Duration::from_secs(1), call) => r,
-            };
-            let result = match result {
-                Err(_) => Err(format!("no answer within {}s", REQUEST_TIMEOUT.as_secs())),
-                Ok(Err(e)) => Err(unsupported_hint(&e)),
-                Ok(Ok(mut results)) => match results.pop() {
-                    Some(Ok(res)) => Ok(res
-                        .entries
-                        .into_iter()
-                        .map(|e| ConfigEntry {
-                            name: e.name,
-                            value: e.value,
-                            is_default: e.is_default,
-                            is_sensitive: e.is_sensitive,
-                            is_read_only: e.is_read_only,
-                            source: source_name(e.source).into(),
-                        })
-                        .collect()),
-                    Some(Err(code)) => Err(format!("{code:?}: {code}")),
-                    None => Ok(vec![]),
-                },
-            };
-            let _ = events.send(Event::TopicConfigs { topic, result }).await;
-        });
-    }
-}
-
-fn source_name(s: ConfigSource) -> &'static str {
-    match s {
-        ConfigSource::Unknown => "unknown",
-        ConfigSource::Default => "default",
-        ConfigSource::DynamicTopic => "topic",
-        ConfigSource::DynamicBroker => "broker",
-        ConfigSource::DynamicDefaultBroker => "cluster default",
-        ConfigSource::StaticBroker => "broker file",
+        let on_timeout = Event::TopicConfigs {
+            topic: topic.clone(),
+            result: Err(refresh::timed_out(Op::DescribeConfigs, CONFIGS_DEADLINE)),
+        };
+        self.jobs.spawn(
+            JobSpec {
+                kind: JobKind::Configs,
+                supersede: true,
+                deadline: Some(CONFIGS_DEADLINE),
+                on_timeout: Some(on_timeout),
+            },
+            move |job| {
+                let result = super::admin::describe_topic_configs(&admin, &topic, REQUEST_TIMEOUT);
+                let ok = result.is_ok();
+                job.send(Event::TopicConfigs { topic, result });
+                ok
+            },
+        );
     }
 }

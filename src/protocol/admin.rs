@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Watermarks;
+use crate::model::{GroupState, Watermarks};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConfigEdit {
@@ -242,7 +242,7 @@ pub struct ResetPlan {
     pub group: String,
     pub target: ResetTarget,
     /// The group's state when planned (a reset needs Empty or Dead).
-    pub state: String,
+    pub state: GroupState,
     pub rows: Vec<ResetRow>,
 }
 
@@ -260,13 +260,13 @@ impl ResetPlan {
 }
 
 /// A group may be reset only when nobody consumes for it.
-pub fn resettable(state: &str) -> Result<(), String> {
-    match state.to_ascii_lowercase().as_str() {
-        "empty" | "dead" => Ok(()),
-        other => Err(format!(
-            "the group is {other}, not Empty: its members would overwrite the reset (and some brokers corrupt the group). Stop every consumer of the group, wait until it shows Empty, then reset."
-        )),
+pub fn resettable(state: &GroupState) -> Result<(), String> {
+    if state.is_idle() {
+        return Ok(());
     }
+    Err(format!(
+        "the group is {state}, not Empty: its members would overwrite the reset (and some brokers corrupt the group). Stop every consumer of the group, wait until it shows Empty, then reset."
+    ))
 }
 
 /// The new offset of each partition, kept inside what exists.
@@ -374,9 +374,10 @@ mod tests {
             Ok(ResetTarget::Time(now - 900_000))
         );
         assert!(ResetTarget::parse("sometime", now).is_err());
-        assert!(resettable("Empty").is_ok());
-        assert!(resettable("Dead").is_ok());
-        let e = resettable("Stable").unwrap_err();
+        assert!(resettable(&GroupState::Empty).is_ok());
+        assert!(resettable(&GroupState::Dead).is_ok());
+        assert!(resettable(&GroupState::Unknown).is_err());
+        let e = resettable(&GroupState::Stable).unwrap_err();
         assert!(e.contains("Stop every consumer"), "{e}");
     }
 }

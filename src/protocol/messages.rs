@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Local};
 
+use super::error::OpError;
 use super::search::{SearchHit, SearchOutcome, SearchRequest};
 use crate::model::{
     BrokerCounts, ClusterSnapshot, ConfigEntry, GroupsSnapshot, Message, StartAt, Watermarks,
@@ -128,12 +129,11 @@ pub enum Event {
         generation: u64,
         snapshot: ClusterSnapshot,
     },
-    /// The refresh failed; the old snapshot stays.
+    /// The refresh failed; the old snapshot stays. An `Unreachable` (or
+    /// `Refused`) error means no broker answered at all.
     RefreshFailed {
         generation: u64,
-        error: String,
-        /// True when no broker answered at all.
-        unreachable: bool,
+        error: OpError,
         retry_at: DateTime<Local>,
     },
     /// librdkafka reported every broker down, or a transport error;
@@ -153,7 +153,7 @@ pub enum Event {
     /// The group refresh failed; the old table stays with its age.
     GroupsFailed {
         generation: u64,
-        error: String,
+        error: OpError,
         retry_at: DateTime<Local>,
     },
     /// A read resolved its start: one span per partition.
@@ -171,7 +171,7 @@ pub enum Event {
     MessagesFailed {
         session: u64,
         kind: ReadKind,
-        error: String,
+        error: OpError,
     },
     /// A partition cannot go past a batch it cannot decode (corrupt or an
     /// unknown codec): reading it is stuck at `offset` until skipped.
@@ -179,7 +179,7 @@ pub enum Event {
         session: u64,
         partition: i32,
         offset: i64,
-        error: String,
+        error: OpError,
     },
     /// Every partition of a tailing read reached its end; it goes on
     /// reading new messages as they come.
@@ -198,7 +198,7 @@ pub enum Event {
     },
     TopicConfigs {
         topic: String,
-        result: Result<Vec<ConfigEntry>, String>,
+        result: Result<Vec<ConfigEntry>, OpError>,
     },
     /// A search resolved its scope: one span per partition (`to` set).
     SearchStarted {
@@ -215,7 +215,7 @@ pub enum Event {
         elapsed_ms: u64,
         hits: Vec<SearchHit>,
         /// A read error the scan went past (an undecodable batch).
-        error: Option<String>,
+        error: Option<OpError>,
     },
     /// How a send is going.
     ProduceProgress {
@@ -227,18 +227,18 @@ pub enum Event {
     ProduceDone {
         session: u64,
         stats: crate::model::ProduceStats,
-        error: Option<String>,
+        error: Option<OpError>,
     },
     /// An admin action ended: what the cluster now holds, or why not.
     AdminDone {
         id: u64,
         title: String,
-        result: Result<String, String>,
+        result: Result<String, OpError>,
     },
     /// The preview of an offset reset.
     ResetPlanned {
         group: String,
-        result: Result<super::admin::ResetPlan, String>,
+        result: Result<super::admin::ResetPlan, OpError>,
     },
     /// The search ended; every consumer it used is closed by now.
     SearchDone {

@@ -4,8 +4,10 @@
 //! (model <- protocol <- {app, kafka}).
 
 pub mod admin;
+pub mod error;
 mod messages;
 pub mod produce;
 pub mod search;
 
+pub use error::{ErrorCode, ErrorKind, Op, OpError};
 pub use messages::{Command, Covered, Event, PartitionSpan, ReadKind, ReadRequest, ReadStart};

@@ -139,7 +139,7 @@ async fn active_member_without_commits_shows_no_offset_not_zero_lag(broker: Brok
         |a| {
             a.group_list()
                 .iter()
-                .any(|g| g.id == group && g.state == "Stable")
+                .any(|g| g.id == group && g.state == creel::model::GroupState::Stable)
         },
     )
     .await;

@@ -311,5 +311,6 @@ async fn a_missing_acl_is_said_and_what_is_allowed_works() {
     )
     .await;
     let e = app.explorer.as_ref().unwrap().error.clone().unwrap();
-    assert!(e.contains("not authorized"), "{e}");
+    assert_eq!(e.kind, creel::protocol::ErrorKind::Unauthorized, "{e}");
+    assert!(e.message.contains("not authorized"), "{e}");
 }

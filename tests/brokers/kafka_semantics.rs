@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::common::{self, create_topics, Broker};
 use creel::app::App;
 use creel::kafka::spawn_worker;
+use creel::model::GroupState;
 use creel::protocol::admin::ResetTarget;
 use creel::protocol::{Command, Event};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -236,7 +237,7 @@ async fn a_real_group_comes_and_goes() {
         |a| {
             a.group_list().iter().any(|g| {
                 g.id == group
-                    && g.state == "Stable"
+                    && g.state == GroupState::Stable
                     && g.members.len() == 2
                     && g.members.iter().map(|m| m.assignment.len()).sum::<usize>() == 4
                     && g.total_lag() == Some(0)
@@ -273,7 +274,7 @@ async fn a_real_group_comes_and_goes() {
 
     // Stable: the reset is refused, with the reason.
     let plan = plan_reset(&mut worker, &group, &topic).await;
-    assert!(plan.state.eq_ignore_ascii_case("stable"), "{}", plan.state);
+    assert_eq!(plan.state, GroupState::Stable);
     worker
         .commands
         .send(Command::Admin {
@@ -283,7 +284,7 @@ async fn a_real_group_comes_and_goes() {
         .await
         .unwrap();
     let refused = admin_result(&mut worker).await.unwrap_err();
-    assert!(refused.contains("Stop every consumer"), "{refused}");
+    assert!(refused.message.contains("Stop every consumer"), "{refused}");
 
     // They leave: Empty, no members, and the reset goes through.
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
@@ -298,12 +299,12 @@ async fn a_real_group_comes_and_goes() {
         |a| {
             a.group_list()
                 .iter()
-                .any(|g| g.id == group && g.state == "Empty" && g.members.is_empty())
+                .any(|g| g.id == group && g.state == GroupState::Empty && g.members.is_empty())
         },
     )
     .await;
     let plan = plan_reset(&mut worker, &group, &topic).await;
-    assert!(plan.state.eq_ignore_ascii_case("empty"), "{}", plan.state);
+    assert_eq!(plan.state, GroupState::Empty);
     worker
         .commands
         .send(Command::Admin {
@@ -341,7 +342,9 @@ async fn plan_reset(
     }
 }
 
-async fn admin_result(w: &mut creel::kafka::WorkerHandle) -> Result<String, String> {
+async fn admin_result(
+    w: &mut creel::kafka::WorkerHandle,
+) -> Result<String, creel::protocol::OpError> {
     loop {
         let ev = tokio::time::timeout(Duration::from_secs(30), w.events.recv())
             .await

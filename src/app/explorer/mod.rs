@@ -80,7 +80,7 @@ pub struct Explorer {
     pub visible: Vec<usize>,
     pub utc: bool,
     pub loading: Option<ReadKind>,
-    pub error: Option<String>,
+    pub error: Option<crate::protocol::OpError>,
     pub detail: Option<MessageDetail>,
     /// Messages dropped from the window (they can be paged back in).
     pub evicted: u64,
@@ -95,7 +95,7 @@ pub struct Explorer {
     pub mark: Option<(i32, i64)>,
     /// Batches that cannot be decoded, where reading their partition is
     /// stuck: (partition, offset, error). Shown as rows; `n` skips.
-    pub stalls: Vec<(i32, i64, String)>,
+    pub stalls: Vec<(i32, i64, crate::protocol::OpError)>,
     /// Batches skipped so far.
     pub skipped: Vec<(i32, i64)>,
     /// Messages the read in flight has brought so far.
@@ -156,7 +156,7 @@ impl Explorer {
         }
     }
 
-    pub fn stalled(&mut self, partition: i32, offset: i64, error: String) {
+    pub fn stalled(&mut self, partition: i32, offset: i64, error: crate::protocol::OpError) {
         if !self
             .stalls
             .iter()

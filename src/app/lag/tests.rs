@@ -133,7 +133,11 @@ fn rates_and_eta() {
 fn group(id: &str, parts: &[(i32, Option<i64>, i64)], members: usize) -> ConsumerGroup {
     ConsumerGroup {
         id: id.into(),
-        state: if members > 0 { "Stable" } else { "Empty" }.into(),
+        state: if members > 0 {
+            crate::model::GroupState::Stable
+        } else {
+            crate::model::GroupState::Empty
+        },
         assignor: "range".into(),
         members: (0..members)
             .map(|i| GroupMember {

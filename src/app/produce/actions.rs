@@ -212,7 +212,7 @@ impl App {
         &mut self,
         session: u64,
         stats: ProduceStats,
-        error: Option<String>,
+        error: Option<crate::protocol::OpError>,
     ) {
         if let Some(run) = self
             .produce

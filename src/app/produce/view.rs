@@ -93,7 +93,7 @@ pub struct ProduceRun {
     pub count: u64,
     pub stats: ProduceStats,
     /// None while running; Some(None) done; Some(Some(e)) failed to start.
-    pub done: Option<Option<String>>,
+    pub done: Option<Option<crate::protocol::OpError>>,
     pub stopped: bool,
 }
 

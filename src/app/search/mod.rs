@@ -40,7 +40,7 @@ pub struct SearchView {
     pub cursor: Cursor,
     pub outcome: Option<SearchOutcome>,
     /// The last read error the scan reported and went past.
-    pub error: Option<String>,
+    pub error: Option<crate::protocol::OpError>,
 }
 
 impl SearchView {

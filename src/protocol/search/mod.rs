@@ -55,7 +55,7 @@ pub enum SearchOutcome {
     Cancelled,
     MaxMatches,
     MaxScanned,
-    Failed(String),
+    Failed(crate::protocol::OpError),
 }
 
 impl SearchOutcome {

@@ -58,7 +58,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &GroupDetail) {
     let group_status = judged.and_then(|j| j.status);
     let mut summary = vec![
         Span::raw(" state "),
-        Span::styled(group.state.clone(), theme::title()),
+        Span::styled(group.state.to_string(), theme::title()),
         Span::raw(format!(
             " · assignor {} · {} members · lag {} · ",
             if group.assignor.is_empty() {
@@ -242,7 +242,7 @@ fn assignment_text(a: &[(String, i32)]) -> String {
 }
 
 fn draw_members(frame: &mut Frame, area: Rect, group: &ConsumerGroup, detail: &GroupDetail) {
-    let empty = if group.state == "Unknown" {
+    let empty = if group.state == crate::model::GroupState::Unknown {
         "Members unknown: this cluster did not describe the group."
     } else {
         "No members: nobody is consuming with this group now."

@@ -40,7 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             format!(
                 " ✖ refresh failed, retrying in {}: {} ",
                 age(app.now, *at),
-                sanitize(err)
+                sanitize(&err.to_string())
             ),
             theme::bad(),
         )),
@@ -116,10 +116,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
                 .map(|j| sparkline(j.history.iter().map(|(_, v)| *v), 12))
                 .unwrap_or_default();
             let st = status::span(judged.and_then(|j| j.status));
-            let state = if g.error.is_some() && g.state == "Unknown" {
+            let state = if g.error.is_some() && g.state == crate::model::GroupState::Unknown {
                 Span::styled("Unknown", theme::dim())
             } else {
-                Span::raw(g.state.clone())
+                Span::raw(g.state.to_string())
             };
             if compact {
                 Row::new([

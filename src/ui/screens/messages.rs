@@ -105,7 +105,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ex: &Explorer) {
         }
     }
     if let Some(e) = &ex.error {
-        bottom.push(Span::styled(format!(" ✖ {} ", sanitize(e)), theme::bad()));
+        bottom.push(Span::styled(
+            format!(" ✖ {} ", sanitize(&e.to_string())),
+            theme::bad(),
+        ));
     }
     if !bottom.is_empty() {
         block = block.title_bottom(Line::from(bottom));
@@ -174,7 +177,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, ex: &Explorer) {
             if let Some((p, o, e)) = i.checked_sub(ex.visible.len()).and_then(|k| ex.stalls.get(k)) {
                 let text = format!(
                     "✖ partition {p} is stuck: the batch at this offset cannot be decoded; n skips it ({})",
-                    sanitize(e)
+                    sanitize(&e.message)
                 );
                 let cells = if compact {
                     vec![

@@ -49,7 +49,7 @@ fn result_lines(run: &ProduceRun, utc: bool) -> Vec<Line<'static>> {
     let mut lines = vec![];
     if let Some(Some(e)) = &run.done {
         lines.push(Line::styled(
-            format!(" ✖ not sent: {}", sanitize(e)),
+            format!(" ✖ not sent: {}", sanitize(&e.message)),
             theme::bad(),
         ));
         return lines;

@@ -52,7 +52,7 @@ fn progress_lines(s: &SearchView, width: usize) -> Vec<Line<'static>> {
         None => Span::styled("searching ", theme::warn()),
         Some(SearchOutcome::Completed) => Span::styled("done ", theme::ok()),
         Some(SearchOutcome::Failed(e)) => {
-            Span::styled(format!("failed: {} ", sanitize(e)), theme::bad())
+            Span::styled(format!("failed: {} ", sanitize(&e.message)), theme::bad())
         }
         Some(o) => Span::styled(format!("{} ", o.label()), theme::warn()),
     };
@@ -204,7 +204,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &SearchView) {
     let mut block = Block::bordered().title(title);
     if let Some(e) = &s.error {
         block = block.title_bottom(Line::styled(
-            format!(" ✖ read error, skipped: {} ", sanitize(e)),
+            format!(" ✖ read error, skipped: {} ", sanitize(&e.message)),
             theme::bad(),
         ));
     }

@@ -160,7 +160,7 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
         }
         Loadable::Failed(e) => {
             frame.render_widget(
-                Paragraph::new(format!("DescribeConfigs failed: {}", sanitize(e)))
+                Paragraph::new(format!("DescribeConfigs failed: {}", sanitize(&e.message)))
                     .style(theme::bad())
                     .wrap(ratatui::widgets::Wrap { trim: true })
                     .block(block),
@@ -252,7 +252,7 @@ fn draw_consumers(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail
             let st = app.lag.judged.get(&g.id).and_then(|j| j.status);
             Row::new([
                 Cell::from(sanitize(&g.id)),
-                Cell::from(g.state.clone()),
+                Cell::from(g.state.to_string()),
                 Cell::from(Line::from(g.members.len().to_string()).right_aligned()),
                 Cell::from(
                     Line::from(lag.map(thousands).unwrap_or_else(|| "-".into())).right_aligned(),

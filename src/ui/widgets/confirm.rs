@@ -19,7 +19,7 @@ pub fn draw(frame: &mut Frame, area: Rect, c: &Confirm) {
                 Span::raw(plan.target.label()),
                 Span::styled("   group state ", theme::dim()),
                 Span::styled(
-                    sanitize(&plan.state),
+                    sanitize(plan.state.name()),
                     if crate::protocol::admin::resettable(&plan.state).is_ok() {
                         theme::ok()
                     } else {

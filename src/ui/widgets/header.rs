@@ -87,7 +87,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if let (Some(err), ConnectionState::Connected) = (&app.last_error, &app.connection) {
         second.push(sep);
         second.push(Span::styled(
-            format!("last refresh failed: {}", sanitize(err)),
+            format!("last refresh failed: {}", sanitize(&err.to_string())),
             theme::warn(),
         ));
     }
