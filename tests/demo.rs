@@ -19,7 +19,7 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
     settings.groups_refresh = Duration::from_secs(2);
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("demo", &demo.bootstrap, chrono::Local::now());
-    app.lag = LagBook::new(4);
+    app.shared.lag = LagBook::new(4);
 
     let mut seen: HashSet<(String, LagStatus)> = HashSet::new();
     let mut orders_counts = vec![];
@@ -27,13 +27,19 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
     loop {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
             .await
-            .unwrap_or_else(|_| panic!("statuses seen so far: {seen:?}; groups: {:#?}", app.groups))
+            .unwrap_or_else(|_| {
+                panic!(
+                    "statuses seen so far: {seen:?}; groups: {:#?}",
+                    app.shared.groups
+                )
+            })
             .expect("worker stopped");
         let groups_event = matches!(ev, creel::protocol::Event::Groups { .. });
         let snapshot_event = matches!(&ev, creel::protocol::Event::Snapshot { snapshot, .. } if snapshot.watermarks_complete);
         app.apply(ev);
         if snapshot_event {
             let orders = app
+                .shared
                 .topic_list()
                 .iter()
                 .find(|t| t.name == "orders")
@@ -41,7 +47,7 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
             orders_counts.push(orders.unwrap_or(0));
         }
         if groups_event {
-            for (g, j) in &app.lag.judged {
+            for (g, j) in &app.shared.lag.judged {
                 if let Some(s) = j.status {
                     seen.insert((g.clone(), s));
                 }
@@ -57,10 +63,20 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
         }
     }
     // Every topic of the shop, the seed in them, and live traffic growing it.
-    let names: HashSet<&str> = app.topic_list().iter().map(|t| t.name.as_str()).collect();
+    let names: HashSet<&str> = app
+        .shared
+        .topic_list()
+        .iter()
+        .map(|t| t.name.as_str())
+        .collect();
     for (t, parts) in TOPICS {
         assert!(names.contains(t), "{t} missing");
-        let topic = app.topic_list().iter().find(|x| x.name == t).unwrap();
+        let topic = app
+            .shared
+            .topic_list()
+            .iter()
+            .find(|x| x.name == t)
+            .unwrap();
         assert_eq!(topic.partitions.len(), parts as usize);
     }
     assert!(
@@ -73,6 +89,7 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
     );
     // email-sender never moves: committed offsets stay where they were put.
     let stopped = app
+        .shared
         .group_list()
         .iter()
         .find(|g| g.id == GROUP_STOPPED)

@@ -354,8 +354,17 @@ fn search_finds_the_planted_order_in_the_demo() {
     t.keys(&["Enter"]);
     let s = t.wait_for("match  in the value", Duration::from_secs(15));
     assert!(s.contains("Ada Lovelace"), "{s}");
-    t.keys(&["Escape", "Escape"]);
+    // Esc goes back to the matches; `m` shows the match in its stream.
+    t.keys(&["Escape"]);
     t.wait_for("Matches (oldest first", Duration::from_secs(5));
+    t.keys(&["m"]);
+    let s = t.wait_for("held · offset", Duration::from_secs(15));
+    let s = if s.contains("order_id\":\"ORD-PLANTED") {
+        s
+    } else {
+        t.wait_for("order_id\":\"ORD-PLANTED", Duration::from_secs(15))
+    };
+    assert!(!s.contains("Read orders"), "no start picker: {s}");
     t.keys(&["q"]);
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");

@@ -15,7 +15,10 @@ use creel::kafka::spawn_worker;
 use creel::model::{ClusterSnapshot, StartAt};
 
 fn complete(app: &App) -> Option<&ClusterSnapshot> {
-    app.snapshot.as_ref().filter(|s| s.watermarks_complete)
+    app.shared
+        .snapshot
+        .as_ref()
+        .filter(|s| s.watermarks_complete)
 }
 
 /// Each partition's leader and ISR, from the last complete snapshot (empty
@@ -35,8 +38,7 @@ fn leaders_and_isr(app: &App, topic: &str) -> Vec<(i32, Vec<i32>)> {
 fn header(app: &App) -> String {
     use ratatui::backend::TestBackend;
     let mut t = ratatui::Terminal::new(TestBackend::new(160, 20)).unwrap();
-    t.draw(|f| creel::ui::draw(f, app, &creel::config::Keymap::defaults()))
-        .unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
     let buf = t.backend().buffer();
     (0..buf.area.width)
         .map(|x| buf[(x, 0)].symbol())
@@ -62,7 +64,9 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
         Duration::from_secs(30),
         "3 healthy brokers",
         |a| {
-            a.broker_health().is_some_and(|c| c.up == 3 && c.total == 3)
+            a.shared
+                .broker_health()
+                .is_some_and(|c| c.up == 3 && c.total == 3)
                 && leaders_and_isr(a, topic).len() == 3
                 && leaders_and_isr(a, topic)
                     .iter()
@@ -72,7 +76,7 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
     .await;
     assert!(header(&app).contains("brokers 3/3 up"), "{}", header(&app));
     // A live tail, as a person watching the topic would have.
-    for c in app.open_messages(topic, None, StartAt::End) {
+    for c in creel::app::commands_of(&app.open_messages(topic, None, StartAt::End)) {
         worker.commands.send(c).await.unwrap();
     }
 
@@ -86,7 +90,9 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
         "node 2 seen gone",
         |a| {
             let parts = leaders_and_isr(a, topic);
-            a.broker_health().is_some_and(|c| c.up == 2 && c.total == 3)
+            a.shared
+                .broker_health()
+                .is_some_and(|c| c.up == 2 && c.total == 3)
                 && parts.len() == 3
                 && parts.iter().all(|(l, isr)| *l != 2 && !isr.contains(&2))
         },
@@ -113,7 +119,7 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
         &mut app,
         Duration::from_secs(30),
         "the new messages tailed",
-        |a| a.explorer.as_ref().is_some_and(|e| e.messages.len() == 6),
+        |a| a.explorer().is_some_and(|e| e.messages.len() == 6),
     )
     .await;
 
@@ -127,7 +133,9 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
         "node 2 back in every ISR",
         |a| {
             let parts = leaders_and_isr(a, topic);
-            a.broker_health().is_some_and(|c| c.up == 3 && c.total == 3)
+            a.shared
+                .broker_health()
+                .is_some_and(|c| c.up == 3 && c.total == 3)
                 && parts.len() == 3
                 && parts.iter().all(|(_, isr)| isr.len() == 3)
         },

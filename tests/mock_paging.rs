@@ -8,6 +8,7 @@
 //! PAGING_PARTITIONS, PAGING_PER_PARTITION and PAGING_EVEN=1 (one clock)
 //! change the shape.
 
+use creel::app::fixtures::sent;
 use std::collections::HashSet;
 use std::time::Duration;
 
@@ -38,7 +39,7 @@ fn per_partition() -> i64 {
 
 async fn settle(worker: &mut creel::kafka::WorkerHandle, app: &mut App) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while app.explorer.as_ref().is_some_and(|e| e.loading.is_some()) {
+    while app.explorer().is_some_and(|e| e.loading.is_some()) {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
             .await
             .expect("page within 60 s")
@@ -51,7 +52,7 @@ async fn settle(worker: &mut creel::kafka::WorkerHandle, app: &mut App) {
 /// until the next press, as it does for a person).
 async fn press(worker: &mut creel::kafka::WorkerHandle, app: &mut App, action: Action) -> bool {
     let mut paged = false;
-    for c in app.update(action) {
+    for c in sent(app.press(action)) {
         if let Command::ReadMessages(r) = &c {
             if std::env::var_os("PAGING_DEBUG").is_some() {
                 eprintln!("{:?} {:?} max {} tail {}", r.kind, r.start, r.max, r.tail);
@@ -65,10 +66,7 @@ async fn press(worker: &mut creel::kafka::WorkerHandle, app: &mut App, action: A
 }
 
 fn selected(app: &App) -> Option<(i32, i64)> {
-    app.explorer
-        .as_ref()?
-        .selected()
-        .map(|m| (m.partition, m.offset))
+    app.explorer()?.selected().map(|m| (m.partition, m.offset))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -98,14 +96,14 @@ async fn two_hundred_thousand_messages_on_uneven_clocks_through_a_ten_thousand_w
 
     let mut worker = spawn_worker(&Settings::for_bootstrap(&b)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    app.page_size = 40;
+    app.shared.page_size = 40;
     let cmds = app.open_messages("long", None, StartAt::Beginning);
-    if let Some(ex) = &mut app.explorer {
+    if let Some(ex) = app.explorer_mut() {
         ex.cap_messages = WINDOW;
     }
     // The request was made with the default cap: ask again with ours.
     drop(cmds);
-    let req = app.explorer.as_ref().unwrap().initial_request();
+    let req = app.explorer().unwrap().initial_request();
     worker
         .commands
         .send(Command::ReadMessages(req))
@@ -127,7 +125,7 @@ async fn two_hundred_thousand_messages_on_uneven_clocks_through_a_ten_thousand_w
                 if std::env::var_os("PAGING_DEBUG").is_some() {
                     if let Some(prev) = last_of.insert(k.0, k.1) {
                         if k.1 != prev + 1 {
-                            let ex = app.explorer.as_ref().unwrap();
+                            let ex = app.explorer().unwrap();
                             eprintln!(
                                 "jump in partition {}: {prev} -> {}; ranges {:?}; visible {} of {}; cursor {}",
                                 k.0, k.1, ex.ranges, ex.visible.len(), ex.messages.len(), ex.cursor.selected
@@ -137,12 +135,12 @@ async fn two_hundred_thousand_messages_on_uneven_clocks_through_a_ten_thousand_w
                 }
             }
         }
-        let ex = app.explorer.as_ref().unwrap();
+        let ex = app.explorer().unwrap();
         max_bytes = max_bytes.max(ex.bytes);
         max_held = max_held.max(ex.messages.len());
         let paged = press(&mut worker, &mut app, Action::Down).await;
         if selected(&app) == here && !paged {
-            let ex = app.explorer.as_ref().unwrap();
+            let ex = app.explorer().unwrap();
             if down.len() < total {
                 let seen: HashSet<_> = down.iter().copied().collect();
                 let missing: Vec<(i32, i64)> = (0..partitions())

@@ -2,6 +2,7 @@
 //! to the mock cluster with a raw Produce request: the explorer shows a row
 //! at its offset saying the partition is stuck, and `n` reads past it.
 
+use creel::app::fixtures::sent;
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -94,20 +95,18 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     }
     let mut w = spawn_worker(&Settings::for_bootstrap(&b)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    for c in app.open_messages("t", None, StartAt::Beginning) {
+    for c in creel::app::commands_of(&app.open_messages("t", None, StartAt::Beginning)) {
         w.commands.send(c).await.unwrap();
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while app.explorer.as_ref().unwrap().stalls.is_empty()
-        || app.explorer.as_ref().unwrap().messages.len() < 5
-    {
+    while app.explorer().unwrap().stalls.is_empty() || app.explorer().unwrap().messages.len() < 5 {
         let ev = tokio::time::timeout_at(deadline, w.events.recv())
             .await
             .expect("a stall reported, not a silent stop")
             .unwrap();
         app.apply(ev);
     }
-    let ex = app.explorer.as_ref().unwrap();
+    let ex = app.explorer().unwrap();
     assert_eq!(ex.stalls.len(), 1);
     let (sp, so, e) = &ex.stalls[0];
     assert_eq!((*sp, *so), (0, 3), "the row sits at the batch's offset");
@@ -118,8 +117,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     assert!(!ex.messages.iter().any(|m| m.partition == 0 && m.offset > 3));
     // The row is on screen, saying what to do.
     let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 30)).unwrap();
-    term.draw(|f| creel::ui::draw(f, &app, &creel::config::Keymap::defaults()))
-        .unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
     let screen: String = term
         .backend()
         .buffer()
@@ -129,7 +127,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
         .collect();
     assert!(screen.contains("cannot be decoded; n skips it"), "{screen}");
 
-    let cmds = app.update(Action::Skip);
+    let cmds = sent(app.press(Action::Skip));
     assert_eq!(
         cmds,
         vec![Command::SkipBatch {
@@ -142,7 +140,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let ex = app.explorer.as_ref().unwrap();
+        let ex = app.explorer().unwrap();
         let after: Vec<i64> = ex
             .messages
             .iter()
@@ -159,7 +157,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
             .unwrap();
         app.apply(ev);
     }
-    let ex = app.explorer.as_ref().unwrap();
+    let ex = app.explorer().unwrap();
     assert!(ex.stalls.is_empty());
     assert_eq!(ex.skipped, [(0, 3)]);
 
@@ -179,7 +177,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
         preview: Some(512),
     };
     let matcher = creel::protocol::search::Matcher::new(&req.query).unwrap();
-    app.search = Some(creel::app::search::SearchView::new(
+    app.screens.search.view = Some(creel::app::search::SearchView::new(
         req.clone(),
         matcher,
         false,
@@ -187,7 +185,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
     w.commands.send(Command::Search(req)).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let mut skipped_said = false;
-    while app.search.as_ref().unwrap().running() {
+    while app.screens.search.view.as_ref().unwrap().running() {
         let ev = tokio::time::timeout_at(deadline, w.events.recv())
             .await
             .expect("the search ends")
@@ -197,7 +195,7 @@ async fn an_undecodable_batch_is_a_row_at_its_offset_and_n_skips_it() {
         }
         app.apply(ev);
     }
-    let s = app.search.as_ref().unwrap();
+    let s = app.screens.search.view.as_ref().unwrap();
     assert_eq!(
         s.outcome,
         Some(creel::protocol::search::SearchOutcome::Completed)

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use creel::app::App;
-use creel::config::{Keymap, Settings};
+use creel::config::Settings;
 use creel::kafka::spawn_worker;
 use creel::model::ConnectionState;
 use ratatui::backend::TestBackend;
@@ -15,22 +15,20 @@ async fn unreachable_cluster_shows_all_brokers_down_with_reason() {
     let mut worker = spawn_worker(&Settings::for_bootstrap("127.0.0.1:1")).expect("worker");
     let mut app = App::new("cli", "127.0.0.1:1", chrono::Local::now());
     let mut terminal = Terminal::new(TestBackend::new(120, 30)).unwrap();
-    let keymap = Keymap::defaults();
     // The first frame needs nothing from the network.
-    terminal
-        .draw(|f| creel::ui::draw(f, &app, &keymap))
-        .unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
-    while !matches!(app.connection, ConnectionState::AllBrokersDown { .. }) {
+    while !matches!(
+        app.shared.connection,
+        ConnectionState::AllBrokersDown { .. }
+    ) {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
             .await
             .expect("no 'all brokers down' within 15 s")
             .expect("worker stopped");
         app.apply(ev);
     }
-    terminal
-        .draw(|f| creel::ui::draw(f, &app, &keymap))
-        .unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     let screen: String = terminal
         .backend()
         .buffer()

@@ -1,16 +1,16 @@
 //! Snapshot tests of every screen at 120x40 and 80x24, drawn from the
 //! fixtures in `creel::app::fixtures` (no broker needed).
 
-use creel::app::{fixtures, Action, App, DetailTab, Edit, Loadable};
-use creel::config::Keymap;
+use creel::app::screens::topic_detail::DetailTab;
+use creel::app::screens::Loadable;
+use creel::app::{fixtures, Action, App};
 use creel::protocol::Event;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
 fn draw(app: &App, w: u16, h: u16) -> ratatui::buffer::Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let keymap = Keymap::defaults();
-    terminal.draw(|f| creel::ui::draw(f, app, &keymap)).unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     terminal.backend().buffer().clone()
 }
 
@@ -39,20 +39,18 @@ fn topics() {
 #[test]
 fn topics_with_internal_sorted_by_messages() {
     let mut app = fixtures::connected();
-    app.update(Action::ToggleInternal);
-    app.update(Action::SortNext);
-    app.update(Action::SortNext);
-    app.status = None;
+    app.press(Action::ToggleInternal);
+    app.press(Action::SortNext);
+    app.press(Action::SortNext);
+    app.shared.status = None;
     both_sizes("topics_internal_by_messages", &app);
 }
 
 #[test]
 fn topics_filter_with_invalid_regex() {
     let mut app = fixtures::connected();
-    app.update(Action::Filter);
-    for c in "pay|ship(".chars() {
-        app.edit_prompt(Edit::Insert(c));
-    }
+    app.press(Action::Filter);
+    app.type_text("pay|ship(");
     both_sizes("topics_filter_invalid", &app);
 }
 
@@ -88,7 +86,7 @@ fn topic_detail_configs_empty_and_failed() {
         result: Ok(vec![]),
     });
     insta::assert_snapshot!("detail_configs_empty_80x24", render(&app, 80, 24));
-    if let Some(d) = &mut app.detail {
+    if let Some(d) = &mut app.screens.topics.detail {
         d.configs = Loadable::Failed(creel::protocol::OpError::new(
             creel::protocol::Op::DescribeConfigs,
             creel::protocol::ErrorKind::Unsupported,
@@ -101,14 +99,14 @@ fn topic_detail_configs_empty_and_failed() {
 #[test]
 fn brokers() {
     let mut app = fixtures::connected();
-    app.screen = creel::app::Screen::Brokers;
+    app.screen = creel::app::ScreenId::Brokers;
     both_sizes("brokers", &app);
 }
 
 #[test]
 fn help() {
     let mut app = fixtures::connected();
-    app.update(Action::Help);
+    app.press(Action::Help);
     both_sizes("help", &app);
 }
 
@@ -148,7 +146,7 @@ fn ten_thousand_topics_draw_only_visible_rows() {
         generation: 9,
         snapshot: snap,
     });
-    app.update(Action::Bottom);
+    app.press(Action::Bottom);
     let screen = render(&app, 80, 24);
     assert!(screen.contains("Topics (10000 of 10000)"), "{screen}");
     assert!(screen.contains("topic-09999"), "{screen}");
@@ -189,7 +187,7 @@ fn screenshots_cover_every_screen() {
 #[test]
 fn groups_list_statuses_and_trend() {
     let app = fixtures::with_groups();
-    let judged = |g: &str| app.lag.judged[g].status.map(|s| s.word());
+    let judged = |g: &str| app.shared.lag.judged[g].status.map(|s| s.word());
     assert_eq!(judged("order-service"), Some("OK"));
     assert_eq!(judged("analytics-loader"), Some("WARN"));
     assert_eq!(judged("audit-archiver"), Some("STALL"));
@@ -199,7 +197,7 @@ fn groups_list_statuses_and_trend() {
 
 #[test]
 fn group_detail_partitions_members_chart() {
-    use creel::app::GroupTab;
+    use creel::app::screens::group_detail::GroupTab;
     both_sizes(
         "group_partitions",
         &fixtures::group_detail(GroupTab::Partitions),
@@ -211,16 +209,18 @@ fn group_detail_partitions_members_chart() {
 #[test]
 fn topic_consumers_tab() {
     let mut app = fixtures::with_groups();
-    app.screen = creel::app::Screen::Topics;
+    app.screen = creel::app::ScreenId::Topics;
     let orders = app
+        .screens
         .topics
+        .view
         .visible
         .iter()
-        .position(|&i| app.topic_list()[i].name == "orders")
+        .position(|&i| app.shared.topic_list()[i].name == "orders")
         .unwrap();
-    app.topics.cursor.selected = orders;
-    app.update(Action::Open);
-    app.update(Action::NextTab);
+    app.screens.topics.view.cursor.selected = orders;
+    app.press(Action::Open);
+    app.press(Action::NextTab);
     both_sizes("detail_consumers", &app);
 }
 
@@ -228,11 +228,11 @@ fn topic_consumers_tab() {
 fn messages_list_and_picker() {
     both_sizes("messages", &fixtures::messages_view());
     let mut app = fixtures::connected();
-    app.update(Action::Messages);
+    app.press(Action::Messages);
     both_sizes("start_picker", &app);
     // A start position that does not parse keeps the text and says why.
-    app.edit_prompt(Edit::Insert('x'));
-    assert!(app.submit_prompt().is_empty());
+    app.type_text("x");
+    assert!(app.press(Action::Submit).is_empty());
     insta::assert_snapshot!("start_picker_error_80x24", render(&app, 80, 24));
 }
 
@@ -263,7 +263,7 @@ proptest::proptest! {
     fn no_bytes_reach_the_terminal_as_control(key in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
                                               value in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
         let mut app = fixtures::messages_view();
-        if let Some(ex) = &mut app.explorer {
+        if let Some(ex) = app.explorer_mut() {
             ex.messages[0].key = Some(key.clone());
             ex.messages[0].value = Some(value.clone());
             ex.follow = false;
@@ -277,9 +277,10 @@ proptest::proptest! {
             Ok(())
         };
         check(&app)?;
+        app.press(Action::Open);
         for hex in [false, true] {
-            if let Some(ex) = &mut app.explorer {
-                ex.detail = Some(creel::app::explorer::MessageDetail { hex, scroll: 0 });
+            if let Some(d) = &mut app.screens.messages.detail {
+                d.hex = hex;
             }
             check(&app)?;
         }
@@ -302,9 +303,15 @@ fn search_progress_and_matches() {
 #[test]
 fn a_match_opened_is_marked_in_the_detail() {
     let mut app = fixtures::search_running(true);
-    app.update(Action::Open);
-    let session = app.explorer.as_ref().unwrap().session;
-    let hit = fixtures::search_running(true).search.unwrap().hits[0].clone();
+    app.press(Action::Open);
+    let session = app.explorer().unwrap().session;
+    let hit = fixtures::search_running(true)
+        .screens
+        .search
+        .view
+        .unwrap()
+        .hits[0]
+        .clone();
     app.apply(creel::protocol::Event::Messages {
         session,
         kind: creel::protocol::ReadKind::Initial,
@@ -342,10 +349,8 @@ fn admin_dialogs() {
     both_sizes("confirm_create_topic", &app);
     let mut app = fixtures::connected();
     fixtures::command(&mut app, "delete-topic");
-    for c in "audit-lo".chars() {
-        app.edit_prompt(Edit::Insert(c));
-    }
-    app.submit_prompt();
+    app.type_text("audit-lo");
+    app.press(Action::Submit);
     both_sizes("confirm_delete_topic_wrong_name", &app);
     both_sizes("reset_preview", &fixtures::reset_preview("Empty"));
     both_sizes(
@@ -353,27 +358,27 @@ fn admin_dialogs() {
         &fixtures::reset_preview("Stable"),
     );
     let mut app = fixtures::connected();
-    app.read_only = true;
+    app.shared.read_only = true;
     insta::assert_snapshot!("read_only_header_80x24", render(&app, 80, 24));
 }
 
 #[test]
 fn messages_with_a_marked_range() {
     let mut app = fixtures::messages_view();
-    app.update(Action::Top);
-    app.update(Action::Mark);
-    app.update(Action::Down);
-    app.update(Action::Down);
+    app.press(Action::Top);
+    app.press(Action::Mark);
+    app.press(Action::Down);
+    app.press(Action::Down);
     insta::assert_snapshot!("messages_range_120x40", render(&app, 120, 40));
 }
 
 #[test]
 fn help_in_read_only_mode_marks_the_writes_refused() {
     let mut app = fixtures::connected();
-    app.read_only = true;
-    app.update(Action::Help);
+    app.shared.read_only = true;
+    app.press(Action::Help);
     for _ in 0..40 {
-        app.update(Action::Down);
+        app.press(Action::Down);
     }
     let screen = render(&app, 120, 40);
     assert!(screen.contains("refused, read-only: produce"), "{screen}");
@@ -382,7 +387,7 @@ fn help_in_read_only_mode_marks_the_writes_refused() {
 #[test]
 fn a_stuck_partition_is_a_row_at_its_offset() {
     let mut app = fixtures::messages_view();
-    let session = app.explorer.as_ref().unwrap().session;
+    let session = app.explorer().unwrap().session;
     app.apply(creel::protocol::Event::MessagesStalled {
         session,
         partition: 2,

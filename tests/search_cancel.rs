@@ -4,10 +4,11 @@
 //! broker, so the search is still running when it is cancelled. (Alone in
 //! its test binary: it counts the process's search consumers.)
 
+use creel::app::fixtures::sent;
 use std::time::Duration;
 
 use creel::app::search::{SearchField, SearchForm, SearchOutcome};
-use creel::app::{Action, App, Edit, Prompt, Screen};
+use creel::app::{Action, App, Edit, Overlay, ScreenId};
 use creel::config::Settings;
 use creel::kafka::{live_search_consumers, spawn_worker};
 use creel::protocol::Event;
@@ -56,13 +57,13 @@ async fn esc_cancels_at_once_and_keeps_the_matches() {
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("test", &b, chrono::Local::now());
     // With no topic under the cursor, :search says what is missing.
-    app.update(Action::Command);
+    sent(app.press(Action::Command));
     for c in "search NEEDLE".chars() {
-        app.edit_prompt(Edit::Insert(c));
+        app.type_text(&c.to_string());
     }
-    assert!(app.submit_prompt().is_empty());
-    assert!(app.prompt.is_none());
-    let (_, msg) = app.status.clone().unwrap();
+    assert!(sent(app.press(Action::Submit)).is_empty());
+    assert!(app.overlays.is_empty());
+    let msg = app.shared.status.clone().unwrap().text;
     assert!(msg.contains("no topic"), "{msg}");
     // The bar on the topic, typed as a user would.
     let mut form = SearchForm::new("events", None);
@@ -70,18 +71,18 @@ async fn esc_cancels_at_once_and_keeps_the_matches() {
         form.edit(Edit::Insert(c));
     }
     assert_eq!(form.focus, SearchField::Pattern);
-    app.prompt = Some(Prompt::Search(form));
+    app.overlays.push(Overlay::SearchBar(Box::new(form)));
     run(&mut worker, &mut app).await;
 }
 
 async fn run(worker: &mut creel::kafka::WorkerHandle, app: &mut App) {
-    for c in app.submit_prompt() {
+    for c in sent(app.press(Action::Submit)) {
         worker.commands.send(c).await.unwrap();
     }
-    assert_eq!(app.screen, Screen::Search);
+    assert_eq!(app.screen, ScreenId::Search);
     // Wait for the first matches.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while app.search.as_ref().unwrap().hits.is_empty() {
+    while app.screens.search.view.as_ref().unwrap().hits.is_empty() {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
             .await
             .expect("first matches")
@@ -89,13 +90,17 @@ async fn run(worker: &mut creel::kafka::WorkerHandle, app: &mut App) {
         app.apply(ev);
     }
     assert!(live_search_consumers() > 0, "the search is running");
-    let before = app.search.as_ref().unwrap().hits.len();
-    for c in app.update(Action::Back) {
+    let before = app.screens.search.view.as_ref().unwrap().hits.len();
+    for c in sent(app.press(Action::Back)) {
         worker.commands.send(c).await.unwrap();
     }
-    let view = app.search.as_ref().unwrap();
+    let view = app.screens.search.view.as_ref().unwrap();
     assert_eq!(view.outcome, Some(SearchOutcome::Cancelled), "at once");
-    assert_eq!(app.screen, Screen::Search, "Esc cancels; it does not leave");
+    assert_eq!(
+        app.screen,
+        ScreenId::Search,
+        "Esc cancels; it does not leave"
+    );
     // The worker's last word comes quickly, after its consumers closed.
     let t = std::time::Instant::now();
     loop {
@@ -118,7 +123,7 @@ async fn run(worker: &mut creel::kafka::WorkerHandle, app: &mut App) {
         }
     }
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
-    let view = app.search.as_ref().unwrap();
+    let view = app.screens.search.view.as_ref().unwrap();
     assert!(view.hits.len() >= before, "the matches found so far stay");
     assert!(view.hits.iter().all(|h| {
         let v = h.message.value.as_deref().unwrap();
@@ -126,6 +131,6 @@ async fn run(worker: &mut creel::kafka::WorkerHandle, app: &mut App) {
     }));
     assert!(!view.running());
     // A second Esc leaves the screen.
-    app.update(Action::Back);
-    assert_eq!(app.screen, Screen::Topics);
+    sent(app.press(Action::Back));
+    assert_eq!(app.screen, ScreenId::Topics);
 }

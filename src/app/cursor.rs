@@ -3,12 +3,12 @@
 use std::cell::Cell;
 
 use super::Action;
+use crate::ui::widgets::table::ListState;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cursor {
     pub selected: usize,
-    /// First visible row. Only the renderer knows the table height, so it
-    /// keeps this up to date while drawing from `&App`.
+    /// First visible row, kept by the renderer (see `ListState`).
     pub offset: Cell<usize>,
 }
 
@@ -48,20 +48,15 @@ impl Cursor {
         self.clamp(visible.len());
         visible.get(self.selected).map(|&i| name(i).to_string())
     }
+}
 
-    /// The rows to draw in a viewport of `height` rows, scrolling as little
-    /// as possible to keep the selection visible.
-    pub fn window(&self, len: usize, height: usize) -> std::ops::Range<usize> {
-        let height = height.max(1);
-        let selected = self.selected.min(len.saturating_sub(1));
-        let mut offset = self.offset.get().min(len.saturating_sub(height));
-        if selected < offset {
-            offset = selected;
-        } else if selected >= offset + height {
-            offset = selected + 1 - height;
-        }
-        self.offset.set(offset);
-        offset..(offset + height).min(len)
+impl ListState for Cursor {
+    fn selected(&self) -> usize {
+        self.selected
+    }
+
+    fn offset(&self) -> &Cell<usize> {
+        &self.offset
     }
 }
 

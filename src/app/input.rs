@@ -1,4 +1,8 @@
-//! The one-line editor used by the filter (`/`) and command (`:`) prompts.
+//! The one-line editor used by the prompts, the search bar and the
+//! produce form's one-line fields.
+
+use super::action::Action;
+use super::component::Input;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LineInput {
@@ -85,6 +89,27 @@ impl LineInput {
             _ => {}
         }
     }
+}
+
+/// What a typing-mode input does to a line, if anything.
+pub fn edit_of(input: &Input) -> Option<Edit> {
+    Some(match input {
+        Input::Char(c) => Edit::Insert(*c),
+        Input::Action(a) => match a {
+            Action::Left => Edit::Left,
+            Action::Right => Edit::Right,
+            Action::Home => Edit::Home,
+            Action::End => Edit::End,
+            Action::Backspace => Edit::Backspace,
+            Action::Delete => Edit::Delete,
+            Action::DeleteWord => Edit::DeleteWord,
+            Action::ClearLine => Edit::Clear,
+            Action::NextField => Edit::NextField,
+            Action::PrevField => Edit::PrevField,
+            _ => return None,
+        },
+        Input::Key(_) => return None,
+    })
 }
 
 #[cfg(test)]

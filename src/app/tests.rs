@@ -1,19 +1,25 @@
 use super::fixtures;
+use super::fixtures::sent;
+use super::screens::topic_detail::DetailTab;
+use super::screens::Loadable;
 use super::*;
+use crate::app::ScreenId;
 use crate::model::ConnectionState;
 
 fn names(app: &App) -> Vec<String> {
-    app.topics
+    app.screens
+        .topics
+        .view
         .visible
         .iter()
-        .map(|&i| app.topic_list()[i].name.clone())
+        .map(|&i| app.shared.topic_list()[i].name.clone())
         .collect()
 }
 
 #[test]
 fn snapshot_marks_connected_and_lists_non_internal_topics_by_name() {
     let app = fixtures::connected();
-    assert_eq!(app.connection, ConnectionState::Connected);
+    assert_eq!(app.shared.connection, ConnectionState::Connected);
     assert_eq!(
         names(&app),
         [
@@ -40,7 +46,7 @@ fn stale_generation_is_ignored() {
         generation: 1,
         snapshot: old,
     });
-    assert_eq!(app.topic_list().len(), 8);
+    assert_eq!(app.shared.topic_list().len(), 8);
 }
 
 #[test]
@@ -55,18 +61,22 @@ fn failed_refresh_keeps_the_old_table() {
         ),
         retry_at: fixtures::fixed_now(),
     });
-    assert_eq!(app.topic_list().len(), 8);
+    assert_eq!(app.shared.topic_list().len(), 8);
     assert_eq!(
-        app.last_error.as_ref().map(|e| e.to_string()).as_deref(),
+        app.shared
+            .last_error
+            .as_ref()
+            .map(|e| e.to_string())
+            .as_deref(),
         Some("watermarks: timed out")
     );
-    assert_eq!(app.connection, ConnectionState::Connected);
+    assert_eq!(app.shared.connection, ConnectionState::Connected);
 }
 
 #[test]
 fn all_down_keeps_transport_reason_and_retry() {
     let app = fixtures::all_brokers_down();
-    match &app.connection {
+    match &app.shared.connection {
         ConnectionState::AllBrokersDown { reason, retry_at } => {
             assert!(reason.contains("Connection refused"));
             assert!(retry_at.is_some());
@@ -78,52 +88,67 @@ fn all_down_keeps_transport_reason_and_retry() {
 #[test]
 fn filter_prompt_filters_as_you_type_and_esc_clears() {
     let mut app = fixtures::connected();
-    app.update(Action::Filter);
+    sent(app.press(Action::Filter));
     for c in "PAY|ship".chars() {
-        app.edit_prompt(Edit::Insert(c));
+        app.type_text(&c.to_string());
     }
     assert_eq!(names(&app), ["payments", "shipments"]);
-    app.edit_prompt(Edit::Insert('('));
-    assert!(app.topics.filter.error.is_some());
+    app.type_text("(");
+    assert!(app.screens.topics.view.filter.error.is_some());
     assert_eq!(names(&app), ["payments", "shipments"]);
-    app.edit_prompt(Edit::Backspace);
-    app.submit_prompt();
-    assert!(app.prompt.is_none());
+    app.press(Action::Backspace);
+    sent(app.press(Action::Submit));
+    assert!(app.overlays.is_empty());
     assert_eq!(names(&app).len(), 2);
     // Esc in the list clears an accepted filter.
-    app.update(Action::Back);
+    sent(app.press(Action::Back));
     assert_eq!(names(&app).len(), 6);
-    app.update(Action::Filter);
-    app.edit_prompt(Edit::Insert('o'));
-    app.cancel_prompt();
+    sent(app.press(Action::Filter));
+    app.type_text("o");
+    app.press(Action::Cancel);
     assert_eq!(names(&app).len(), 6);
 }
 
 #[test]
 fn enter_opens_detail_and_asks_for_configs() {
     let mut app = fixtures::connected();
-    app.update(Action::Bottom);
-    let cmds = app.update(Action::Open);
+    sent(app.press(Action::Bottom));
+    let cmds = sent(app.press(Action::Open));
     assert_eq!(
         cmds,
         vec![Command::DescribeTopicConfigs {
             topic: "shipments".into()
         }]
     );
-    assert_eq!(app.detail_topic().map(|t| t.partitions.len()), Some(3));
-    app.update(Action::NextTab);
     assert_eq!(
-        app.detail.as_ref().map(|d| d.tab),
+        app.screens
+            .topics
+            .detail
+            .as_ref()
+            .and_then(|d| app.shared.topic(&d.topic))
+            .map(|t| t.partitions.len()),
+        Some(3)
+    );
+    sent(app.press(Action::NextTab));
+    assert_eq!(
+        app.screens.topics.detail.as_ref().map(|d| d.tab),
         Some(DetailTab::Consumers)
     );
-    app.update(Action::NextTab);
-    assert_eq!(app.detail.as_ref().map(|d| d.tab), Some(DetailTab::Configs));
+    sent(app.press(Action::NextTab));
+    assert_eq!(
+        app.screens.topics.detail.as_ref().map(|d| d.tab),
+        Some(DetailTab::Configs)
+    );
     app.apply(Event::TopicConfigs {
         topic: "shipments".into(),
         result: Ok(vec![]),
     });
     assert_eq!(
-        app.detail.as_ref().map(|d| d.configs.clone()),
+        app.screens
+            .topics
+            .detail
+            .as_ref()
+            .map(|d| d.configs.clone()),
         Some(Loadable::Loaded(vec![]))
     );
     // A late answer for another topic is ignored.
@@ -136,13 +161,20 @@ fn enter_opens_detail_and_asks_for_configs() {
         )),
     });
     assert_eq!(
-        app.detail.as_ref().map(|d| d.configs.clone()),
+        app.screens
+            .topics
+            .detail
+            .as_ref()
+            .map(|d| d.configs.clone()),
         Some(Loadable::Loaded(vec![]))
     );
-    app.update(Action::Back);
-    assert!(app.detail.is_none());
+    sent(app.press(Action::Back));
+    assert!(app.screens.topics.detail.is_none());
     assert_eq!(
-        app.selected_topic().map(|t| t.name.as_str()),
+        app.screens
+            .topics
+            .selected(&app.shared)
+            .map(|t| t.name.as_str()),
         Some("shipments")
     );
 }
@@ -150,99 +182,120 @@ fn enter_opens_detail_and_asks_for_configs() {
 #[test]
 fn command_prompt_jumps_to_screens() {
     let mut app = fixtures::detail(DetailTab::Partitions);
-    app.update(Action::Command);
+    sent(app.press(Action::Command));
     for c in "brokers".chars() {
-        app.edit_prompt(Edit::Insert(c));
+        app.type_text(&c.to_string());
     }
-    app.submit_prompt();
-    assert_eq!(app.screen, Screen::Brokers);
-    app.update(Action::Command);
-    app.edit_prompt(Edit::Insert('t'));
-    app.submit_prompt();
-    assert_eq!(app.screen, Screen::Topics);
-    assert!(app.detail.is_none());
-    app.update(Action::Command);
+    sent(app.press(Action::Submit));
+    assert_eq!(app.screen, ScreenId::Brokers);
+    sent(app.press(Action::Command));
+    app.type_text("t");
+    sent(app.press(Action::Submit));
+    assert_eq!(app.screen, ScreenId::Topics);
+    assert!(app.screens.topics.detail.is_none());
+    sent(app.press(Action::Command));
     for c in "nope".chars() {
-        app.edit_prompt(Edit::Insert(c));
+        app.type_text(&c.to_string());
     }
-    app.submit_prompt();
-    assert!(matches!(&app.status, Some((StatusLevel::Error, m)) if m.contains(":nope")));
-    app.update(Action::Command);
-    app.edit_prompt(Edit::Insert('q'));
-    app.submit_prompt();
+    sent(app.press(Action::Submit));
+    assert!(
+        matches!(&app.shared.status, Some(s) if s.level == crate::app::component::StatusLevel::Error && s.text.contains(":nope"))
+    );
+    sent(app.press(Action::Command));
+    app.type_text("q");
+    sent(app.press(Action::Submit));
     assert!(app.should_quit);
 }
 
 #[test]
 fn tab_cycles_screens_and_help_swallows_keys() {
     let mut app = fixtures::connected();
-    app.update(Action::NextScreen);
-    assert_eq!(app.screen, Screen::Messages);
-    app.update(Action::NextScreen);
-    assert_eq!(app.screen, Screen::Search);
-    app.update(Action::NextScreen);
-    assert_eq!(app.screen, Screen::Produce);
-    app.update(Action::NextScreen);
-    assert_eq!(app.screen, Screen::Groups);
-    app.update(Action::NextScreen);
-    assert_eq!(app.screen, Screen::Brokers);
-    app.update(Action::NextScreen);
-    assert_eq!(app.screen, Screen::Topics);
-    app.update(Action::PrevScreen);
-    assert_eq!(app.screen, Screen::Brokers);
-    app.update(Action::NextScreen);
-    app.update(Action::Help);
-    app.update(Action::Down);
-    assert_eq!(app.topics.cursor.selected, 0);
-    app.update(Action::Back);
-    assert!(app.help.is_none());
+    sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Messages);
+    sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Search);
+    sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Produce);
+    sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Groups);
+    sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Brokers);
+    sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Topics);
+    sent(app.press(Action::PrevScreen));
+    assert_eq!(app.screen, ScreenId::Brokers);
+    sent(app.press(Action::NextScreen));
+    sent(app.press(Action::Help));
+    sent(app.press(Action::Down));
+    assert_eq!(app.screens.topics.view.cursor.selected, 0);
+    sent(app.press(Action::Back));
+    assert!(app.overlays.is_empty());
 }
 
 #[test]
 fn sort_by_messages_puts_biggest_first() {
     let mut app = fixtures::connected();
-    app.update(Action::SortNext);
-    app.update(Action::SortNext);
-    assert_eq!(app.topics.sort, SortKey::Messages);
+    sent(app.press(Action::SortNext));
+    sent(app.press(Action::SortNext));
+    assert_eq!(
+        app.screens.topics.view.sort,
+        crate::app::topics::SortKey::Messages
+    );
     assert_eq!(names(&app)[0], "clickstream");
-    app.update(Action::SortReverse);
+    sent(app.press(Action::SortReverse));
     assert_eq!(names(&app)[0], "inventory.changelog");
 }
 
 mod admin {
+    use crate::app::fixtures::sent;
     use crate::app::fixtures::{self, command};
-    use crate::app::{Edit, Prompt};
+    use crate::app::{Action, Overlay};
     use crate::protocol::admin::AdminOp;
     use crate::protocol::{Command, Event};
 
     fn typed(app: &mut crate::app::App, text: &str) {
         for c in text.chars() {
-            app.edit_prompt(Edit::Insert(c));
+            app.type_text(&c.to_string());
         }
     }
 
     #[test]
     fn deleting_a_topic_needs_its_name_typed_in_full() {
         let mut app = fixtures::connected();
-        let name = app.selected_topic().unwrap().name.clone();
+        let name = app
+            .screens
+            .topics
+            .selected(&app.shared)
+            .unwrap()
+            .name
+            .clone();
         assert!(command(&mut app, "delete-topic").is_empty());
-        assert!(matches!(app.prompt, Some(Prompt::Confirm(_))));
+        assert!(matches!(app.overlays.last(), Some(Overlay::Confirm(_))));
         typed(&mut app, &name[..name.len() - 1]);
-        assert!(app.submit_prompt().is_empty(), "a wrong name sends nothing");
-        let Some(Prompt::Confirm(c)) = &app.prompt else {
+        assert!(
+            sent(app.press(Action::Submit)).is_empty(),
+            "a wrong name sends nothing"
+        );
+        let Some(Overlay::Confirm(c)) = app.overlays.last() else {
             panic!("the dialog stays")
         };
         assert!(c.error.as_ref().unwrap().contains("exactly"));
         // Esc: nothing sent, and said so.
-        app.cancel_prompt();
-        assert!(app.prompt.is_none());
-        assert!(app.status.as_ref().unwrap().1.contains("nothing was sent"));
+        app.press(Action::Cancel);
+        assert!(app.overlays.is_empty());
+        assert!(app
+            .shared
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("nothing was sent"));
         command(&mut app, "delete-topic");
         typed(&mut app, &name);
         assert_eq!(
-            app.submit_prompt(),
+            sent(app.press(Action::Submit)),
             vec![Command::Admin {
-                id: app.admin_pending.unwrap(),
+                id: app.shared.admin_pending.unwrap(),
                 op: AdminOp::DeleteTopic { name }
             }]
         );
@@ -255,12 +308,12 @@ mod admin {
             &mut app,
             "create-topic audit partitions=3 retention.ms=60000",
         );
-        let Some(Prompt::Confirm(c)) = &app.prompt else {
+        let Some(Overlay::Confirm(c)) = app.overlays.last() else {
             panic!("a dialog")
         };
         assert!(c.op.typed_name().is_none());
         assert!(c.op.lines().join("\n").contains("retention.ms = 60000"));
-        let cmds = app.submit_prompt();
+        let cmds = sent(app.press(Action::Submit));
         assert!(matches!(
             cmds.as_slice(),
             [Command::Admin {
@@ -269,27 +322,39 @@ mod admin {
             }]
         ));
         // The answer: refresh, and say what the cluster holds now.
-        let id = app.admin_pending.unwrap();
-        app.apply(Event::AdminDone {
+        let id = app.shared.admin_pending.unwrap();
+        let out = app.apply(Event::AdminDone {
             id,
             title: "Create topic audit".into(),
             result: Ok("created audit with 3 partitions (read back)".into()),
         });
         assert_eq!(
-            app.outbox,
+            sent(out),
             vec![Command::RefreshTopics, Command::RefreshGroups]
         );
-        assert!(app.status.as_ref().unwrap().1.contains("read back"));
+        assert!(app
+            .shared
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("read back"));
         // A mistake in the command: said, nothing asked.
         command(&mut app, "create-topic bad/name");
-        assert!(app.prompt.is_none());
-        assert!(app.status.as_ref().unwrap().1.contains("not allowed"));
+        assert!(app.overlays.is_empty());
+        assert!(app
+            .shared
+            .status
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("not allowed"));
     }
 
     #[test]
     fn read_only_hides_no_write_behind_a_dialog() {
         let mut app = fixtures::connected();
-        app.read_only = true;
+        app.shared.read_only = true;
         for cmd in [
             "create-topic x",
             "delete-topic",
@@ -297,14 +362,19 @@ mod admin {
             "purge",
         ] {
             assert!(command(&mut app, cmd).is_empty(), "{cmd}");
-            assert!(app.prompt.is_none(), "{cmd}");
+            assert!(app.overlays.is_empty(), "{cmd}");
             assert!(
-                app.status.as_ref().unwrap().1.contains("read-only"),
+                app.shared
+                    .status
+                    .as_ref()
+                    .unwrap()
+                    .text
+                    .contains("read-only"),
                 "{cmd}"
             );
         }
         let mut app = fixtures::with_groups();
-        app.read_only = true;
+        app.shared.read_only = true;
         assert!(command(&mut app, "reset-offsets earliest").is_empty());
     }
 
@@ -315,19 +385,19 @@ mod admin {
         assert!(matches!(cmds.as_slice(), [Command::PlanReset { .. }]));
         let app2 = fixtures::reset_preview("Stable");
         let mut app = app2;
-        let group = app.selected_group().unwrap().id.clone();
+        let group = app.screens.groups.selected(&app.shared).unwrap().id.clone();
         typed(&mut app, &group);
         assert!(
-            app.submit_prompt().is_empty(),
+            sent(app.press(Action::Submit)).is_empty(),
             "an active group is not reset"
         );
-        let Some(Prompt::Confirm(c)) = &app.prompt else {
+        let Some(Overlay::Confirm(c)) = app.overlays.last() else {
             panic!("the preview stays")
         };
         assert!(c.error.as_ref().unwrap().contains("Stop every consumer"));
         let mut app = fixtures::reset_preview("Empty");
         typed(&mut app, &group);
-        let cmds = app.submit_prompt();
+        let cmds = sent(app.press(Action::Submit));
         let [Command::Admin {
             op: AdminOp::ResetOffsets { offsets, .. },
             ..
@@ -342,48 +412,114 @@ mod admin {
 
 #[test]
 fn v_marks_a_range_and_e_exports_only_it() {
-    use crate::app::Effect;
+    use crate::app::{Effect, Output};
     let mut app = fixtures::messages_view();
-    app.update(Action::Top);
-    app.update(Action::Down);
-    app.update(Action::Mark);
-    app.update(Action::Down);
-    app.update(Action::Down);
-    app.update(Action::Export);
-    let Some(Effect::Export { messages, .. }) = app.effects.pop() else {
+    sent(app.press(Action::Top));
+    sent(app.press(Action::Down));
+    sent(app.press(Action::Mark));
+    sent(app.press(Action::Down));
+    sent(app.press(Action::Down));
+    let out = app.press(Action::Export);
+    let Some(Output::Effect(Effect::Export { messages, .. })) = out.into_iter().next() else {
         panic!("an export")
     };
-    let ex = app.explorer.as_ref().unwrap();
+    let ex = app.explorer().unwrap();
     let want: Vec<_> = ex.visible[1..4]
         .iter()
         .map(|&i| ex.messages[i].offset)
         .collect();
     assert_eq!(messages.iter().map(|m| m.offset).collect::<Vec<_>>(), want);
-    assert!(app.status.as_ref().unwrap().1.contains("3 messages marked"));
+    assert!(app
+        .shared
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("3 messages marked"));
     // Upwards works the same; v again clears: everything loaded.
-    app.update(Action::Top);
-    app.update(Action::Export);
-    let Some(Effect::Export { messages, .. }) = app.effects.pop() else {
+    sent(app.press(Action::Top));
+    let out = app.press(Action::Export);
+    let Some(Output::Effect(Effect::Export { messages, .. })) = out.into_iter().next() else {
         panic!("an export")
     };
     assert_eq!(messages.len(), 2, "from the top to the mark");
-    app.update(Action::Mark);
-    app.update(Action::Export);
-    let Some(Effect::Export { messages, .. }) = app.effects.pop() else {
+    sent(app.press(Action::Mark));
+    let out = app.press(Action::Export);
+    let Some(Output::Effect(Effect::Export { messages, .. })) = out.into_iter().next() else {
         panic!("an export")
     };
-    assert_eq!(messages.len(), app.explorer.as_ref().unwrap().visible.len());
+    assert_eq!(messages.len(), app.explorer().unwrap().visible.len());
 }
 
 #[test]
 fn group_commands_act_only_on_the_groups_screen() {
     let mut app = fixtures::with_groups();
-    app.screen = Screen::Topics;
+    app.screen = ScreenId::Topics;
     assert!(fixtures::command(&mut app, "reset-offsets earliest").is_empty());
-    assert!(app.status.as_ref().unwrap().1.contains(":groups"));
-    app.screen = Screen::Groups;
+    assert!(app.shared.status.as_ref().unwrap().text.contains(":groups"));
+    app.screen = ScreenId::Groups;
     assert_eq!(
         fixtures::command(&mut app, "reset-offsets earliest").len(),
         1
     );
+}
+
+/// #13: the help listed no admin, produce or search keys. It lists every
+/// mode's keys from the keymap in use, and every `:` command with its
+/// arguments.
+#[test]
+fn help_lists_every_mode_and_every_command_from_the_keymap_in_use() {
+    use super::overlays::help::{rows, HelpRow};
+    let keys = |rows: &[HelpRow], what: &str| -> Option<String> {
+        rows.iter().find_map(|r| match r {
+            HelpRow::Key { keys, what: w, .. } if w.contains(what) => Some(keys.clone()),
+            _ => None,
+        })
+    };
+    let mut app = fixtures::connected();
+    let all = rows(&app.shared.keymap);
+    for mode in Mode::ALL {
+        assert!(
+            all.contains(&HelpRow::Section(mode.title().into())),
+            "{mode:?} has a section"
+        );
+    }
+    assert_eq!(keys(&all, "send the draft").as_deref(), Some("ctrl-s"));
+    assert_eq!(keys(&all, "pretty-print").as_deref(), Some("ctrl-p"));
+    assert_eq!(keys(&all, "yes: send it").as_deref(), Some("y/Y"));
+    assert_eq!(
+        keys(&all, "move the group's offsets").as_deref(),
+        Some(":reset-offsets")
+    );
+    assert_eq!(
+        keys(&all, "[PATTERN] · search the current topic").as_deref(),
+        Some(":search")
+    );
+    assert!(all.iter().any(|r| matches!(r,
+        HelpRow::Key { keys, what, .. } if keys == ":reset-offsets" && what.starts_with("earliest|latest|offset=N"))));
+    // Rebinding shows at once, in help and in the footer.
+    let mut b = super::KeyBindings::default();
+    b.form
+        .insert(Action::Send, vec![super::keymap::Key::parse("f5").unwrap()]);
+    app.shared.keymap.override_with(&b);
+    let after = rows(&app.shared.keymap);
+    assert!(after.iter().any(|r| matches!(r,
+        HelpRow::Key { keys, what, .. } if keys == "f5" && what.contains("send the draft"))));
+}
+
+#[test]
+fn unknown_commands_suggest_the_nearest_and_tab_completes() {
+    let mut app = fixtures::connected();
+    fixtures::command(&mut app, "grups");
+    let said = app.shared.status.as_ref().unwrap().text.clone();
+    assert!(said.contains("did you mean :groups"), "{said}");
+    fixtures::key(&mut app, ":");
+    app.type_text("bro");
+    fixtures::key(&mut app, "tab");
+    let Some(Overlay::Prompt(p)) = app.overlays.last() else {
+        panic!("the : line")
+    };
+    assert_eq!(p.line.text, "brokers ");
+    fixtures::key(&mut app, "enter");
+    assert_eq!(app.screen, ScreenId::Brokers);
 }

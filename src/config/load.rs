@@ -5,9 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::app::Action;
-
-use super::keymap::Key;
+use crate::app::keymap::KeyBindings;
 
 /// One connection profile.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -39,7 +37,7 @@ pub struct FileConfig {
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
     #[serde(default)]
-    pub keys: BTreeMap<Action, Vec<Key>>,
+    pub keys: KeyBindings,
 }
 
 #[derive(Debug, thiserror::Error)]

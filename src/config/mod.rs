@@ -1,10 +1,9 @@
 //! Profiles, refresh interval and keymap: the embedded defaults, the user's
 //! file on top, the command line on top of that.
 
-mod keymap;
 mod load;
 
-pub use keymap::{Key, Keymap};
+pub use crate::app::keymap::{Key, KeyBindings, Keymap};
 pub use load::{config_path, load_file, user_templates, ConfigError, FileConfig, Profile};
 
 use std::collections::BTreeMap;

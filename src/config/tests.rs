@@ -12,8 +12,13 @@ fn write(text: &str) -> tempfile::NamedTempFile {
 fn embedded_defaults_parse_and_bind_every_action() {
     let cfg = load::parse(DEFAULT_TOML, std::path::Path::new("default.toml")).unwrap();
     let keymap = Keymap::from_bindings(&cfg.keys);
-    for action in crate::app::Action::ALL {
-        assert!(!keymap.keys(action).is_empty(), "{action:?} has no key");
+    for mode in crate::app::Mode::ALL {
+        for action in mode.actions() {
+            assert!(
+                !keymap.keys(mode, *action).is_empty(),
+                "{action:?} has no key in {mode:?}"
+            );
+        }
     }
 }
 
@@ -114,16 +119,46 @@ fn user_keys_replace_only_the_named_actions() {
     let f = write("[keys]\nquit = [\"x\"]\n");
     let s = resolve(Some(f.path()), &Overrides::default()).unwrap();
     let press = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-    assert_eq!(s.keymap.action(&press('x')), Some(crate::app::Action::Quit));
-    assert_eq!(s.keymap.action(&press('q')), None);
-    assert_eq!(s.keymap.action(&press('j')), Some(crate::app::Action::Down));
+    assert_eq!(
+        s.keymap.action(crate::app::Mode::Normal, &press('x')),
+        Some(crate::app::Action::Quit)
+    );
+    assert_eq!(s.keymap.action(crate::app::Mode::Normal, &press('q')), None);
+    assert_eq!(
+        s.keymap.action(crate::app::Mode::Normal, &press('j')),
+        Some(crate::app::Action::Down)
+    );
 }
 
 #[test]
 fn shifted_letters_match_upper_case_bindings() {
     let km = Keymap::defaults();
     let ev = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-    assert_eq!(km.action(&ev), Some(crate::app::Action::Bottom));
+    assert_eq!(
+        km.action(crate::app::Mode::Normal, &ev),
+        Some(crate::app::Action::Bottom)
+    );
+}
+
+#[test]
+fn prompt_keys_are_rebound_in_their_own_table() {
+    let f = write("[keys.text]\nsubmit = [\"ctrl-j\"]\n[keys.form]\nsend = [\"ctrl-g\"]\n");
+    let s = resolve(Some(f.path()), &Overrides::default()).unwrap();
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    use crate::app::{Action, Mode};
+    assert_eq!(
+        s.keymap.action(Mode::Text, &ctrl('j')),
+        Some(Action::Submit)
+    );
+    assert_eq!(s.keymap.action(Mode::Text, &enter), None);
+    assert_eq!(s.keymap.action(Mode::Form, &ctrl('g')), Some(Action::Send));
+    assert_eq!(s.keymap.action(Mode::Form, &ctrl('s')), None);
+    // The normal mode keeps its own ctrl-s.
+    assert_eq!(
+        s.keymap.action(Mode::Normal, &ctrl('s')),
+        Some(Action::Send)
+    );
 }
 
 #[test]

@@ -10,12 +10,11 @@ use anyhow::{bail, Context};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 
-use crate::app::produce::ProduceKey;
-use crate::app::{Action, App, Edit, Screen};
+use crate::app::screens::Loadable;
+use crate::app::{commands_of, Action, App, Output, ScreenId};
 use crate::config::Settings;
 use crate::kafka::{spawn_worker, WorkerHandle};
 use crate::model::StartAt;
-use crate::protocol::Command;
 
 /// Every picture `capture` writes, in order.
 pub const NAMES: [&str; 14] = [
@@ -47,8 +46,8 @@ struct Session<'a> {
 }
 
 impl Session<'_> {
-    async fn send(&mut self, cmds: Vec<Command>) -> anyhow::Result<()> {
-        for c in cmds {
+    async fn send(&mut self, outputs: Vec<Output>) -> anyhow::Result<()> {
+        for c in commands_of(&outputs) {
             self.worker.commands.send(c).await?;
         }
         Ok(())
@@ -65,37 +64,34 @@ impl Session<'_> {
         while !done(&self.app) {
             match tokio::time::timeout_at(deadline, self.worker.events.recv()).await {
                 Ok(Some(ev)) => {
-                    self.app.apply(ev);
-                    let out = std::mem::take(&mut self.app.outbox);
+                    let out = self.app.apply(ev);
                     self.send(out).await?;
                 }
                 Ok(None) => bail!("the worker stopped while waiting for {what}"),
                 Err(_) => bail!("no {what} within {secs} s"),
             }
-            self.app.now = chrono::Local::now();
+            self.app.shared.now = chrono::Local::now();
         }
         Ok(())
     }
 
     async fn key(&mut self, action: Action) -> anyhow::Result<()> {
-        let cmds = self.app.update(action);
-        self.send(cmds).await
+        let out = self.app.press(action);
+        self.send(out).await
     }
 
     async fn command(&mut self, text: &str) -> anyhow::Result<()> {
-        self.app.update(Action::Command);
-        for c in text.chars() {
-            self.app.edit_prompt(Edit::Insert(c));
-        }
-        let cmds = self.app.submit_prompt();
-        self.send(cmds).await
+        self.app.press(Action::Command);
+        self.app.type_text(text);
+        let out = self.app.press(Action::Submit);
+        self.send(out).await
     }
 
     fn shot(&mut self, name: &str) -> anyhow::Result<()> {
-        self.app.now = chrono::Local::now();
-        self.app.page_size = crate::ui::page_size(HEIGHT);
+        self.app.shared.now = chrono::Local::now();
+        self.app.shared.page_size = crate::app::page_size(HEIGHT);
         let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT))?;
-        terminal.draw(|f| crate::ui::draw(f, &self.app, &self.settings.keymap))?;
+        terminal.draw(|f| self.app.draw(f))?;
         let svg = crate::ui::svg::buffer_to_svg(terminal.backend().buffer());
         let path = self.dir.join(format!("{name}.svg"));
         std::fs::write(&path, svg).with_context(|| format!("writing {}", path.display()))?;
@@ -118,7 +114,8 @@ pub fn capture(settings: &Settings, dir: &Path) -> anyhow::Result<Vec<PathBuf>> 
             &settings.bootstrap_servers,
             chrono::Local::now(),
         );
-        app.lag = crate::app::LagBook::new(settings.lag_window);
+        app.shared.lag = crate::app::LagBook::new(settings.lag_window);
+        app.shared.keymap = settings.keymap.clone();
         let mut s = Session {
             app,
             worker,
@@ -136,17 +133,18 @@ pub fn capture(settings: &Settings, dir: &Path) -> anyhow::Result<Vec<PathBuf>> 
 
 async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
     s.until("topic table", 30, |a| {
-        a.snapshot.as_ref().is_some_and(|x| x.watermarks_complete)
+        a.shared
+            .snapshot
+            .as_ref()
+            .is_some_and(|x| x.watermarks_complete)
     })
     .await?;
     s.shot("topics")?;
 
     s.key(Action::Filter).await?;
-    for c in "pay|ship".chars() {
-        s.app.edit_prompt(Edit::Insert(c));
-    }
+    s.app.type_text("pay|ship");
     s.shot("topics-filter")?;
-    s.app.cancel_prompt();
+    s.key(Action::Cancel).await?;
 
     s.app.select_topic("orders");
     s.key(Action::Open).await?;
@@ -154,87 +152,86 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
     s.key(Action::NextTab).await?;
     s.key(Action::NextTab).await?;
     s.until("configs answer", 20, |a| {
-        a.detail
+        a.screens
+            .topics
+            .detail
             .as_ref()
-            .is_some_and(|d| !matches!(d.configs, crate::app::Loadable::Loading))
+            .is_some_and(|d| !matches!(d.configs, Loadable::Loading))
     })
     .await?;
     s.shot("topic-configs")?;
     s.key(Action::Back).await?;
 
-    s.app.screen = Screen::Brokers;
+    s.app.screen = ScreenId::Brokers;
     s.shot("brokers")?;
-    s.app.screen = Screen::Topics;
+    s.app.screen = ScreenId::Topics;
 
     // Messages: the last 100 of each partition of orders.
     s.app.select_topic("orders");
-    let cmds = s.app.open_messages("orders", None, StartAt::LastN(100));
-    s.send(cmds).await?;
+    let out = s.app.open_messages("orders", None, StartAt::LastN(100));
+    s.send(out).await?;
     s.until("messages", 20, |a| {
-        a.explorer
-            .as_ref()
+        a.explorer()
             .is_some_and(|e| e.loading.is_none() && !e.messages.is_empty())
     })
     .await?;
     s.shot("messages")?;
 
     // Search for the planted order, then open it.
-    s.app.screen = Screen::Topics;
+    s.app.screen = ScreenId::Topics;
     s.app.select_topic("orders");
     s.command(&format!("search {}", super::PLANTED_ORDER))
         .await?;
     s.shot("search-bar")?;
-    let cmds = s.app.submit_prompt();
-    s.send(cmds).await?;
+    s.key(Action::Submit).await?;
     s.until("search result", 30, |a| {
-        a.search.as_ref().is_some_and(|x| !x.running())
+        a.screens.search.view.as_ref().is_some_and(|x| !x.running())
     })
     .await?;
     s.shot("search")?;
     s.key(Action::Open).await?;
     s.until("the match, opened", 20, |a| {
-        a.explorer.as_ref().is_some_and(|e| e.detail.is_some())
+        a.screens.messages.detail.is_some()
     })
     .await?;
     s.shot("message-json")?;
 
     // Produce one order from the shipped template.
-    s.app.screen = Screen::Topics;
+    s.app.screen = ScreenId::Topics;
     s.app.select_topic("orders");
     s.key(Action::Produce).await?;
-    s.app.produce_key(ProduceKey::Template);
-    let cmds = s.app.produce_key(ProduceKey::Send);
-    s.send(cmds).await?;
+    s.key(Action::Template).await?;
+    s.key(Action::Send).await?;
     s.until("delivery report", 30, |a| {
-        a.produce
+        a.screens
+            .produce
+            .view
             .as_ref()
             .and_then(|p| p.run.as_ref())
             .is_some_and(|r| !r.running())
     })
     .await?;
     s.shot("produce")?;
-    s.app.produce_key(ProduceKey::Leave);
+    s.key(Action::Cancel).await?;
 
     // Groups: wait for the lag window to fill so every status shows.
-    s.app.screen = Screen::Groups;
-    s.app.status = None;
+    s.app.screen = ScreenId::Groups;
+    s.app.shared.status = None;
     let window = s.settings.lag_window;
     s.until("group statuses", 90, move |a| {
-        a.group_list().len() >= 3
-            && a.group_list()
-                .iter()
-                .all(|g| a.lag.samples(&g.id) >= window)
+        let groups = a.shared.group_list();
+        groups.len() >= 3 && groups.iter().all(|g| a.shared.lag.samples(&g.id) >= window)
     })
     .await?;
     s.shot("groups")?;
-    let behind = s
-        .app
-        .groups_view
+    let groups = &mut s.app.screens.groups;
+    let behind = groups
+        .view
         .visible
         .iter()
-        .position(|&i| s.app.group_list()[i].id == super::GROUP_BEHIND)
+        .position(|&i| s.app.shared.group_list()[i].id == super::GROUP_BEHIND)
         .unwrap_or(0);
-    s.app.groups_view.cursor.selected = behind;
+    groups.view.cursor.selected = behind;
     s.key(Action::Open).await?;
     s.shot("group-partitions")?;
     s.key(Action::NextTab).await?;
@@ -242,7 +239,7 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
     s.shot("group-chart")?;
     s.key(Action::Back).await?;
 
-    s.app.screen = Screen::Topics;
+    s.app.screen = ScreenId::Topics;
     s.key(Action::Help).await?;
     s.shot("help")?;
     s.key(Action::Help).await?;

@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use base64::Engine;
 use tokio::sync::mpsc;
 
-use crate::app::{Effect, StatusLevel};
+use crate::app::{Effect, Status};
 
-pub type Note = (StatusLevel, String);
+pub type Note = Status;
 
 pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
     match effect {
@@ -21,6 +21,8 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
             let mut out = std::io::stdout();
             let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
         }
+        // The loop clears the terminal itself.
+        Effect::Redraw => {}
         Effect::Export { topic, messages } => {
             let safe: String = topic
                 .chars()
@@ -40,14 +42,8 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
             tokio::task::spawn_blocking(move || {
                 let r = export(&topic, &messages, &path, &notes);
                 let note = match r {
-                    Ok(n) => (
-                        StatusLevel::Info,
-                        format!("exported {n} messages to {}", absolute(&path)),
-                    ),
-                    Err(e) => (
-                        StatusLevel::Error,
-                        format!("export to {} failed: {e}", path.display()),
-                    ),
+                    Ok(n) => Status::info(format!("exported {n} messages to {}", absolute(&path))),
+                    Err(e) => Status::error(format!("export to {} failed: {e}", path.display())),
                 };
                 let _ = notes.blocking_send(note);
             });
@@ -76,10 +72,10 @@ pub fn export(
         if i % 5_000 == 4_999 {
             let done = i + 1;
             let bar = progress_bar(done, messages.len(), 20);
-            let _ = notes.try_send((
-                StatusLevel::Info,
-                format!("exporting {bar} {done}/{}", messages.len()),
-            ));
+            let _ = notes.try_send(Status::info(format!(
+                "exporting {bar} {done}/{}",
+                messages.len()
+            )));
         }
     }
     out.flush()?;
@@ -132,6 +128,6 @@ mod tests {
             .collect();
         assert_eq!(back, messages);
         // Progress was reported on the way.
-        assert!(rx.try_recv().unwrap().1.starts_with("exporting ["));
+        assert!(rx.try_recv().unwrap().text.starts_with("exporting ["));
     }
 }

@@ -2,7 +2,6 @@
 //! worker, events back, frames out. Nothing here waits on Kafka.
 
 mod effects;
-mod keys;
 mod terminal;
 
 use std::path::PathBuf;
@@ -12,11 +11,10 @@ use anyhow::Context;
 use crossterm::event::{Event as TermEvent, EventStream, MouseEventKind};
 use futures::StreamExt;
 
-use crate::app::{Action, App};
+use crate::app::{Action, App, Effect, Input, Mode, Output, Status};
 use crate::config::Settings;
 use crate::kafka::{spawn_worker, WorkerHandle};
 use crate::protocol::Command;
-use crate::ui;
 
 pub use terminal::TerminalGuard;
 
@@ -29,6 +27,8 @@ pub struct TuiOptions {
 pub fn run(settings: Settings, opts: TuiOptions) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // Every Kafka call runs on the blocking pool; bound it.
+        .max_blocking_threads(64)
         .enable_all()
         .thread_name("creel-worker")
         .build()
@@ -54,15 +54,16 @@ async fn event_loop(
     mut worker: WorkerHandle,
     opts: &TuiOptions,
 ) -> anyhow::Result<()> {
-    let keymap = &settings.keymap;
     let mut app = App::new(
         &settings.profile_name,
         &settings.bootstrap_servers,
         chrono::Local::now(),
     );
-    app.lag = crate::app::LagBook::new(settings.lag_window);
-    app.read_only = settings.read_only;
-    app.templates.extend(
+    let shared = &mut app.shared;
+    shared.keymap = settings.keymap.clone();
+    shared.lag = crate::app::LagBook::new(settings.lag_window);
+    shared.read_only = settings.read_only;
+    shared.templates.extend(
         crate::config::user_templates()
             .into_iter()
             .map(|(name, text)| crate::app::produce::TemplateFile::from_file(&name, &text)),
@@ -75,17 +76,22 @@ async fn event_loop(
     let mut first_frame: Option<Duration> = None;
     loop {
         // Every wake-up below changed something worth a frame.
-        app.now = chrono::Local::now();
+        app.shared.now = chrono::Local::now();
         let size = guard.terminal.size()?;
-        app.page_size = ui::page_size(size.height);
-        guard.terminal.draw(|f| ui::draw(f, &app, keymap))?;
+        app.shared.page_size = crate::app::page_size(size.height);
+        guard.terminal.draw(|f| app.draw(f))?;
         first_frame.get_or_insert_with(|| opts.started.elapsed());
         if let Some(path) = &opts.exit_after_first_frame {
             write_bench_report(path, &app, opts.started.elapsed(), first_frame)?;
             break;
         }
         if let Some(path) = &opts.exit_when_loaded {
-            if app.snapshot.as_ref().is_some_and(|s| s.watermarks_complete) {
+            if app
+                .shared
+                .snapshot
+                .as_ref()
+                .is_some_and(|s| s.watermarks_complete)
+            {
                 write_bench_report(path, &app, opts.started.elapsed(), first_frame)?;
                 break;
             }
@@ -93,48 +99,49 @@ async fn event_loop(
         if app.should_quit {
             break;
         }
-        tokio::select! {
+        let work = tokio::select! {
             ev = input.next() => match ev {
-                Some(Ok(ev)) => {
-                    for cmd in on_terminal_event(&mut app, keymap, ev) {
-                        send(&mut app, &worker, cmd);
-                    }
-                    for effect in std::mem::take(&mut app.effects) {
-                        effects::run(effect, &notes_tx);
-                    }
-                }
+                Some(Ok(ev)) => on_terminal_event(&mut app, ev),
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 None => break,
             },
             ev = worker.events.recv() => match ev {
                 Some(ev) => {
-                    app.apply(ev);
+                    let mut work = app.apply(ev);
                     // Apply whatever else is queued before drawing once.
                     while let Ok(ev) = worker.events.try_recv() {
-                        app.apply(ev);
+                        work.extend(app.apply(ev));
                     }
-                    for cmd in std::mem::take(&mut app.outbox) {
-                        send(&mut app, &worker, cmd);
-                    }
+                    work
                 }
                 None => anyhow::bail!("the Kafka worker stopped unexpectedly"),
             },
             Some(note) = notes_rx.recv() => {
-                app.status = Some(note);
+                app.shared.say(note);
+                vec![]
             }
-            _ = tick.tick() => {}
+            _ = tick.tick() => vec![],
+        };
+        for output in work {
+            match output {
+                Output::Command(cmd) => send(&mut app, &worker, cmd),
+                Output::Effect(Effect::Redraw) => guard.terminal.clear()?,
+                Output::Effect(effect) => effects::run(effect, &notes_tx),
+                // `App` says statuses and navigates itself.
+                Output::Status(_) | Output::Nav(_) => {}
+            }
         }
     }
     worker.shutdown();
     Ok(())
 }
 
-fn on_terminal_event(app: &mut App, keymap: &crate::config::Keymap, ev: TermEvent) -> Vec<Command> {
+fn on_terminal_event(app: &mut App, ev: TermEvent) -> Vec<Output> {
     match ev {
-        TermEvent::Key(key) => keys::on_key(app, keymap, key),
-        TermEvent::Mouse(m) if app.prompt.is_none() => match m.kind {
-            MouseEventKind::ScrollDown => app.update(Action::Down),
-            MouseEventKind::ScrollUp => app.update(Action::Up),
+        TermEvent::Key(key) => app.key(key),
+        TermEvent::Mouse(m) if app.mode() == Mode::Normal => match m.kind {
+            MouseEventKind::ScrollDown => app.handle(Input::Action(Action::Down)),
+            MouseEventKind::ScrollUp => app.handle(Input::Action(Action::Up)),
             _ => vec![],
         },
         _ => vec![],
@@ -145,18 +152,12 @@ fn send(app: &mut App, worker: &WorkerHandle, cmd: Command) {
     use tokio::sync::mpsc::error::TrySendError;
     match worker.commands.try_send(cmd) {
         Ok(()) => {}
-        Err(TrySendError::Full(_)) => {
-            app.status = Some((
-                crate::app::StatusLevel::Error,
-                "busy: the worker has too many requests queued; try again".into(),
-            ))
-        }
-        Err(TrySendError::Closed(_)) => {
-            app.status = Some((
-                crate::app::StatusLevel::Error,
-                "the Kafka worker has stopped".into(),
-            ))
-        }
+        Err(TrySendError::Full(_)) => app.shared.say(Status::error(
+            "busy: the worker has too many requests queued; try again",
+        )),
+        Err(TrySendError::Closed(_)) => app
+            .shared
+            .say(Status::error("the Kafka worker has stopped")),
     }
 }
 
@@ -166,7 +167,7 @@ fn write_bench_report(
     loaded: Duration,
     first_frame: Option<Duration>,
 ) -> anyhow::Result<()> {
-    let topics = app.topic_list();
+    let topics = app.shared.topic_list();
     let report = serde_json::json!({
         "first_frame_ms": first_frame.map(|d| d.as_secs_f64() * 1000.0),
         "loaded_ms": loaded.as_secs_f64() * 1000.0,

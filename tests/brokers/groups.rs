@@ -33,20 +33,26 @@ async fn lag_committed_and_end_offsets_per_partition(broker: Broker) {
 
     let mut worker = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    app.lag = creel::app::LagBook::new(3);
+    app.shared.lag = creel::app::LagBook::new(3);
     common::drive(
         &mut worker,
         &mut app,
         Duration::from_secs(30),
         "the group",
         |a| {
-            a.group_list()
+            a.shared
+                .group_list()
                 .iter()
                 .any(|g| g.id == reader && g.partitions.iter().all(|p| p.log_end.is_some()))
         },
     )
     .await;
-    let g = app.group_list().iter().find(|g| g.id == reader).unwrap();
+    let g = app
+        .shared
+        .group_list()
+        .iter()
+        .find(|g| g.id == reader)
+        .unwrap();
     let p0 = &g.partitions[0];
     assert_eq!(
         (
@@ -73,13 +79,18 @@ async fn lag_committed_and_end_offsets_per_partition(broker: Broker) {
         &mut app,
         Duration::from_secs(30),
         "STOP",
-        |a| a.lag.judged.get(&reader).and_then(|j| j.status) == Some(LagStatus::Stop),
+        |a| a.shared.lag.judged.get(&reader).and_then(|j| j.status) == Some(LagStatus::Stop),
     )
     .await;
-    let g = app.group_list().iter().find(|g| g.id == reader).unwrap();
+    let g = app
+        .shared
+        .group_list()
+        .iter()
+        .find(|g| g.id == reader)
+        .unwrap();
     assert_eq!(g.partitions[0].lag(), Some(4));
     // The topic's consumers tab sees the group and its lag there.
-    let consumers = app.consumers_of(&events);
+    let consumers = app.shared.consumers_of(&events);
     assert_eq!(consumers.len(), 1);
     assert_eq!(consumers[0].1, Some(4));
 
@@ -91,8 +102,9 @@ async fn lag_committed_and_end_offsets_per_partition(broker: Broker) {
         Duration::from_secs(30),
         "OK after catching up",
         |a| {
-            a.lag.judged.get(&reader).and_then(|j| j.status) == Some(LagStatus::Ok)
-                && a.group_list()
+            a.shared.lag.judged.get(&reader).and_then(|j| j.status) == Some(LagStatus::Ok)
+                && a.shared
+                    .group_list()
                     .iter()
                     .any(|g| g.id == reader && g.total_lag() == Some(0))
         },
@@ -137,20 +149,29 @@ async fn active_member_without_commits_shows_no_offset_not_zero_lag(broker: Brok
         Duration::from_secs(40),
         "the member joined",
         |a| {
-            a.group_list()
+            a.shared
+                .group_list()
                 .iter()
                 .any(|g| g.id == group && g.state == creel::model::GroupState::Stable)
         },
     )
     .await;
-    let g = app.group_list().iter().find(|g| g.id == group).unwrap();
+    let g = app
+        .shared
+        .group_list()
+        .iter()
+        .find(|g| g.id == group)
+        .unwrap();
     // What must hold on any broker: no commit, no lag.
     assert!(g
         .partitions
         .iter()
         .all(|p| p.committed.is_none() && p.lag().is_none()));
     assert_eq!(g.total_lag(), None, "no commit is no lag figure, not zero");
-    assert_eq!(app.lag.judged.get(&group).and_then(|j| j.status), None);
+    assert_eq!(
+        app.shared.lag.judged.get(&group).and_then(|j| j.status),
+        None
+    );
     if broker.is_kafka() {
         // Kafka describes the member and its assignment (tansu 0.6.0
         // describes none; members are asserted on fixtures for it).

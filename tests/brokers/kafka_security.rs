@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use crate::common::{self, create_topics, kafka, Broker};
 use creel::app::App;
-use creel::config::{Keymap, Overrides};
+use creel::config::Overrides;
 use creel::kafka::spawn_worker;
 use creel::model::ConnectionState;
 use ratatui::backend::TestBackend;
@@ -112,9 +112,7 @@ async fn header(config: &Path, profile: &str, done: impl Fn(&App) -> bool) -> St
     )
     .await;
     let mut terminal = Terminal::new(TestBackend::new(200, 20)).unwrap();
-    terminal
-        .draw(|f| creel::ui::draw(f, &app, &Keymap::defaults()))
-        .unwrap();
+    terminal.draw(|f| app.draw(f)).unwrap();
     let buf = terminal.backend().buffer();
     (0..2)
         .map(|y| {
@@ -165,7 +163,8 @@ async fn every_mechanism_connects_through_a_profile() {
         );
         // And the TUI's header says connected, with all three brokers up.
         let h = header(&cfg, profile, |a| {
-            a.connection == ConnectionState::Connected && a.broker_counts.is_some_and(|c| c.up == 3)
+            a.shared.connection == ConnectionState::Connected
+                && a.shared.broker_counts.is_some_and(|c| c.up == 3)
         })
         .await;
         assert!(h.contains("● connected"), "{profile}: {h}");
@@ -211,7 +210,7 @@ async fn each_refusal_is_one_sentence_naming_its_cause() {
             );
         }
         let h = header(&cfg, profile, |a| {
-            matches!(a.connection, ConnectionState::Refused { .. })
+            matches!(a.shared.connection, ConnectionState::Refused { .. })
         })
         .await;
         assert!(
@@ -299,7 +298,11 @@ async fn a_missing_acl_is_said_and_what_is_allowed_works() {
     .unwrap();
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("reader", &b, chrono::Local::now());
-    for c in app.open_messages(&private, None, creel::model::StartAt::Beginning) {
+    for c in creel::app::commands_of(&app.open_messages(
+        &private,
+        None,
+        creel::model::StartAt::Beginning,
+    )) {
         worker.commands.send(c).await.unwrap();
     }
     common::drive(
@@ -307,10 +310,10 @@ async fn a_missing_acl_is_said_and_what_is_allowed_works() {
         &mut app,
         Duration::from_secs(20),
         "the read's error",
-        |a| a.explorer.as_ref().is_some_and(|e| e.error.is_some()),
+        |a| a.explorer().is_some_and(|e| e.error.is_some()),
     )
     .await;
-    let e = app.explorer.as_ref().unwrap().error.clone().unwrap();
+    let e = app.explorer().unwrap().error.clone().unwrap();
     assert_eq!(e.kind, creel::protocol::ErrorKind::Unauthorized, "{e}");
     assert!(e.message.contains("not authorized"), "{e}");
 }

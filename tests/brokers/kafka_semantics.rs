@@ -81,7 +81,7 @@ async fn transactions_read_committed_and_page_across_the_gaps() {
         "every committed message once going down, no aborted one"
     );
     assert_eq!(up, down, "the same messages, once each, coming back up");
-    let ex = app.explorer.as_ref().unwrap();
+    let ex = app.explorer().unwrap();
     assert!(ex
         .messages
         .iter()
@@ -235,7 +235,7 @@ async fn a_real_group_comes_and_goes() {
         Duration::from_secs(60),
         "two members, all partitions assigned and consumed",
         |a| {
-            a.group_list().iter().any(|g| {
+            a.shared.group_list().iter().any(|g| {
                 g.id == group
                     && g.state == GroupState::Stable
                     && g.members.len() == 2
@@ -246,6 +246,7 @@ async fn a_real_group_comes_and_goes() {
     )
     .await;
     let g = app
+        .shared
         .group_list()
         .iter()
         .find(|g| g.id == group)
@@ -297,7 +298,8 @@ async fn a_real_group_comes_and_goes() {
         Duration::from_secs(30),
         "the group empty",
         |a| {
-            a.group_list()
+            a.shared
+                .group_list()
                 .iter()
                 .any(|g| g.id == group && g.state == GroupState::Empty && g.members.is_empty())
         },

@@ -102,12 +102,12 @@ async fn read_all(
     start: StartAt,
     want: usize,
 ) -> Vec<Message> {
-    for c in app.open_messages(topic, None, start) {
+    for c in creel::app::commands_of(&app.open_messages(topic, None, start)) {
         worker.commands.send(c).await.unwrap();
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let ex = app.explorer.as_ref().unwrap();
+        let ex = app.explorer().unwrap();
         if ex.messages.len() >= want && ex.loading.is_none() {
             return ex.messages.clone();
         }
@@ -116,11 +116,11 @@ async fn read_all(
                 if let Event::MessagesFailed { error, .. } = &ev {
                     panic!("read failed: {error}");
                 }
-                app.apply(ev)
+                app.apply(ev);
             }
             _ => panic!(
                 "timed out with {} messages",
-                app.explorer.as_ref().unwrap().messages.len()
+                app.explorer().unwrap().messages.len()
             ),
         }
     }
@@ -197,20 +197,20 @@ async fn every_kind_of_message_reads_back_exactly_from_every_start(broker: Broke
     assert_eq!(by_time[0].offset, 8, "first message at or after that time");
 
     // End: nothing old, then a new message arrives live.
-    for c in app.open_messages(&mixed, None, StartAt::End) {
+    for c in creel::app::commands_of(&app.open_messages(&mixed, None, StartAt::End)) {
         worker.commands.send(c).await.unwrap();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
     produce_samples(&b, &mixed, &samples[1..2]).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while app.explorer.as_ref().unwrap().messages.is_empty() {
+    while app.explorer().unwrap().messages.is_empty() {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
             .await
             .expect("live message")
             .unwrap();
         app.apply(ev);
     }
-    let live = &app.explorer.as_ref().unwrap().messages;
+    let live = &app.explorer().unwrap().messages;
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].offset, samples.len() as i64);
     let _ = worker.commands.try_send(Command::StopMessages);

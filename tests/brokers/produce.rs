@@ -7,8 +7,9 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::common::{create_topics, Broker};
-use creel::app::produce::{ProduceKey, ValueMode};
-use creel::app::{Action, App, Screen};
+use creel::app::fixtures::sent;
+use creel::app::produce::ValueMode;
+use creel::app::{Action, App, ScreenId};
 use creel::config::Settings;
 use creel::kafka::{spawn_worker, WorkerHandle};
 use creel::model::{Message, StartAt};
@@ -23,22 +24,21 @@ fn settings(broker: &Broker) -> Settings {
 /// Every message of `topic`, read with the explorer's reader.
 async fn read_back(w: &mut WorkerHandle, topic: &str, want: usize) -> Vec<Message> {
     let mut app = App::new("t", "b", chrono::Local::now());
-    for c in app.open_messages(topic, None, StartAt::Beginning) {
+    for c in creel::app::commands_of(&app.open_messages(topic, None, StartAt::Beginning)) {
         w.commands.send(c).await.unwrap();
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let ex = app.explorer.as_ref().unwrap();
+        let ex = app.explorer().unwrap();
         if ex.messages.len() >= want && ex.loading.is_none() {
             let _ = w.commands.try_send(Command::StopMessages);
             return ex.messages.clone();
         }
         match tokio::time::timeout_at(deadline, w.events.recv()).await {
-            Ok(Some(ev)) => app.apply(ev),
-            _ => panic!(
-                "read {} of {want}",
-                app.explorer.as_ref().unwrap().messages.len()
-            ),
+            Ok(Some(ev)) => {
+                app.apply(ev);
+            }
+            _ => panic!("read {} of {want}", app.explorer().unwrap().messages.len()),
         }
     }
 }
@@ -47,34 +47,28 @@ async fn read_back(w: &mut WorkerHandle, topic: &str, want: usize) -> Vec<Messag
 async fn until_sent(w: &mut WorkerHandle, app: &mut App) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     while app
+        .screens
         .produce
+        .view
         .as_ref()
         .and_then(|p| p.run.as_ref())
         .is_some_and(|r| r.running())
     {
         match tokio::time::timeout_at(deadline, w.events.recv()).await {
-            Ok(Some(ev)) => app.apply(ev),
+            Ok(Some(ev)) => {
+                app.apply(ev);
+            }
             _ => panic!("the send did not end"),
         }
     }
 }
 
 fn type_text(app: &mut App, text: &str) {
-    for c in text.chars() {
-        let input = ratatui_textarea::Input {
-            key: if c == '\n' {
-                ratatui_textarea::Key::Enter
-            } else {
-                ratatui_textarea::Key::Char(c)
-            },
-            ..Default::default()
-        };
-        app.produce_key(ProduceKey::Input(input));
-    }
+    app.type_text(text);
 }
 
 async fn send(w: &mut WorkerHandle, app: &mut App) {
-    for c in app.produce_key(ProduceKey::Send) {
+    for c in sent(app.press(Action::Send)) {
         w.commands.send(c).await.unwrap();
     }
     until_sent(w, app).await;
@@ -95,20 +89,28 @@ async fn one_message_by_hand_reads_back_byte_for_byte_and_replays(broker: Broker
     let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
     // The produce screen, typed into as a user would.
-    app.screen = Screen::Topics;
-    app.update(Action::Produce);
-    assert_eq!(app.screen, Screen::Produce);
-    let view = app.produce.as_mut().unwrap();
+    app.screen = ScreenId::Topics;
+    sent(app.press(Action::Produce));
+    assert_eq!(app.screen, ScreenId::Produce);
+    let view = app.screens.produce.view.as_mut().unwrap();
     view.topic = creel::app::LineInput::with_text(&events);
     view.partition = creel::app::LineInput::with_text("1");
     view.key = creel::app::LineInput::with_text("order-7");
     view.mode = ValueMode::Hex;
     view.focus = creel::app::produce::ProduceField::Headers;
     type_text(&mut app, "trace: abc-123\nsource: creel");
-    app.produce_key(ProduceKey::NextField);
+    sent(app.press(Action::NextField));
     type_text(&mut app, "00 ff 1b 5b 32 4a de ad be ef");
     send(&mut w, &mut app).await;
-    let run = app.produce.as_ref().unwrap().run.clone().unwrap();
+    let run = app
+        .screens
+        .produce
+        .view
+        .as_ref()
+        .unwrap()
+        .run
+        .clone()
+        .unwrap();
     assert_eq!(run.done, Some(None));
     assert_eq!((run.stats.acked, run.stats.failed), (1, 0));
     let d = run.stats.last.unwrap();
@@ -132,20 +134,20 @@ async fn one_message_by_hand_reads_back_byte_for_byte_and_replays(broker: Broker
     );
 
     // Replay: R on the message in the explorer, aimed at another topic.
-    for c in app.open_messages(&events, None, StartAt::Beginning) {
+    for c in creel::app::commands_of(&app.open_messages(&events, None, StartAt::Beginning)) {
         w.commands.send(c).await.unwrap();
     }
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while app.explorer.as_ref().unwrap().messages.is_empty() {
+    while app.explorer().unwrap().messages.is_empty() {
         let ev = tokio::time::timeout_at(deadline, w.events.recv())
             .await
             .unwrap()
             .unwrap();
         app.apply(ev);
     }
-    app.update(Action::Replay);
-    assert_eq!(app.screen, Screen::Produce);
-    let view = app.produce.as_mut().unwrap();
+    sent(app.press(Action::Replay));
+    assert_eq!(app.screen, ScreenId::Produce);
+    let view = app.screens.produce.view.as_mut().unwrap();
     assert_eq!(view.mode, ValueMode::Hex, "binary replays as hex");
     view.topic = creel::app::LineInput::with_text(&copies);
     view.partition = creel::app::LineInput::default();
@@ -162,14 +164,14 @@ async fn failures_are_reported_and_the_draft_is_kept(broker: Broker) {
     let b = broker.bootstrap();
     let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    app.update(Action::Produce);
-    let view = app.produce.as_mut().unwrap();
+    sent(app.press(Action::Produce));
+    let view = app.screens.produce.view.as_mut().unwrap();
     view.topic = creel::app::LineInput::with_text(&broker.name("no-such-topic"));
     view.focus = creel::app::produce::ProduceField::Value;
     type_text(&mut app, "hello {{seq}}");
-    let before = app.produce.as_ref().unwrap().draft();
+    let before = app.screens.produce.view.as_ref().unwrap().draft();
     send(&mut w, &mut app).await;
-    let view = app.produce.as_ref().unwrap();
+    let view = app.screens.produce.view.as_ref().unwrap();
     let run = view.run.clone().unwrap();
     assert_eq!((run.stats.acked, run.stats.failed), (0, 1));
     let why: Vec<&String> = run.stats.errors.keys().collect();
@@ -177,14 +179,19 @@ async fn failures_are_reported_and_the_draft_is_kept(broker: Broker) {
     assert_eq!(view.draft(), before, "nothing typed is lost");
 
     // A template mistake: found before sending, the field says where.
-    app.produce_key(ProduceKey::Input(ratatui_textarea::Input {
-        key: ratatui_textarea::Key::Char('{'),
-        ..Default::default()
-    }));
+    type_text(&mut app, "{");
     type_text(&mut app, "{nope}}");
-    let cmds = app.produce_key(ProduceKey::Send);
+    let cmds = sent(app.press(Action::Send));
     assert!(cmds.is_empty(), "nothing sent");
-    let (field, e) = app.produce.as_ref().unwrap().error.clone().unwrap();
+    let (field, e) = app
+        .screens
+        .produce
+        .view
+        .as_ref()
+        .unwrap()
+        .error
+        .clone()
+        .unwrap();
     assert_eq!(field, creel::app::produce::ProduceField::Value);
     assert!(e.contains("unknown placeholder {{nope}}"), "{e}");
 }
@@ -416,21 +423,23 @@ async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for(broker: Broker
     create_topics(&b, &[(&steady, 2)]).await;
     let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    app.update(Action::Produce);
-    let view = app.produce.as_mut().unwrap();
+    sent(app.press(Action::Produce));
+    let view = app.screens.produce.view.as_mut().unwrap();
     view.topic = creel::app::LineInput::with_text(&steady);
     view.count = creel::app::LineInput::with_text("10k");
     view.rate = creel::app::LineInput::with_text("300");
     view.key = creel::app::LineInput::with_text("k{{seq}}");
     view.focus = creel::app::produce::ProduceField::Value;
     type_text(&mut app, "tick {{seq}}");
-    for c in app.produce_key(ProduceKey::Send) {
+    for c in sent(app.press(Action::Send)) {
         w.commands.send(c).await.unwrap();
     }
     // Let some go out at the set rate, then Esc.
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while app
+        .screens
         .produce
+        .view
         .as_ref()
         .unwrap()
         .run
@@ -446,7 +455,15 @@ async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for(broker: Broker
             .unwrap();
         app.apply(ev);
     }
-    let run = app.produce.as_ref().unwrap().run.clone().unwrap();
+    let run = app
+        .screens
+        .produce
+        .view
+        .as_ref()
+        .unwrap()
+        .run
+        .clone()
+        .unwrap();
     assert!(run.running());
     let secs = run.stats.elapsed_ms as f64 / 1000.0;
     assert!(
@@ -454,14 +471,26 @@ async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for(broker: Broker
         "the rate holds: {} sent in {secs:.2}s",
         run.stats.sent
     );
-    let cmds = app.produce_key(ProduceKey::Leave);
+    let cmds = sent(app.press(Action::Cancel));
     assert_eq!(cmds, vec![Command::StopProduce]);
-    assert_eq!(app.screen, Screen::Produce, "Esc stops; it does not leave");
+    assert_eq!(
+        app.screen,
+        ScreenId::Produce,
+        "Esc stops; it does not leave"
+    );
     for c in cmds {
         w.commands.send(c).await.unwrap();
     }
     until_sent(&mut w, &mut app).await;
-    let run = app.produce.as_ref().unwrap().run.clone().unwrap();
+    let run = app
+        .screens
+        .produce
+        .view
+        .as_ref()
+        .unwrap()
+        .run
+        .clone()
+        .unwrap();
     assert!(run.stopped);
     let s = &run.stats;
     assert!(s.sent < 10_000, "stopped early: {}", s.sent);
@@ -470,9 +499,11 @@ async fn esc_stops_a_bulk_send_and_every_message_is_accounted_for(broker: Broker
     assert_eq!(per, s.acked);
     let got = read_back(&mut w, &steady, s.acked as usize).await;
     assert_eq!(got.len() as u64, s.acked, "what was acknowledged is there");
-    // A second Esc leaves the screen.
-    app.produce_key(ProduceKey::Leave);
-    assert_ne!(app.screen, Screen::Produce);
+    // A second Esc stops editing the form, a third leaves the screen.
+    sent(app.press(Action::Cancel));
+    assert_eq!(app.screen, ScreenId::Produce);
+    sent(app.press(Action::Back));
+    assert_ne!(app.screen, ScreenId::Produce);
 }
 
 async fn import_in_the_tui_sends_every_line_of_an_export(broker: Broker) {
@@ -501,17 +532,23 @@ async fn import_in_the_tui_sends_every_line_of_an_export(broker: Broker) {
     std::fs::write(&path, text).unwrap();
     let mut w = spawn_worker(&settings(&broker)).unwrap();
     let mut app = App::new("t", &b, chrono::Local::now());
-    app.update(Action::Produce);
-    app.produce.as_mut().unwrap().topic = creel::app::LineInput::with_text(&dst);
-    app.update(Action::Command);
-    for c in format!("import {}", path.display()).chars() {
-        app.edit_prompt(creel::app::Edit::Insert(c));
-    }
-    for c in app.submit_prompt() {
+    sent(app.press(Action::Produce));
+    app.screens.produce.view.as_mut().unwrap().topic = creel::app::LineInput::with_text(&dst);
+    sent(app.press(Action::Command));
+    app.type_text(&format!("import {}", path.display()));
+    for c in sent(app.press(Action::Submit)) {
         w.commands.send(c).await.unwrap();
     }
     until_sent(&mut w, &mut app).await;
-    let run = app.produce.as_ref().unwrap().run.clone().unwrap();
+    let run = app
+        .screens
+        .produce
+        .view
+        .as_ref()
+        .unwrap()
+        .run
+        .clone()
+        .unwrap();
     assert_eq!(
         (run.stats.sent, run.stats.acked, run.stats.failed),
         (3, 3, 0)

@@ -114,13 +114,19 @@ async fn run(
     app: &mut App,
     mut req: SearchRequest,
 ) -> SearchView {
-    let session = app.search.as_ref().map_or(0, |s| s.request.session) + 1;
+    let session = app
+        .screens
+        .search
+        .view
+        .as_ref()
+        .map_or(0, |s| s.request.session)
+        + 1;
     req.session = session;
     let matcher = creel::protocol::search::Matcher::new(&req.query).unwrap();
-    app.search = Some(SearchView::new(req.clone(), matcher, false));
+    app.screens.search.view = Some(SearchView::new(req.clone(), matcher, false));
     worker.commands.send(Command::Search(req)).await.unwrap();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while app.search.as_ref().unwrap().outcome.is_none() {
+    while app.screens.search.view.as_ref().unwrap().outcome.is_none() {
         match tokio::time::timeout_at(deadline, worker.events.recv()).await {
             Ok(Some(ev)) => {
                 // Every scanner of this search is closed once it reports
@@ -128,12 +134,12 @@ async fn run(
                 if let creel::protocol::Event::SearchDone { scanners_open, .. } = &ev {
                     assert_eq!(*scanners_open, 0, "scanners left open");
                 }
-                app.apply(ev)
+                app.apply(ev);
             }
             _ => panic!("search did not finish"),
         }
     }
-    app.search.clone().unwrap()
+    app.screens.search.view.clone().unwrap()
 }
 
 fn found(v: &SearchView) -> BTreeSet<(i32, i64)> {

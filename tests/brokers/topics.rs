@@ -1,5 +1,6 @@
 //! Topics, partitions and watermarks through the worker and `creel topics`.
 
+use creel::app::fixtures::sent;
 use std::time::Duration;
 
 use crate::common::{self, create_topics, produce, Broker};
@@ -9,7 +10,10 @@ use creel::model::ClusterSnapshot;
 use creel::protocol::{Command, Event};
 
 fn complete(app: &App) -> Option<&ClusterSnapshot> {
-    app.snapshot.as_ref().filter(|s| s.watermarks_complete)
+    app.shared
+        .snapshot
+        .as_ref()
+        .filter(|s| s.watermarks_complete)
 }
 
 crate::on_brokers!(
@@ -69,21 +73,26 @@ async fn worker_reports_topics_partitions_and_watermarks(broker: Broker) {
             br.port
         );
     }
-    assert_eq!(app.connection, creel::model::ConnectionState::Connected);
+    assert_eq!(
+        app.shared.connection,
+        creel::model::ConnectionState::Connected
+    );
 
     // The user sees the counts: the list shows this test's topics.
     let visible: Vec<String> = app
+        .screens
         .topics
+        .view
         .visible
         .iter()
-        .map(|&i| app.topic_list()[i].name.clone())
+        .map(|&i| app.shared.topic_list()[i].name.clone())
         .filter(|n| [&alpha, &beta, &empty].contains(&n))
         .collect();
     assert_eq!(visible, [alpha.clone(), beta.clone(), empty.clone()]);
 
     // New messages show up on `r`.
     produce(&b, &beta, 0, 4).await;
-    let cmds = app.update(creel::app::Action::Refresh);
+    let cmds = sent(app.press(creel::app::Action::Refresh));
     assert_eq!(cmds, vec![Command::RefreshTopics, Command::RefreshGroups]);
     worker.commands.try_send(Command::RefreshTopics).unwrap();
     common::drive(

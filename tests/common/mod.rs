@@ -339,11 +339,17 @@ pub async fn drive(
     let deadline = tokio::time::Instant::now() + timeout;
     while !done(app) {
         match tokio::time::timeout_at(deadline, worker.events.recv()).await {
-            Ok(Some(ev)) => app.apply(ev),
+            Ok(Some(ev)) => {
+                // What the app asks for on its own (a refresh after an
+                // admin action, the next page) goes out as the TUI sends it.
+                for c in creel::app::commands_of(&app.apply(ev)) {
+                    let _ = worker.commands.try_send(c);
+                }
+            }
             Ok(None) => panic!("worker stopped"),
             Err(_) => panic!(
                 "timed out waiting for {what}; connection {:?}, last error {:?}, groups {:#?}, groups error {:?}",
-                app.connection, app.last_error, app.groups, app.groups_error
+                app.shared.connection, app.shared.last_error, app.shared.groups, app.shared.groups_error
             ),
         }
     }
@@ -362,12 +368,12 @@ pub async fn walk(
 ) -> (Vec<(i32, i64)>, Vec<(i32, i64)>) {
     use creel::app::Action;
     use creel::protocol::Command;
-    app.page_size = 5;
+    app.shared.page_size = 5;
     drop(app.open_messages(topic, None, creel::model::StartAt::Beginning));
-    if let Some(ex) = &mut app.explorer {
+    if let Some(ex) = app.explorer_mut() {
         ex.cap_messages = window;
     }
-    let req = app.explorer.as_ref().expect("explorer").initial_request();
+    let req = app.explorer().expect("explorer").initial_request();
     worker
         .commands
         .send(Command::ReadMessages(req))
@@ -376,8 +382,7 @@ pub async fn walk(
     settle(worker, app).await;
     press(worker, app, Action::Top).await;
     let selected = |app: &creel::app::App| {
-        app.explorer
-            .as_ref()
+        app.explorer()
             .and_then(|e| e.selected())
             .map(|m| (m.partition, m.offset))
     };
@@ -394,7 +399,7 @@ pub async fn walk(
             }
             let paged = press(worker, app, action).await;
             if std::env::var_os("WALK_TRACE").is_some() {
-                let ex = app.explorer.as_ref().expect("explorer");
+                let ex = app.explorer().expect("explorer");
                 let held: Vec<(i32, i64)> = ex
                     .messages
                     .iter()
@@ -409,7 +414,7 @@ pub async fn walk(
             }
             if selected(app) == here && !paged {
                 if std::env::var_os("WALK_DEBUG").is_some() {
-                    let ex = app.explorer.as_ref().expect("explorer");
+                    let ex = app.explorer().expect("explorer");
                     eprintln!(
                         "walk {action:?} ends at {here:?}: ranges {:?}, visible {} of {}, tailing {}, loading {:?}",
                         ex.ranges,
@@ -428,7 +433,7 @@ pub async fn walk(
             } else {
                 0
             };
-            let ex = app.explorer.as_ref().expect("explorer");
+            let ex = app.explorer().expect("explorer");
             assert!(
                 paged_in_place < 20,
                 "stuck at {here:?} going {action:?} after {} messages: every page brings nothing; ranges {:?}",
@@ -450,14 +455,13 @@ pub async fn walk(
 
 async fn settle(worker: &mut creel::kafka::WorkerHandle, app: &mut creel::app::App) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while app.explorer.as_ref().is_some_and(|e| e.loading.is_some()) {
+    while app.explorer().is_some_and(|e| e.loading.is_some()) {
         let ev = tokio::time::timeout_at(deadline, worker.events.recv())
             .await
             .expect("a page within 30 s")
             .expect("worker");
-        app.apply(ev);
         // Pages the view asks for by itself (across offsets with no message).
-        for c in std::mem::take(&mut app.outbox) {
+        for c in creel::app::commands_of(&app.apply(ev)) {
             worker.commands.send(c).await.expect("worker");
         }
     }
@@ -470,7 +474,7 @@ async fn press(
     action: creel::app::Action,
 ) -> bool {
     let mut paged = false;
-    for c in app.update(action) {
+    for c in creel::app::commands_of(&app.press(action)) {
         if let creel::protocol::Command::ReadMessages(_) = &c {
             worker.commands.send(c).await.expect("worker");
             paged = true;

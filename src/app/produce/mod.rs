@@ -1,16 +1,13 @@
 //! Producing test events: a draft typed by hand, filled from templates,
 //! sent once or in bulk, or replayed from a message read.
 
-mod actions;
 mod view;
 
 pub use crate::protocol::produce::{
     draft_from_message, Acks, Draft, DraftField, OutRecord, Prepared, ProduceRequest,
     TemplateError, Templates, ValueMode, COMPRESSIONS,
 };
-pub use view::{
-    builtin_templates, ProduceField, ProduceKey, ProduceRun, ProduceView, TemplateFile,
-};
+pub use view::{builtin_templates, ProduceField, ProduceRun, ProduceView, TemplateFile};
 
 #[cfg(test)]
 mod tests;

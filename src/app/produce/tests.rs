@@ -1,50 +1,103 @@
 use super::*;
-use crate::app::fixtures::{self, ProduceState};
-use crate::app::{Action, Screen};
+use crate::app::fixtures::{self, key, sent, ProduceState};
+use crate::app::{Action, Mode, ScreenId};
 use crate::protocol::Command;
-use ratatui_textarea::{Input, Key};
-
-fn key(c: char) -> ProduceKey {
-    ProduceKey::Input(Input {
-        key: Key::Char(c),
-        ..Input::default()
-    })
-}
 
 #[test]
 fn p_on_a_topic_opens_the_form_aimed_at_it_and_esc_goes_back() {
     let mut app = fixtures::produce(ProduceState::Empty);
-    assert_eq!(app.screen, Screen::Produce);
-    let v = app.produce.as_ref().unwrap();
+    assert_eq!(app.screen, ScreenId::Produce);
+    let v = app.screens.produce.view.as_ref().unwrap();
     assert_eq!(v.topic.text, "orders");
     assert_eq!(v.focus, ProduceField::Value, "ready to type the value");
-    app.produce_key(ProduceKey::Leave);
-    assert_eq!(app.screen, Screen::Topics);
+    assert_eq!(app.mode(), Mode::Form);
+    // Esc stops editing; the form stays on screen.
+    key(&mut app, "esc");
+    assert_eq!((app.screen, app.mode()), (ScreenId::Produce, Mode::Normal));
+    key(&mut app, "esc");
+    assert_eq!(app.screen, ScreenId::Topics);
+}
+
+/// #13: once the form had the keyboard, Tab only moved between its fields
+/// and no key left the screen.
+#[test]
+fn tab_moves_between_fields_while_editing_and_between_screens_after_esc() {
+    let mut app = fixtures::produce(ProduceState::Empty);
+    key(&mut app, "tab");
+    assert_eq!(app.screen, ScreenId::Produce);
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().focus,
+        ProduceField::Mode
+    );
+    key(&mut app, "esc");
+    key(&mut app, "tab");
+    assert_eq!(app.screen, ScreenId::Groups, "Tab cycles the screens again");
+    key(&mut app, "backtab");
+    key(&mut app, "enter");
+    assert_eq!(app.mode(), Mode::Form, "Enter edits the form again");
+    // In the form, ctrl-c quits as it does everywhere.
+    key(&mut app, "ctrl-c");
+    assert!(app.should_quit);
+}
+
+/// #13: in read-only mode `p` opened a form refused only at Ctrl-S.
+#[test]
+fn read_only_refuses_p_r_produce_and_import_at_once() {
+    let mut app = fixtures::connected();
+    app.shared.read_only = true;
+    key(&mut app, "p");
+    assert_eq!(app.screen, ScreenId::Topics);
+    assert!(app
+        .shared
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("read-only"));
+    for cmd in ["produce", "import /tmp/x.jsonl"] {
+        app.shared.status = None;
+        assert!(fixtures::command(&mut app, cmd).is_empty());
+        assert_eq!(app.screen, ScreenId::Topics, ":{cmd}");
+        assert!(
+            app.shared
+                .status
+                .as_ref()
+                .unwrap()
+                .text
+                .contains("read-only"),
+            ":{cmd}"
+        );
+    }
+    let mut app = fixtures::messages_view();
+    app.shared.read_only = true;
+    key(&mut app, "R");
+    assert_eq!(app.screen, ScreenId::Messages);
+    assert!(app.screens.produce.view.is_none(), "no form was opened");
 }
 
 #[test]
 fn send_checks_first_then_asks_the_worker_and_remembers_the_draft() {
     let mut app = fixtures::produce(ProduceState::Filled);
-    let cmds = app.produce_key(ProduceKey::Send);
+    let cmds = sent(app.press(Action::Send));
     let [Command::Produce(req)] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
     assert_eq!(req.count, 1);
     assert_eq!(req.draft.topic, "orders");
     assert_eq!(req.draft.compression, "zstd");
-    let v = app.produce.as_ref().unwrap();
+    let v = app.screens.produce.view.as_ref().unwrap();
     assert!(v.run.as_ref().unwrap().running());
     assert_eq!(v.history.len(), 1);
     // A second send while one runs is refused, not queued.
-    assert!(app.produce_key(ProduceKey::Send).is_empty());
+    assert!(sent(app.press(Action::Send)).is_empty());
 }
 
 #[test]
 fn a_bad_count_or_rate_points_at_its_field() {
     let mut app = fixtures::produce(ProduceState::Filled);
-    app.produce.as_mut().unwrap().rate = crate::app::LineInput::with_text("fast");
-    assert!(app.produce_key(ProduceKey::Send).is_empty());
-    let v = app.produce.as_ref().unwrap();
+    app.screens.produce.view.as_mut().unwrap().rate = crate::app::LineInput::with_text("fast");
+    assert!(sent(app.press(Action::Send)).is_empty());
+    let v = app.screens.produce.view.as_ref().unwrap();
     assert_eq!(v.focus, ProduceField::Rate);
     assert!(v.error.as_ref().unwrap().1.contains("per second"));
 }
@@ -52,14 +105,14 @@ fn a_bad_count_or_rate_points_at_its_field() {
 #[test]
 fn templates_cycle_and_drafts_are_recalled() {
     let mut app = fixtures::produce(ProduceState::Empty);
-    app.produce_key(ProduceKey::Template);
-    let v = app.produce.as_ref().unwrap();
+    sent(app.press(Action::Template));
+    let v = app.screens.produce.view.as_ref().unwrap();
     assert_eq!(v.templates[v.template.unwrap()].name, "order.json");
     assert_eq!(v.mode, ValueMode::Json);
     assert!(v.draft().prepare().is_ok(), "a shipped template is valid");
     for _ in 0..3 {
-        app.produce_key(ProduceKey::Template);
-        let v = app.produce.as_ref().unwrap();
+        sent(app.press(Action::Template));
+        let v = app.screens.produce.view.as_ref().unwrap();
         let d = v.draft();
         assert!(
             d.prepare().is_ok(),
@@ -69,68 +122,90 @@ fn templates_cycle_and_drafts_are_recalled() {
     }
     // Sent drafts come back with ctrl-r, newest first.
     let mut app = fixtures::produce(ProduceState::Filled);
-    app.produce_key(ProduceKey::Send);
-    let first = app.produce.as_ref().unwrap().draft();
-    if let Some(v) = &mut app.produce {
+    sent(app.press(Action::Send));
+    let first = app.screens.produce.view.as_ref().unwrap().draft();
+    if let Some(v) = &mut app.screens.produce.view {
         v.run = None;
         v.focus = ProduceField::Key;
     }
-    app.produce_key(key('!'));
-    let second = app.produce.as_ref().unwrap().draft();
-    app.produce_key(ProduceKey::Send);
-    if let Some(v) = &mut app.produce {
+    app.type_text(&'!'.to_string());
+    let second = app.screens.produce.view.as_ref().unwrap().draft();
+    sent(app.press(Action::Send));
+    if let Some(v) = &mut app.screens.produce.view {
         v.run = None;
         v.load(&Draft::default());
     }
-    app.produce_key(ProduceKey::Recall);
-    assert_eq!(app.produce.as_ref().unwrap().draft(), second);
-    app.produce_key(ProduceKey::Recall);
-    assert_eq!(app.produce.as_ref().unwrap().draft(), first);
+    sent(app.press(Action::Recall));
+    assert_eq!(app.screens.produce.view.as_ref().unwrap().draft(), second);
+    sent(app.press(Action::Recall));
+    assert_eq!(app.screens.produce.view.as_ref().unwrap().draft(), first);
 }
 
 #[test]
 fn choices_change_with_space_and_text_goes_where_the_focus_is() {
     let mut app = fixtures::produce(ProduceState::Empty);
     for c in "hi".chars() {
-        app.produce_key(key(c));
+        app.type_text(&c.to_string());
     }
-    assert_eq!(app.produce.as_ref().unwrap().draft().value, "hi");
-    app.produce_key(ProduceKey::NextField);
-    assert_eq!(app.produce.as_ref().unwrap().focus, ProduceField::Mode);
-    app.produce_key(key(' '));
-    app.produce_key(key(' '));
-    assert_eq!(app.produce.as_ref().unwrap().mode, ValueMode::Hex);
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().draft().value,
+        "hi"
+    );
+    sent(app.press(Action::NextField));
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().focus,
+        ProduceField::Mode
+    );
+    app.type_text(&' '.to_string());
+    app.type_text(&' '.to_string());
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().mode,
+        ValueMode::Hex
+    );
     for _ in 0..4 {
-        app.produce_key(ProduceKey::PrevField);
+        sent(app.press(Action::PrevField));
     }
-    assert_eq!(app.produce.as_ref().unwrap().focus, ProduceField::Partition);
-    app.produce_key(key('3'));
-    assert_eq!(app.produce.as_ref().unwrap().draft().partition, "3");
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().focus,
+        ProduceField::Partition
+    );
+    app.type_text(&'3'.to_string());
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().draft().partition,
+        "3"
+    );
 }
 
 #[test]
 fn read_only_refuses_to_send() {
     let mut app = fixtures::produce(ProduceState::Filled);
-    app.read_only = true;
-    assert!(app.produce_key(ProduceKey::Send).is_empty());
-    assert!(app.status.as_ref().unwrap().1.contains("read-only"));
+    app.shared.read_only = true;
+    assert!(sent(app.press(Action::Send)).is_empty());
+    assert!(app
+        .shared
+        .status
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("read-only"));
 }
 
 #[test]
 fn r_in_the_explorer_replays_the_selected_message() {
     let mut app = fixtures::message_detail(0, false);
-    app.update(Action::Back);
-    app.update(Action::Replay);
-    assert_eq!(app.screen, Screen::Produce);
-    let d = app.produce.as_ref().unwrap().draft();
+    sent(app.press(Action::Back));
+    sent(app.press(Action::Replay));
+    assert_eq!(app.screen, ScreenId::Produce);
+    let d = app.screens.produce.view.as_ref().unwrap().draft();
     assert_eq!(d.topic, "orders");
-    let m = app.explorer.as_ref().unwrap().selected().unwrap().clone();
+    let m = app.explorer().unwrap().selected().unwrap().clone();
     let r = d.prepare().unwrap().record(0).unwrap();
     assert_eq!((r.key, r.value, r.headers), (m.key, m.value, m.headers));
-    app.produce_key(ProduceKey::Leave);
+    key(&mut app, "esc");
+    key(&mut app, "esc");
     assert_eq!(
         app.screen,
-        Screen::Messages,
+        ScreenId::Messages,
         "Esc returns where R was pressed"
     );
 }

@@ -5,6 +5,7 @@
 use ratatui_textarea::{Input, Key, TextArea};
 
 use crate::app::input::{Edit, LineInput};
+use crate::app::screens::{cycle, ScreenId};
 use crate::model::ProduceStats;
 use crate::protocol::produce::draft::{
     pretty_json, Acks, Draft, DraftField, ValueMode, COMPRESSIONS,
@@ -68,24 +69,6 @@ impl ProduceField {
     }
 }
 
-/// A key on the produce screen, already sorted out by the terminal side.
-#[derive(Debug, Clone)]
-pub enum ProduceKey {
-    /// Ctrl-S.
-    Send,
-    NextField,
-    PrevField,
-    /// Esc: stop a bulk send, or leave the screen.
-    Leave,
-    /// Ctrl-P: pretty-print a JSON value.
-    Pretty,
-    /// Ctrl-T: the next template.
-    Template,
-    /// Ctrl-R: the previous draft sent.
-    Recall,
-    Input(Input),
-}
-
 /// A send running or done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProduceRun {
@@ -98,6 +81,16 @@ pub struct ProduceRun {
 }
 
 impl ProduceRun {
+    pub fn new(session: u64, count: u64) -> ProduceRun {
+        ProduceRun {
+            session,
+            count,
+            stats: ProduceStats::default(),
+            done: None,
+            stopped: false,
+        }
+    }
+
     pub fn running(&self) -> bool {
         self.done.is_none()
     }
@@ -172,7 +165,9 @@ pub struct ProduceView {
     /// The template loaded last, by index.
     pub template: Option<usize>,
     /// Where Esc goes.
-    pub return_to: crate::app::Screen,
+    pub return_to: ScreenId,
+    /// The form has the keyboard (Form mode); Esc stops editing.
+    pub editing: bool,
 }
 
 /// An editor holding `text` exactly: split on '\n' (not `lines()`, which
@@ -206,7 +201,8 @@ impl ProduceView {
             history_pos: None,
             templates,
             template: None,
-            return_to: crate::app::Screen::Topics,
+            return_to: ScreenId::Topics,
+            editing: true,
         };
         v.load(draft);
         v
@@ -269,7 +265,7 @@ impl ProduceView {
     }
 
     pub fn move_focus(&mut self, forward: bool) {
-        self.focus = crate::app::cycle(&ProduceField::ALL, self.focus, forward);
+        self.focus = cycle(&ProduceField::ALL, self.focus, forward);
     }
 
     /// A key typed into the focused field.
@@ -284,10 +280,10 @@ impl ProduceView {
                 self.value.input(input);
             }
             ProduceField::Mode if choice => {
-                self.mode = crate::app::cycle(&ValueMode::ALL, self.mode, forward);
+                self.mode = cycle(&ValueMode::ALL, self.mode, forward);
             }
             ProduceField::Acks if choice => {
-                self.acks = crate::app::cycle(&Acks::ALL, self.acks, forward);
+                self.acks = cycle(&Acks::ALL, self.acks, forward);
             }
             ProduceField::Compression if choice => {
                 let n = COMPRESSIONS.len();

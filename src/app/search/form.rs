@@ -138,7 +138,8 @@ impl SearchForm {
                 SearchField::In => {
                     let forward = !matches!(edit, Edit::Left);
                     if matches!(edit, Edit::Left | Edit::Right | Edit::Insert(' ')) {
-                        self.target = crate::app::cycle(&SearchIn::ALL, self.target, forward);
+                        self.target =
+                            crate::app::screens::cycle(&SearchIn::ALL, self.target, forward);
                     }
                 }
                 SearchField::IgnoreCase => {

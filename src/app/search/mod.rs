@@ -2,7 +2,6 @@
 //! request the worker runs, the matches it streams back, and the view that
 //! lists them while the scan goes on.
 
-mod actions;
 mod form;
 
 pub use crate::protocol::search::{
@@ -13,7 +12,7 @@ pub use form::{parse_count, parse_partitions, parse_to, SearchField, SearchForm}
 
 use std::collections::BTreeMap;
 
-use super::Cursor;
+use super::cursor::Cursor;
 use crate::protocol::PartitionSpan;
 
 /// The UI keeps at most this many matches unless the user asks otherwise.

@@ -1,6 +1,7 @@
 use super::*;
 use crate::app::fixtures;
-use crate::app::{Action, Edit, Prompt, Screen};
+use crate::app::fixtures::sent;
+use crate::app::{Action, Edit, Overlay, ScreenId};
 use crate::protocol::Command;
 
 fn typed(form: &mut SearchForm, text: &str) {
@@ -12,20 +13,20 @@ fn typed(form: &mut SearchForm, text: &str) {
 #[test]
 fn the_bar_checks_the_pattern_as_it_is_typed_and_keeps_it_on_error() {
     let mut app = fixtures::search_bar("ORD-(");
-    let Some(Prompt::Search(form)) = &app.prompt else {
+    let Some(Overlay::SearchBar(form)) = app.overlays.last() else {
         panic!("the bar is open")
     };
     assert_eq!(form.topic, "orders");
     let err = form.pattern_error.clone().expect("shown before sending");
     assert_eq!(err.column, Some(5));
     // Enter sends nothing and keeps what was typed.
-    assert!(app.submit_prompt().is_empty());
-    let Some(Prompt::Search(form)) = &app.prompt else {
+    assert!(sent(app.press(Action::Submit)).is_empty());
+    let Some(Overlay::SearchBar(form)) = app.overlays.last() else {
         panic!("still open")
     };
     assert_eq!(form.pattern.text, "ORD-(");
     assert_eq!(form.focus, SearchField::Pattern);
-    assert!(app.search.is_none());
+    assert!(app.screens.search.view.is_none());
 }
 
 #[test]
@@ -101,8 +102,8 @@ fn choices_change_with_space_and_arrows_and_tab_walks_the_fields() {
 #[test]
 fn enter_starts_the_search_and_esc_cancels_it_keeping_matches() {
     let mut app = fixtures::search_bar("ORD-");
-    let cmds = app.submit_prompt();
-    assert_eq!(app.screen, Screen::Search);
+    let cmds = sent(app.press(Action::Submit));
+    assert_eq!(app.screen, ScreenId::Search);
     let [Command::Search(req)] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
@@ -113,9 +114,9 @@ fn enter_starts_the_search_and_esc_cancels_it_keeping_matches() {
         "the list keeps previews only"
     );
     let mut app = fixtures::search_running(false);
-    assert!(app.search.as_ref().unwrap().running());
-    assert_eq!(app.update(Action::Back), vec![Command::CancelSearch]);
-    let s = app.search.as_ref().unwrap();
+    assert!(app.screens.search.view.as_ref().unwrap().running());
+    assert_eq!(sent(app.press(Action::Back)), vec![Command::CancelSearch]);
+    let s = app.screens.search.view.as_ref().unwrap();
     assert_eq!(s.outcome, Some(SearchOutcome::Cancelled));
     assert_eq!(s.hits.len(), 4);
     // A late report from the worker adds its matches but keeps the word.
@@ -129,17 +130,17 @@ fn enter_starts_the_search_and_esc_cancels_it_keeping_matches() {
         scanners_open: 0,
     });
     assert_eq!(
-        app.search.as_ref().unwrap().outcome,
+        app.screens.search.view.as_ref().unwrap().outcome,
         Some(SearchOutcome::Cancelled)
     );
-    assert!(app.update(Action::Back).is_empty());
-    assert_eq!(app.screen, Screen::Topics);
+    assert!(sent(app.press(Action::Back)).is_empty());
+    assert_eq!(app.screen, ScreenId::Topics);
 }
 
 #[test]
 fn progress_counts_per_partition_rate_and_time_left() {
     let app = fixtures::search_running(false);
-    let s = app.search.as_ref().unwrap();
+    let s = app.screens.search.view.as_ref().unwrap();
     assert_eq!(s.total(), 240_000);
     assert_eq!(s.scanned, 144_000);
     assert_eq!(s.partition_progress(&s.spans[3]), (12_000, 40_000));
@@ -155,23 +156,23 @@ fn progress_counts_per_partition_rate_and_time_left() {
         hits: vec![],
         error: None,
     });
-    assert_eq!(app.search.as_ref().unwrap().scanned, 144_000);
+    assert_eq!(app.screens.search.view.as_ref().unwrap().scanned, 144_000);
 }
 
 #[test]
 fn matches_are_listed_in_time_order_either_way() {
     let mut app = fixtures::search_running(true);
     let offsets = |app: &crate::app::App| -> Vec<i64> {
-        let s = app.search.as_ref().unwrap();
+        let s = app.screens.search.view.as_ref().unwrap();
         (0..s.hits.len())
             .map(|i| s.row(i).unwrap().message.offset)
             .collect()
     };
     assert_eq!(offsets(&app), [1_204, 8_812, 20_377, 31_090]);
-    app.update(Action::Down);
-    app.update(Action::SortNext);
+    sent(app.press(Action::Down));
+    sent(app.press(Action::SortNext));
     assert_eq!(offsets(&app), [31_090, 20_377, 8_812, 1_204]);
-    let s = app.search.as_ref().unwrap();
+    let s = app.screens.search.view.as_ref().unwrap();
     assert_eq!(
         s.selected().unwrap().message.offset,
         8_812,
@@ -182,8 +183,8 @@ fn matches_are_listed_in_time_order_either_way() {
 #[test]
 fn opening_a_match_reads_it_again_with_its_neighbours() {
     let mut app = fixtures::search_running(true);
-    app.update(Action::Down);
-    let cmds = app.update(Action::Open);
+    sent(app.press(Action::Down));
+    let cmds = sent(app.press(Action::Open));
     let [Command::ReadMessages(req)] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
@@ -192,10 +193,10 @@ fn opening_a_match_reads_it_again_with_its_neighbours() {
         req.start,
         crate::protocol::ReadStart::At(crate::model::StartAt::Offset(8_762))
     );
-    assert_eq!(app.screen, Screen::Messages);
-    let ex = app.explorer.as_ref().unwrap();
+    assert_eq!(app.screen, ScreenId::Messages);
+    let ex = app.explorer().unwrap();
     assert!(ex.highlight.is_some());
-    assert_eq!(ex.return_to, Screen::Search);
+    assert_eq!(ex.return_to, ScreenId::Search);
     // When the match arrives, it is selected and opened.
     let session = ex.session;
     let batch = (8_762..8_830)
@@ -214,11 +215,46 @@ fn opening_a_match_reads_it_again_with_its_neighbours() {
         kind: crate::protocol::ReadKind::Initial,
         batch,
     });
-    let ex = app.explorer.as_ref().unwrap();
+    let ex = app.explorer().unwrap();
     assert_eq!(ex.selected().unwrap().offset, 8_812);
-    assert!(ex.detail.is_some());
-    // Esc twice: the list, then back to the matches.
-    app.update(Action::Back);
-    app.update(Action::Back);
-    assert_eq!(app.screen, Screen::Search);
+    assert!(app.screens.messages.detail.is_some());
+    // Esc: straight back to the matches, where it was opened from.
+    sent(app.press(Action::Back));
+    assert_eq!(app.screen, ScreenId::Search);
+}
+
+/// #13: after Enter on a match and Esc, `m` opened the start picker on the
+/// message stream instead of showing the match there.
+#[test]
+fn esc_from_an_opened_match_returns_to_the_matches_where_m_shows_it_in_the_stream() {
+    use crate::app::fixtures::key;
+    let mut app = fixtures::search_running(true);
+    let hit = app.screens.search.view.as_ref().unwrap().hits[0].clone();
+    key(&mut app, "enter");
+    let session = app.explorer().unwrap().session;
+    app.apply(crate::protocol::Event::Messages {
+        session,
+        kind: crate::protocol::ReadKind::Initial,
+        batch: vec![hit.message.clone()],
+    });
+    assert!(app.screens.messages.detail.is_some(), "the match is open");
+    key(&mut app, "esc");
+    assert_eq!(app.screen, ScreenId::Search);
+    assert!(app.overlays.is_empty());
+    let cmds = key(&mut app, "m");
+    assert_eq!(app.screen, ScreenId::Messages);
+    assert!(app.overlays.is_empty(), "no start picker over the stream");
+    assert!(
+        app.screens.messages.detail.is_none(),
+        "the list, not the detail"
+    );
+    assert!(
+        matches!(cmds.as_slice(), [Command::ReadMessages(r)] if r.partitions.as_deref() == Some(&[hit.message.partition][..]))
+    );
+    key(&mut app, "esc");
+    assert_eq!(
+        app.screen,
+        ScreenId::Search,
+        "and Esc goes back to the matches"
+    );
 }

@@ -1,4 +1,4 @@
-//! One topic: its partitions and its configuration.
+//! One topic: its partitions, the groups consuming it, its configuration.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -6,13 +6,174 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Tabs};
 use ratatui::Frame;
 
-use crate::app::{App, DetailTab, Loadable, TopicDetail};
-use crate::model::Topic;
+use super::{cycle, Loadable};
+use crate::app::action::{Action, Mode};
+use crate::app::chrome::status;
+use crate::app::component::{hint, Component, Hint, Input, Nav, Output};
+use crate::app::cursor::Cursor;
+use crate::app::overlays::Overlay;
+use crate::app::shared::Shared;
+use crate::model::{ConfigEntry, Topic};
+use crate::protocol::Event;
 use crate::ui::text::{sanitize, thousands};
 use crate::ui::theme;
 use crate::ui::widgets::table::WindowedTable;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DetailTab {
+    Partitions,
+    Consumers,
+    Configs,
+}
+
+impl DetailTab {
+    pub const ALL: [DetailTab; 3] = [
+        DetailTab::Partitions,
+        DetailTab::Consumers,
+        DetailTab::Configs,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DetailTab::Partitions => "Partitions",
+            DetailTab::Consumers => "Consumers",
+            DetailTab::Configs => "Configs",
+        }
+    }
+}
+
+/// The topic detail opened with Enter on the topic list.
+#[derive(Debug, Clone)]
+pub struct TopicDetail {
+    pub topic: String,
+    pub tab: DetailTab,
+    pub partitions: Cursor,
+    pub configs: Loadable<Vec<ConfigEntry>>,
+    pub configs_cursor: Cursor,
+    pub consumers: Cursor,
+}
+
+impl TopicDetail {
+    pub fn new(topic: &str) -> TopicDetail {
+        TopicDetail {
+            topic: topic.into(),
+            tab: DetailTab::Partitions,
+            partitions: Cursor::default(),
+            configs: Loadable::Loading,
+            configs_cursor: Cursor::default(),
+            consumers: Cursor::default(),
+        }
+    }
+
+    /// The partition under the cursor, on the partitions tab.
+    fn partition(&self, shared: &Shared) -> Option<i32> {
+        (self.tab == DetailTab::Partitions)
+            .then(|| {
+                shared
+                    .topic(&self.topic)?
+                    .partitions
+                    .get(self.partitions.selected)
+                    .map(|p| p.id)
+            })
+            .flatten()
+    }
+}
+
+impl Component for TopicDetail {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        let page = shared.page_size;
+        let out = match action {
+            Action::Back => vec![Output::Nav(Nav::Back { to: None })],
+            Action::NextTab | Action::PrevTab => {
+                self.tab = cycle(&DetailTab::ALL, self.tab, *action == Action::NextTab);
+                vec![]
+            }
+            Action::Filter => vec![Output::Nav(Nav::SearchBar { pattern: None })],
+            Action::Messages => {
+                let partitions = self.partition(shared).map(|p| vec![p]);
+                vec![Output::Nav(Nav::Open(Box::new(Overlay::start_picker(
+                    &self.topic,
+                    partitions,
+                ))))]
+            }
+            Action::Produce => vec![Output::Nav(Nav::Produce {
+                topic: Some(self.topic.clone()),
+                replay: None,
+            })],
+            Action::Open if self.tab == DetailTab::Consumers => {
+                let consumers = shared.consumers_of(&self.topic);
+                match consumers.get(self.consumers.selected) {
+                    Some((g, _)) => vec![Output::Nav(Nav::Group(g.id.clone()))],
+                    None => vec![],
+                }
+            }
+            other => {
+                let moved = match self.tab {
+                    DetailTab::Partitions => {
+                        let n = shared.topic(&self.topic).map_or(0, |t| t.partitions.len());
+                        self.partitions.apply(*other, n, page)
+                    }
+                    DetailTab::Consumers => {
+                        let n = shared.consumers_of(&self.topic).len();
+                        self.consumers.apply(*other, n, page)
+                    }
+                    DetailTab::Configs => {
+                        let n = match &self.configs {
+                            Loadable::Loaded(v) => v.len(),
+                            _ => 0,
+                        };
+                        self.configs_cursor.apply(*other, n, page)
+                    }
+                };
+                if !moved {
+                    return None;
+                }
+                vec![]
+            }
+        };
+        Some(out)
+    }
+
+    fn apply(&mut self, event: &Event, _shared: &mut Shared) -> Vec<Output> {
+        if let Event::TopicConfigs { topic, result } = event {
+            if *topic == self.topic {
+                self.configs = match result {
+                    Ok(v) => Loadable::Loaded(v.clone()),
+                    Err(e) => Loadable::Failed(e.clone()),
+                };
+                self.configs_cursor = Cursor::default();
+            }
+        }
+        vec![]
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        draw(frame, area, shared, self);
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        let mut v = vec![hint(Action::NextTab, "next tab")];
+        v.extend([
+            hint(Action::Messages, "messages"),
+            hint(Action::Back, "back"),
+            hint(Action::Refresh, "refresh"),
+            hint(Action::NextScreen, "screen"),
+            hint(Action::Command, "goto"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]);
+        v
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &TopicDetail) {
     let [tabs_area, body] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(2)]).areas(area);
     let selected = DetailTab::ALL
@@ -38,7 +199,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
     );
     frame.render_widget(tabs, tabs_rest);
 
-    let Some(topic) = app.detail_topic() else {
+    let Some(topic) = app.topic(&detail.topic) else {
         let msg = if app.snapshot.is_some() {
             "This topic is not in the cluster's metadata any more (deleted?). Esc goes back."
         } else {
@@ -219,7 +380,7 @@ fn draw_configs(frame: &mut Frame, area: Rect, detail: &TopicDetail) {
     .draw(frame, area);
 }
 
-fn draw_consumers(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail) {
+fn draw_consumers(frame: &mut Frame, area: Rect, app: &Shared, detail: &TopicDetail) {
     let consumers = app.consumers_of(&detail.topic);
     let empty = if app.groups.is_none() {
         "Waiting for the first consumer-group refresh…"
@@ -257,7 +418,7 @@ fn draw_consumers(frame: &mut Frame, area: Rect, app: &App, detail: &TopicDetail
                 Cell::from(
                     Line::from(lag.map(thousands).unwrap_or_else(|| "-".into())).right_aligned(),
                 ),
-                Cell::from(crate::ui::widgets::status::span(st)),
+                Cell::from(status::span(st)),
             ])
         },
         empty: empty.into(),

@@ -1,16 +1,62 @@
-//! The brokers of the cluster.
+//! The brokers: id, address, rack, controller, and the ones the metadata
+//! no longer lists (down).
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Row};
 use ratatui::Frame;
 
-use crate::app::App;
+use crate::app::action::{Action, Mode};
+use crate::app::component::{hint, Component, Hint, Input, Output};
+use crate::app::cursor::Cursor;
+use crate::app::shared::Shared;
 use crate::ui::text::sanitize;
 use crate::ui::theme;
 use crate::ui::widgets::table::WindowedTable;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+#[derive(Debug, Clone, Default)]
+pub struct BrokersScreen {
+    pub cursor: Cursor,
+}
+
+impl BrokersScreen {
+    pub fn refreshed(&mut self, shared: &Shared) {
+        let n = shared.snapshot.as_ref().map_or(0, |s| s.brokers.len());
+        self.cursor.clamp(n);
+    }
+}
+
+impl Component for BrokersScreen {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        let n = shared.snapshot.as_ref().map_or(0, |s| s.brokers.len());
+        self.cursor
+            .apply(*action, n, shared.page_size)
+            .then(Vec::new)
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        draw(frame, area, shared, &self.cursor);
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        vec![
+            hint(Action::NextScreen, "screen"),
+            hint(Action::Refresh, "refresh"),
+            hint(Action::Command, "goto"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Shared, cursor: &Cursor) {
     let brokers = app
         .snapshot
         .as_ref()
@@ -38,7 +84,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             Constraint::Length(12),
         ],
         len: brokers.len(),
-        cursor: &app.brokers,
+        cursor,
         row: |i: usize| {
             let b = &brokers[i];
             let role = if b.missing {

@@ -1,5 +1,5 @@
-//! One consumer group: its partitions with lag, rates and time to catch up;
-//! its members; a chart of its total lag over the session.
+//! One consumer group: lag per partition with rate and time to catch up,
+//! its members and their assignments, and a chart of its lag.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -8,15 +8,109 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Cell, Chart, Dataset, GraphType, Paragraph, Row, Tabs};
 use ratatui::Frame;
 
+use super::cycle;
+use crate::app::action::{Action, Mode};
+use crate::app::chrome::status;
+use crate::app::component::{hint, Component, Hint, Input, Nav, Output};
+use crate::app::cursor::Cursor;
 use crate::app::lag::{eta, Eta, Rates};
-use crate::app::{App, GroupDetail, GroupTab};
+use crate::app::shared::Shared;
 use crate::model::ConsumerGroup;
 use crate::ui::text::{duration, rate, sanitize, thousands};
 use crate::ui::theme;
-use crate::ui::widgets::status;
 use crate::ui::widgets::table::WindowedTable;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &GroupDetail) {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupTab {
+    Partitions,
+    Members,
+    Chart,
+}
+
+impl GroupTab {
+    pub const ALL: [GroupTab; 3] = [GroupTab::Partitions, GroupTab::Members, GroupTab::Chart];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            GroupTab::Partitions => "Partitions",
+            GroupTab::Members => "Members",
+            GroupTab::Chart => "Lag chart",
+        }
+    }
+}
+
+/// One group, opened with Enter on the group list.
+#[derive(Debug, Clone)]
+pub struct GroupDetail {
+    pub group: String,
+    pub tab: GroupTab,
+    pub partitions: Cursor,
+    pub members: Cursor,
+}
+
+impl GroupDetail {
+    pub fn new(group: &str) -> GroupDetail {
+        GroupDetail {
+            group: group.into(),
+            tab: GroupTab::Partitions,
+            partitions: Cursor::default(),
+            members: Cursor::default(),
+        }
+    }
+}
+
+impl Component for GroupDetail {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        let (parts, members) = shared
+            .group(&self.group)
+            .map(|g| (g.partitions.len(), g.members.len()))
+            .unwrap_or((0, 0));
+        let page = shared.page_size;
+        Some(match action {
+            Action::Back => vec![Output::Nav(Nav::Back { to: None })],
+            Action::NextTab | Action::PrevTab => {
+                self.tab = cycle(&GroupTab::ALL, self.tab, *action == Action::NextTab);
+                vec![]
+            }
+            other => {
+                let moved = match self.tab {
+                    GroupTab::Partitions => self.partitions.apply(*other, parts, page),
+                    GroupTab::Members => self.members.apply(*other, members, page),
+                    GroupTab::Chart => false,
+                };
+                if !moved {
+                    return None;
+                }
+                vec![]
+            }
+        })
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        draw(frame, area, shared, self);
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        vec![
+            hint(Action::NextTab, "next tab"),
+            hint(Action::Back, "back"),
+            hint(Action::Refresh, "refresh"),
+            hint(Action::NextScreen, "screen"),
+            hint(Action::Command, "goto"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &GroupDetail) {
     let [tabs_area, summary_area, body] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -45,7 +139,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, detail: &GroupDetail) {
             .divider("│"),
         tabs_rest,
     );
-    let Some(group) = app.detail_group() else {
+    let Some(group) = app.group(&detail.group) else {
         let msg = if app.groups.is_some() {
             "This group is not reported any more (deleted, or expired). Esc goes back."
         } else {
@@ -100,7 +194,7 @@ fn eta_text(e: Eta) -> Span<'static> {
 fn draw_partitions(
     frame: &mut Frame,
     area: Rect,
-    app: &App,
+    app: &Shared,
     group: &ConsumerGroup,
     detail: &GroupDetail,
 ) {
@@ -286,7 +380,7 @@ fn draw_members(frame: &mut Frame, area: Rect, group: &ConsumerGroup, detail: &G
     .draw(frame, area);
 }
 
-fn draw_chart(frame: &mut Frame, area: Rect, app: &App, group: &ConsumerGroup) {
+fn draw_chart(frame: &mut Frame, area: Rect, app: &Shared, group: &ConsumerGroup) {
     let history = app.lag.judged.get(&group.id).map(|j| &j.history);
     let block = Block::bordered().title(Line::styled(
         " Total lag over this session ",

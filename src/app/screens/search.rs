@@ -1,21 +1,216 @@
-//! The search screen: how far the scan got (overall and per partition),
-//! and the matches as they stream in.
+//! The search screen: a scan's progress per partition, rate and time left,
+//! and its matches streaming in, in either order. Enter reads a match
+//! again in full and opens it; `m` shows it among its neighbours.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 use ratatui::Frame;
 
-use crate::app::search::{Field, SearchHit, SearchOutcome, SearchView};
-use crate::app::App;
+use super::messages::{preview, timestamp};
+use super::ScreenId;
+use crate::app::action::{Action, Mode};
+use crate::app::component::{hint, Component, Hint, Input, Nav, OpenMessages, Output, StartSearch};
+use crate::app::search::{Field, SearchForm, SearchHit, SearchOutcome, SearchView};
+use crate::app::shared::Shared;
+use crate::model::StartAt;
+use crate::protocol::{Command, Event};
 use crate::ui::bytes::size;
-use crate::ui::screens::messages::{preview, timestamp};
 use crate::ui::text::{progress_bar, sanitize, thousands};
 use crate::ui::theme;
 use crate::ui::widgets::highlight::around;
 use crate::ui::widgets::table::WindowedTable;
 
-pub fn draw_empty(frame: &mut Frame, area: Rect) {
+/// Messages shown before a match when it is opened in the explorer.
+const NEIGHBOURS: i64 = 50;
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchScreen {
+    pub view: Option<SearchView>,
+    /// The search bar as last submitted or left, to open it again.
+    pub last_form: Option<SearchForm>,
+}
+
+impl SearchScreen {
+    /// The topic (and partitions) a search from here would scope to.
+    pub fn scope(&self) -> Option<(String, Option<Vec<i32>>)> {
+        self.view
+            .as_ref()
+            .map(|s| (s.request.topic.clone(), s.request.partitions.clone()))
+            .or_else(|| self.last_form.as_ref().map(|f| (f.topic.clone(), None)))
+    }
+
+    /// The bar for `topic`: the last one's settings when it was the same
+    /// topic, its pattern and flags otherwise.
+    pub fn form(&self, topic: &str, partitions: Option<&[i32]>) -> SearchForm {
+        match &self.last_form {
+            Some(last) if last.topic == topic => SearchForm::again(topic, last),
+            Some(last) => {
+                let mut f = SearchForm::new(topic, partitions);
+                f.pattern = last.pattern.clone();
+                f.target = last.target;
+                f.ignore_case = last.ignore_case;
+                f.invert = last.invert;
+                f
+            }
+            None => SearchForm::new(topic, partitions),
+        }
+    }
+
+    /// Run a search (cancelling the one running).
+    pub fn start(&mut self, s: StartSearch) -> Vec<Output> {
+        let mut out = vec![];
+        if self.view.as_ref().is_some_and(SearchView::running) {
+            out.push(Output::Command(Command::CancelSearch));
+        }
+        self.view = Some(SearchView::new(
+            s.request.clone(),
+            s.matcher,
+            s.form.newest_first,
+        ));
+        self.last_form = Some(s.form);
+        out.push(Output::Command(Command::Search(s.request)));
+        out
+    }
+
+    /// Read the match again in full, in the explorer, with the messages
+    /// before and after it in its partition; `detail` opens it.
+    fn open_hit(&self, detail: bool) -> Vec<Output> {
+        let Some(view) = &self.view else {
+            return vec![];
+        };
+        let Some(hit) = view.selected() else {
+            return vec![];
+        };
+        let (partition, offset) = hit.key();
+        let mut open = OpenMessages::new(
+            &view.request.topic,
+            Some(vec![partition]),
+            StartAt::Offset((offset - NEIGHBOURS).max(0)),
+        );
+        open.focus = Some((partition, offset));
+        open.detail = detail;
+        open.highlight = (!view.request.query.invert).then(|| view.matcher.clone());
+        open.return_to = Some(ScreenId::Search);
+        vec![Output::Nav(Nav::Messages(Box::new(open)))]
+    }
+}
+
+impl Component for SearchScreen {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        if *action == Action::Filter {
+            return Some(vec![Output::Nav(Nav::SearchBar { pattern: None })]);
+        }
+        let Some(view) = &mut self.view else {
+            return match action {
+                Action::Back => Some(vec![Output::Nav(Nav::Back {
+                    to: Some(ScreenId::Topics),
+                })]),
+                _ => None,
+            };
+        };
+        if view
+            .cursor
+            .apply(*action, view.hits.len(), shared.page_size)
+        {
+            return Some(vec![]);
+        }
+        Some(match action {
+            Action::Back if view.running() => {
+                // Cancelled at once; the worker's last report still adds
+                // what it found on the way out.
+                view.outcome = Some(SearchOutcome::Cancelled);
+                vec![
+                    Output::info("search cancelled; the matches found so far are kept"),
+                    Output::Command(Command::CancelSearch),
+                ]
+            }
+            Action::Back => vec![Output::Nav(Nav::Back {
+                to: Some(ScreenId::Topics),
+            })],
+            Action::SortNext => {
+                view.toggle_order();
+                let order = if view.newest_first {
+                    "newest first"
+                } else {
+                    "oldest first"
+                };
+                vec![Output::info(format!("matches {order}"))]
+            }
+            Action::Open => self.open_hit(true),
+            Action::Messages => self.open_hit(false),
+            Action::Produce => vec![Output::Nav(Nav::Produce {
+                topic: Some(view.request.topic.clone()),
+                replay: None,
+            })],
+            _ => return None,
+        })
+    }
+
+    fn apply(&mut self, event: &Event, _shared: &mut Shared) -> Vec<Output> {
+        let Some(s) = &mut self.view else {
+            return vec![];
+        };
+        match event {
+            Event::SearchStarted { session, spans } if *session == s.request.session => {
+                s.started(spans.clone())
+            }
+            Event::SearchProgress {
+                session,
+                positions,
+                scanned,
+                elapsed_ms,
+                hits,
+                error,
+            } if *session == s.request.session => {
+                s.progress(positions, *scanned, *elapsed_ms);
+                s.add(hits.clone());
+                if error.is_some() {
+                    s.error = error.clone();
+                }
+            }
+            Event::SearchDone {
+                session,
+                outcome,
+                scanned,
+                elapsed_ms,
+                ..
+            } if *session == s.request.session => s.finish(outcome.clone(), *scanned, *elapsed_ms),
+            _ => {}
+        }
+        vec![]
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        match &self.view {
+            Some(s) => draw(frame, area, shared, s),
+            None => draw_empty(frame, area),
+        }
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        let running = self.view.as_ref().is_some_and(SearchView::running);
+        vec![
+            hint(Action::Open, "open"),
+            hint(Action::Messages, "in stream"),
+            hint(Action::Filter, "search"),
+            hint(Action::SortNext, "order"),
+            hint(Action::Back, if running { "cancel" } else { "back" }),
+            hint(Action::NextScreen, "screen"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]
+    }
+}
+
+fn draw_empty(frame: &mut Frame, area: Rect) {
     frame.render_widget(
         Paragraph::new(
             "No search yet. Open a topic (Enter) or its messages (m), then press / to search it; \
@@ -177,7 +372,7 @@ fn key_cell(h: &SearchHit, max: usize) -> Line<'static> {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &SearchView) {
+fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
     let q = &s.request.query;
     let mut flags = vec![format!("in {}", q.target.label())];
     if q.case_insensitive {
@@ -223,7 +418,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, s: &SearchView) {
         ),
     ]));
     let compact = area.width < 110;
-    let utc = app.explorer.as_ref().is_some_and(|e| e.utc);
+    let utc = app.utc;
     let widths_wide = [
         Constraint::Length(4),
         Constraint::Length(10),

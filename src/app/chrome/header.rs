@@ -5,12 +5,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::App;
+use crate::app::shared::Shared;
 use crate::model::ConnectionState;
 use crate::ui::text::{age, sanitize};
 use crate::ui::theme;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
     let sep = Span::styled(" │ ", theme::dim());
     let mut first = vec![Span::styled(" creel ", theme::brand()), sep.clone()];
     if app.read_only {

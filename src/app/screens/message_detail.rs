@@ -6,11 +6,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-use crate::app::explorer::Explorer;
-use crate::app::App;
-use crate::model::TimestampKind;
+use super::messages::{preview, timestamp};
+use super::ScreenId;
+use crate::app::action::{Action, Mode};
+use crate::app::component::{hint, Component, Effect, Hint, Input, Nav, Output};
+use crate::app::shared::Shared;
+use crate::model::{Message, TimestampKind};
+use crate::protocol::search::Matcher;
 use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
-use crate::ui::screens::messages::{preview, timestamp};
 use crate::ui::text::sanitize;
 use crate::ui::theme;
 use crate::ui::widgets::highlight::highlight_line;
@@ -18,15 +21,97 @@ use crate::ui::widgets::highlight::highlight_line;
 /// Above this, values are not parsed as JSON (the text view pages them).
 const JSON_LIMIT: usize = 1 << 20;
 
-pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
-    let (Some(m), Some(detail)) = (ex.selected(), ex.detail.as_ref()) else {
-        frame.render_widget(
-            Paragraph::new("No message selected. Esc goes back to the list.")
-                .block(Block::bordered()),
-            area,
-        );
-        return;
-    };
+/// One message, opened from the list (or straight from a search match).
+#[derive(Debug, Clone)]
+pub struct MessageDetail {
+    pub topic: String,
+    pub message: Message,
+    pub hex: bool,
+    pub scroll: usize,
+    /// Marks what a search matched.
+    pub highlight: Option<Matcher>,
+    /// Opened from another screen (a search match): Esc goes back there.
+    pub back_to: Option<ScreenId>,
+}
+
+impl MessageDetail {
+    pub fn new(
+        topic: &str,
+        message: Message,
+        highlight: Option<Matcher>,
+        back_to: Option<ScreenId>,
+    ) -> MessageDetail {
+        MessageDetail {
+            topic: topic.into(),
+            message,
+            hex: false,
+            scroll: 0,
+            highlight,
+            back_to,
+        }
+    }
+}
+
+impl Component for MessageDetail {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        let page = shared.page_size;
+        match action {
+            Action::Back | Action::Open => {
+                return Some(vec![Output::Nav(Nav::Back { to: self.back_to })]);
+            }
+            Action::Hex => self.hex = !self.hex,
+            Action::Down => self.scroll += 1,
+            Action::Up => self.scroll = self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll += page,
+            Action::PageUp => self.scroll = self.scroll.saturating_sub(page),
+            Action::Top => self.scroll = 0,
+            Action::Copy => {
+                let m = &self.message;
+                return Some(vec![
+                    Output::Effect(Effect::Copy(
+                        crate::envelope::to_json(&self.topic, m).to_string(),
+                    )),
+                    Output::info(format!(
+                        "copied {}/{} to the clipboard",
+                        m.partition, m.offset
+                    )),
+                ]);
+            }
+            Action::Replay => {
+                return Some(vec![Output::Nav(Nav::Produce {
+                    topic: None,
+                    replay: Some(Box::new((self.topic.clone(), self.message.clone()))),
+                })]);
+            }
+            _ => return None,
+        }
+        Some(vec![])
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        draw(frame, area, self, shared);
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        vec![
+            hint(Action::Back, "back"),
+            hint(Action::Hex, "hex"),
+            hint(Action::Copy, "copy"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) {
+    let m = &detail.message;
     let kind = match m.timestamp_kind {
         TimestampKind::Create => "create time",
         TimestampKind::LogAppend => "log append time",
@@ -39,7 +124,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
             Span::styled("  offset ", theme::dim()),
             Span::raw(m.offset.to_string()),
             Span::styled("  timestamp ", theme::dim()),
-            Span::raw(format!("{} ({kind})", timestamp(m.timestamp, ex.utc))),
+            Span::raw(format!("{} ({kind})", timestamp(m.timestamp, shared.utc))),
         ]),
         Line::from(vec![
             Span::styled(" key ", theme::dim()),
@@ -63,7 +148,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
             preview(v.as_deref(), 200),
         ]));
     }
-    if let Some(matcher) = &ex.highlight {
+    if let Some(matcher) = &detail.highlight {
         if let Some(Some(span)) = matcher.test_message(m) {
             head.push(Line::from(vec![
                 Span::styled(" match ", theme::matched()),
@@ -111,7 +196,7 @@ pub fn draw(frame: &mut Frame, area: Rect, _app: &App, ex: &Explorer) {
             None => ("binary: hex", page(hex_lines(v), detail.scroll, height)),
         },
     };
-    let lines = match &ex.highlight {
+    let lines = match &detail.highlight {
         Some(matcher) if !detail.hex => lines
             .into_iter()
             .map(|l| highlight_line(l, &matcher.regex))

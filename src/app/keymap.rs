@@ -1,5 +1,5 @@
 //! Keys as written in config files ("q", "ctrl-c", "pagedown") and the map
-//! from keys to actions.
+//! from keys to actions, one per key mode.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -7,7 +7,7 @@ use std::fmt;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::{Deserialize, Deserializer};
 
-use crate::app::Action;
+use super::action::{Action, Mode};
 
 /// A key with its modifiers, normalised so that "G" and shift-g are one key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -123,29 +123,14 @@ impl<'de> Deserialize<'de> for Key {
     }
 }
 
-/// Keys to actions, plus the reverse for help and footer.
+/// Keys to actions in one mode, plus the reverse for help and footer.
 #[derive(Debug, Clone, Default)]
-pub struct Keymap {
+pub struct ModeMap {
     by_key: HashMap<Key, Action>,
     by_action: BTreeMap<Action, Vec<Key>>,
 }
 
-impl Keymap {
-    pub fn from_bindings(bindings: &BTreeMap<Action, Vec<Key>>) -> Keymap {
-        let mut map = Keymap::default();
-        map.override_with(bindings);
-        map
-    }
-
-    /// The embedded default keymap.
-    pub fn defaults() -> Keymap {
-        match super::load::parse(super::DEFAULT_TOML, std::path::Path::new("default.toml")) {
-            Ok(cfg) => Keymap::from_bindings(&cfg.keys),
-            // The embedded file is checked by a unit test; never reached.
-            Err(_) => Keymap::default(),
-        }
-    }
-
+impl ModeMap {
     /// Replace the keys of each action named; later bindings of a key win.
     pub fn override_with(&mut self, bindings: &BTreeMap<Action, Vec<Key>>) {
         for (action, keys) in bindings {
@@ -167,24 +152,147 @@ impl Keymap {
             }
         }
     }
+}
 
-    pub fn action(&self, key: &KeyEvent) -> Option<Action> {
-        self.by_key.get(&Key::from_event(key)).copied()
+/// Bindings as a config file's `[keys]` table holds them: the normal
+/// mode's at the top, the other modes in their own tables.
+#[derive(Debug, Clone, Default)]
+pub struct KeyBindings {
+    pub text: BTreeMap<Action, Vec<Key>>,
+    pub form: BTreeMap<Action, Vec<Key>>,
+    pub confirm: BTreeMap<Action, Vec<Key>>,
+    pub normal: BTreeMap<Action, Vec<Key>>,
+}
+
+// Written by hand rather than with `#[serde(flatten)]`: flatten buffers the
+// table, and a bad key would be reported at the table's line, not its own.
+impl<'de> Deserialize<'de> for KeyBindings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeyBindings, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = KeyBindings;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a table of actions and their keys")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyBindings, A::Error> {
+                let mut b = KeyBindings::default();
+                while let Some(name) = map.next_key::<String>()? {
+                    match name.as_str() {
+                        "text" => b.text = map.next_value()?,
+                        "form" => b.form = map.next_value()?,
+                        "confirm" => b.confirm = map.next_value()?,
+                        _ => {
+                            let action =
+                                Action::deserialize(
+                                    serde::de::value::StrDeserializer::<A::Error>::new(&name),
+                                )?;
+                            b.normal.insert(action, map.next_value()?);
+                        }
+                    }
+                }
+                Ok(b)
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+impl KeyBindings {
+    pub fn mode(&self, mode: Mode) -> &BTreeMap<Action, Vec<Key>> {
+        match mode {
+            Mode::Normal => &self.normal,
+            Mode::Text => &self.text,
+            Mode::Form => &self.form,
+            Mode::Confirm => &self.confirm,
+        }
+    }
+}
+
+/// Keys to actions, one map per mode.
+#[derive(Debug, Clone, Default)]
+pub struct Keymap {
+    modes: BTreeMap<Mode, ModeMap>,
+}
+
+/// The built-in bindings (the [keys] tables of config/default.toml).
+const DEFAULTS: &str = include_str!("../../config/default.toml");
+
+impl Keymap {
+    pub fn from_bindings(bindings: &KeyBindings) -> Keymap {
+        let mut map = Keymap::default();
+        map.override_with(bindings);
+        map
     }
 
-    pub fn keys(&self, action: Action) -> &[Key] {
-        self.by_action
-            .get(&action)
+    /// The embedded default keymap.
+    pub fn defaults() -> Keymap {
+        #[derive(Deserialize)]
+        struct File {
+            keys: KeyBindings,
+        }
+        match toml::from_str::<File>(DEFAULTS) {
+            Ok(f) => Keymap::from_bindings(&f.keys),
+            // The embedded file is checked by a unit test; never reached.
+            Err(_) => Keymap::default(),
+        }
+    }
+
+    /// Replace the keys of each action named, mode by mode.
+    pub fn override_with(&mut self, bindings: &KeyBindings) {
+        for mode in Mode::ALL {
+            self.modes
+                .entry(mode)
+                .or_default()
+                .override_with(bindings.mode(mode));
+        }
+    }
+
+    pub fn action(&self, mode: Mode, key: &KeyEvent) -> Option<Action> {
+        self.modes
+            .get(&mode)?
+            .by_key
+            .get(&Key::from_event(key))
+            .copied()
+    }
+
+    pub fn keys(&self, mode: Mode, action: Action) -> &[Key] {
+        self.modes
+            .get(&mode)
+            .and_then(|m| m.by_action.get(&action))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
 
-    /// "j/↓" style label of an action's keys.
-    pub fn label(&self, action: Action) -> String {
-        self.keys(action)
+    /// "j/↓" style label of an action's keys in a mode.
+    pub fn label(&self, mode: Mode, action: Action) -> String {
+        self.keys(mode, action)
             .iter()
             .map(|k| k.to_string())
             .collect::<Vec<_>>()
             .join("/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mode_binds_every_action_it_lists() {
+        let km = Keymap::defaults();
+        for mode in Mode::ALL {
+            for a in mode.actions() {
+                assert!(
+                    !km.keys(mode, *a).is_empty(),
+                    "{a:?} has no key in {} mode",
+                    mode.name()
+                );
+            }
+        }
     }
 }

@@ -1,16 +1,86 @@
 //! The search bar: one line per setting, the focused one marked, the
-//! pattern's mistake shown under it as it is typed.
+//! pattern's mistake shown under it as it is typed. Enter checks every
+//! field and starts the search; nothing typed is lost on a mistake.
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
+use crate::app::action::{Action, Mode};
+use crate::app::component::{hint, Component, Hint, Input, Nav, Output, StartSearch};
+use crate::app::input::edit_of;
 use crate::app::search::{SearchField, SearchForm};
+use crate::app::shared::Shared;
 use crate::ui::text::sanitize;
 use crate::ui::theme;
 
-fn hint(field: SearchField) -> &'static str {
+impl Component for SearchForm {
+    fn mode(&self) -> Mode {
+        Mode::Text
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        match input {
+            Input::Action(Action::Submit) => {
+                let session = shared.session();
+                Some(match self.build(session, shared.now.timestamp_millis()) {
+                    Ok((request, matcher)) => vec![
+                        Output::Nav(Nav::Close),
+                        Output::Nav(Nav::Search(Box::new(StartSearch {
+                            form: self.clone(),
+                            request,
+                            matcher,
+                        }))),
+                    ],
+                    Err((field, message)) => {
+                        self.focus = field;
+                        self.error = Some((field, message));
+                        vec![]
+                    }
+                })
+            }
+            // What was typed stays for the next `/`.
+            Input::Action(Action::Cancel) => Some(vec![
+                Output::Nav(Nav::Close),
+                Output::Nav(Nav::KeepSearchForm(Box::new(self.clone()))),
+            ]),
+            _ => {
+                self.edit(edit_of(input)?);
+                Some(vec![])
+            }
+        }
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, _shared: &Shared) {
+        draw(frame, area, self);
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        vec![
+            hint(Action::Submit, "search"),
+            hint(Action::NextField, "next field"),
+            hint(Action::PrevField, "previous"),
+            hint(Action::Cancel, "cancel"),
+        ]
+    }
+}
+
+impl SearchForm {
+    /// The prompt line under the bar.
+    pub fn draw_line(&self, frame: &mut Frame, area: Rect) {
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("search ", theme::key()),
+                Span::raw(format!("/{}/", sanitize(&self.pattern.text))),
+                Span::styled("   space or ←/→ change a choice", theme::dim()),
+            ])),
+            area,
+        );
+    }
+}
+
+fn field_hint(field: SearchField) -> &'static str {
     match field {
         SearchField::Pattern => "regex over bytes; (?-u)\\xff matches a raw byte",
         SearchField::In => "space/←/→: all, key, value, header names, header values",
@@ -39,7 +109,7 @@ fn value(form: &SearchForm, field: SearchField) -> String {
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, form: &SearchForm) {
+fn draw(frame: &mut Frame, area: Rect, form: &SearchForm) {
     let mut lines: Vec<Line> = vec![];
     let mut cursor: Option<(u16, u16)> = None;
     const LABEL: usize = 14;
@@ -53,7 +123,10 @@ pub fn draw(frame: &mut Frame, area: Rect, form: &SearchForm) {
             Span::raw(sanitize(&value(form, field))),
         ];
         if focused {
-            spans.push(Span::styled(format!("   {}", hint(field)), theme::dim()));
+            spans.push(Span::styled(
+                format!("   {}", field_hint(field)),
+                theme::dim(),
+            ));
             if let Some(l) = form.line(field) {
                 cursor = Some((lines.len() as u16, (LABEL + l.cursor) as u16));
             }

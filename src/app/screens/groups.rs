@@ -1,19 +1,125 @@
-//! Consumer groups: state, members, lag, its trend and a status.
+//! Consumer groups: state, members, lag, its trend and a status; worst
+//! first, so on-call sees what hurts at the top.
 
 use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Row};
 use ratatui::Frame;
 
-use crate::app::App;
+use super::group_detail::GroupDetail;
+use crate::app::action::{Action, Mode};
+use crate::app::chrome::status;
+use crate::app::component::{hint, Component, Hint, Input, Nav, Output};
+use crate::app::groups::GroupsView;
+use crate::app::overlays::Overlay;
+use crate::app::shared::Shared;
+use crate::model::ConsumerGroup;
 use crate::ui::text::{age, sanitize, sparkline, thousands};
 use crate::ui::theme;
-use crate::ui::widgets::status;
 use crate::ui::widgets::table::WindowedTable;
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+#[derive(Debug, Clone, Default)]
+pub struct GroupsScreen {
+    pub view: GroupsView,
+    /// The group opened with Enter: it has the focus while open.
+    pub detail: Option<GroupDetail>,
+}
+
+impl GroupsScreen {
+    pub fn selected<'a>(&self, shared: &'a Shared) -> Option<&'a ConsumerGroup> {
+        let idx = *self.view.visible.get(self.view.cursor.selected)?;
+        shared.group_list().get(idx)
+    }
+
+    /// The group an action on this screen is about: the open one, else
+    /// the one under the cursor.
+    pub fn current(&self, shared: &Shared) -> Option<String> {
+        self.detail
+            .as_ref()
+            .map(|d| d.group.clone())
+            .or_else(|| self.selected(shared).map(|g| g.id.clone()))
+    }
+
+    /// New groups arrived: rebuild the rows, keeping the cursor's group.
+    pub fn refreshed(&mut self, shared: &Shared) {
+        self.view.rebuild(shared.group_list(), &shared.lag);
+    }
+
+    pub fn set_filter(&mut self, shared: &Shared, text: &str) {
+        self.view.filter.set(text);
+        self.refreshed(shared);
+    }
+
+    pub fn open(&mut self, group: &str) {
+        self.detail = Some(GroupDetail::new(group));
+    }
+}
+
+impl Component for GroupsScreen {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        let len = self.view.visible.len();
+        if self.view.cursor.apply(*action, len, shared.page_size) {
+            self.view.remember(shared.group_list());
+            return Some(vec![]);
+        }
+        Some(match action {
+            Action::Open => {
+                if let Some(id) = self.selected(shared).map(|g| g.id.clone()) {
+                    self.open(&id);
+                }
+                vec![]
+            }
+            Action::Back if !self.view.filter.text.is_empty() => {
+                self.set_filter(shared, "");
+                vec![]
+            }
+            Action::Filter => vec![Output::Nav(Nav::Open(Box::new(Overlay::filter(
+                &self.view.filter.text,
+            ))))],
+            Action::SortNext => {
+                self.view.sort = self.view.sort.next();
+                self.refreshed(shared);
+                vec![Output::info(format!(
+                    "sorted by {}",
+                    self.view.sort.label()
+                ))]
+            }
+            Action::SortReverse => {
+                self.view.reverse = !self.view.reverse;
+                self.refreshed(shared);
+                vec![]
+            }
+            _ => return None,
+        })
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        draw(frame, area, shared, &self.view);
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        vec![
+            hint(Action::Open, "open"),
+            hint(Action::Filter, "filter"),
+            hint(Action::SortNext, "sort"),
+            hint(Action::Refresh, "refresh"),
+            hint(Action::NextScreen, "screen"),
+            hint(Action::Command, "goto"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &GroupsView) {
     let groups = app.group_list();
-    let view = &app.groups_view;
     let arrow = if view.reverse { "↑" } else { "↓" };
     let mut title = vec![
         Span::styled(" Consumer groups ", theme::title()),

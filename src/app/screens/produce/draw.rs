@@ -1,5 +1,5 @@
-//! The produce screen: the draft (fields, headers, value editor), and the
-//! last send: its delivery report, or a bulk send's progress and summary.
+//! Drawing the produce screen: the form's fields, the headers and value
+//! editors, and the last send's report.
 
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
@@ -8,13 +8,10 @@ use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 use crate::app::produce::{ProduceField, ProduceRun, ProduceView};
-use crate::app::App;
-use crate::ui::screens::messages::timestamp;
+use crate::app::screens::messages::timestamp;
+use crate::app::shared::Shared;
 use crate::ui::text::{progress_bar, sanitize, thousands};
 use crate::ui::theme;
-
-pub const KEYS: &str =
-    " ctrl-s send  tab field  ctrl-t template  ctrl-p pretty JSON  ctrl-r recall  esc back";
 
 pub fn draw_empty(frame: &mut Frame, area: Rect) {
     frame.render_widget(
@@ -31,7 +28,7 @@ fn field<'a>(
     value: String,
     placeholder: &str,
 ) -> Vec<Span<'a>> {
-    let focused = view.focus == f;
+    let focused = view.focus == f && view.editing;
     let label = Span::styled(
         format!("{}{:<12}", if focused { "▶ " } else { "  " }, f.label()),
         if focused { theme::key() } else { theme::dim() },
@@ -153,11 +150,11 @@ fn result_lines(run: &ProduceRun, utc: bool) -> Vec<Line<'static>> {
     lines
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &ProduceView) {
+pub fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &ProduceView, editing: bool) {
     let result = view
         .run
         .as_ref()
-        .map(|r| result_lines(r, false))
+        .map(|r| result_lines(r, app.utc))
         .unwrap_or_else(|| {
             vec![Line::styled(
                 " Nothing sent yet. Fill in the value, then ctrl-s.",
@@ -173,6 +170,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &ProduceView) {
     .areas(area);
     let title = Line::from(vec![
         Span::styled(" Produce ", theme::title()),
+        Span::styled(
+            if editing {
+                ""
+            } else {
+                "(not editing: enter edits, esc leaves) "
+            },
+            theme::dim(),
+        ),
         Span::styled(
             match &view.template {
                 Some(i) => format!("(template {}) ", view.templates[*i].name),
@@ -249,7 +254,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &ProduceView) {
     }
     frame.render_widget(Paragraph::new(lines).block(block), form);
     // The cursor of a focused one-line field.
-    if let Some(l) = view.line(view.focus) {
+    if let Some(l) = view.line(view.focus).filter(|_| editing) {
         let (row, col) = match view.focus {
             ProduceField::Topic => (0, 14),
             ProduceField::Partition => (1, 14),
@@ -280,11 +285,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, view: &ProduceView) {
             .block(Block::bordered().title(Line::styled(" Last send ", theme::title()))),
         report,
     );
-    let _ = app;
 }
 
 fn editor(frame: &mut Frame, area: Rect, view: &ProduceView, f: ProduceField, title: &str) {
-    let focused = view.focus == f;
+    let focused = view.focus == f && view.editing;
     let mut ta = match f {
         ProduceField::Headers => view.headers.clone(),
         _ => view.value.clone(),

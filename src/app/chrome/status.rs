@@ -2,7 +2,7 @@
 
 use ratatui::text::Span;
 
-use crate::app::LagStatus;
+use crate::app::lag::LagStatus;
 use crate::ui::theme;
 
 pub fn span(status: Option<LagStatus>) -> Span<'static> {

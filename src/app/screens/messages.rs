@@ -1,0 +1,494 @@
+//! The messages screen: a bounded window of one topic's messages, read
+//! from any point, paged by offset, following new ones live.
+
+use chrono::{TimeZone, Utc};
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row};
+use ratatui::Frame;
+
+use super::message_detail::MessageDetail;
+use super::ScreenId;
+use crate::app::action::{Action, Mode};
+use crate::app::component::{hint, Component, Effect, Hint, Input, Nav, OpenMessages, Output};
+use crate::app::explorer::{Explorer, Focus};
+use crate::app::overlays::Overlay;
+use crate::app::shared::Shared;
+use crate::model::Message;
+use crate::protocol::{Command, Event, ReadKind};
+use crate::ui::bytes::{escaped, size};
+use crate::ui::text::{sanitize, thousands};
+use crate::ui::theme;
+use crate::ui::widgets::table::WindowedTable;
+
+#[derive(Debug, Clone, Default)]
+pub struct MessagesScreen {
+    pub explorer: Option<Explorer>,
+    /// The message opened with Enter: it has the focus while open.
+    pub detail: Option<MessageDetail>,
+}
+
+impl MessagesScreen {
+    /// Start reading a topic: a new view replaces the old one.
+    pub fn open(&mut self, o: OpenMessages, shared: &mut Shared) -> Vec<Output> {
+        let mut ex = Explorer::new(&o.topic, shared.session(), o.start, o.partitions);
+        if let Some((partition, offset)) = o.focus {
+            ex.focus_on(Focus {
+                partition,
+                offset,
+                open_detail: o.detail,
+            });
+        }
+        ex.highlight = o.highlight;
+        ex.return_to = o.return_to.unwrap_or(ScreenId::Topics);
+        let req = ex.initial_request();
+        self.explorer = Some(ex);
+        self.detail = None;
+        vec![Output::Command(Command::ReadMessages(req))]
+    }
+
+    fn open_detail(&mut self, back_to: Option<ScreenId>) {
+        let Some(ex) = &self.explorer else { return };
+        if let Some(m) = ex.selected() {
+            self.detail = Some(MessageDetail::new(
+                &ex.topic,
+                m.clone(),
+                ex.highlight.clone(),
+                back_to,
+            ));
+        }
+    }
+
+    fn copy(ex: &Explorer) -> Vec<Output> {
+        match ex.selected() {
+            Some(m) => vec![
+                Output::Effect(Effect::Copy(
+                    crate::envelope::to_json(&ex.topic, m).to_string(),
+                )),
+                Output::info(format!(
+                    "copied {}/{} to the clipboard",
+                    m.partition, m.offset
+                )),
+            ],
+            None => vec![],
+        }
+    }
+}
+
+impl Component for MessagesScreen {
+    fn mode(&self) -> Mode {
+        Mode::Normal
+    }
+
+    fn handle(&mut self, input: &Input, shared: &mut Shared) -> Option<Vec<Output>> {
+        let Input::Action(action) = input else {
+            return None;
+        };
+        let page = shared.page_size;
+        let Some(ex) = &mut self.explorer else {
+            return match action {
+                Action::Back => Some(vec![Output::Nav(Nav::Back {
+                    to: Some(ScreenId::Topics),
+                })]),
+                _ => None,
+            };
+        };
+        let out = match action {
+            Action::Open if ex.selected().is_some() => {
+                self.open_detail(None);
+                vec![]
+            }
+            Action::Back => vec![Output::Nav(Nav::Back {
+                to: Some(ex.return_to),
+            })],
+            Action::Pause => {
+                ex.toggle_pause();
+                vec![]
+            }
+            Action::Follow => {
+                ex.resume();
+                vec![]
+            }
+            Action::Utc => {
+                shared.utc = !shared.utc;
+                vec![]
+            }
+            Action::PartitionFilter => {
+                ex.cycle_partition_filter();
+                vec![]
+            }
+            Action::Copy => Self::copy(ex),
+            Action::Replay => match ex.selected() {
+                Some(m) => vec![Output::Nav(Nav::Produce {
+                    topic: None,
+                    replay: Some(Box::new((ex.topic.clone(), m.clone()))),
+                })],
+                None => vec![],
+            },
+            Action::Export => {
+                let topic = ex.topic.clone();
+                let rows = ex.marked_rows().unwrap_or(0..ex.visible.len());
+                let messages: Vec<Message> = ex.visible[rows]
+                    .iter()
+                    .map(|&i| ex.messages[i].clone())
+                    .collect();
+                let what = if ex.mark.is_some() {
+                    format!("the {} messages marked", messages.len())
+                } else {
+                    format!("the {} messages loaded", messages.len())
+                };
+                vec![
+                    Output::Effect(Effect::Export { topic, messages }),
+                    Output::info(format!("exporting {what}…")),
+                ]
+            }
+            Action::Skip => match ex.skip_stall() {
+                Some((partition, offset)) => vec![
+                    Output::info(format!(
+                        "skipping the unreadable batch at {partition}/{offset}; the messages after it follow"
+                    )),
+                    Output::Command(Command::SkipBatch { partition, offset }),
+                ],
+                None => vec![Output::info("nothing to skip: no partition is stuck")],
+            },
+            Action::Mark => {
+                ex.toggle_mark();
+                let msg = match ex.marked_rows() {
+                    Some(r) => format!(
+                        "range started: move to widen it, e exports its {} messages, v again clears it",
+                        r.len()
+                    ),
+                    None => "range cleared".into(),
+                };
+                vec![Output::info(msg)]
+            }
+            Action::Messages => vec![Output::Nav(Nav::Open(Box::new(Overlay::start_picker(
+                &ex.topic,
+                ex.partitions.clone(),
+            ))))],
+            Action::Filter => vec![Output::Nav(Nav::SearchBar { pattern: None })],
+            Action::Produce => vec![Output::Nav(Nav::Produce {
+                topic: Some(ex.topic.clone()),
+                replay: None,
+            })],
+            other => match ex.navigate(*other, page) {
+                Some(req) => vec![Output::Command(Command::ReadMessages(req))],
+                None if matches!(
+                    other,
+                    Action::Up
+                        | Action::Down
+                        | Action::PageUp
+                        | Action::PageDown
+                        | Action::Top
+                        | Action::Bottom
+                ) =>
+                {
+                    vec![]
+                }
+                None => return None,
+            },
+        };
+        Some(out)
+    }
+
+    fn apply(&mut self, event: &Event, _shared: &mut Shared) -> Vec<Output> {
+        let Some(ex) = &mut self.explorer else {
+            return vec![];
+        };
+        let mine = match event {
+            Event::MessagesStarted { session, .. }
+            | Event::Messages { session, .. }
+            | Event::MessagesFailed { session, .. }
+            | Event::MessagesStalled { session, .. }
+            | Event::MessagesCaughtUp { session, .. }
+            | Event::MessagesDone { session, .. } => *session == ex.session,
+            _ => false,
+        };
+        if !mine {
+            return vec![];
+        }
+        let mut out = vec![];
+        match event.clone() {
+            Event::MessagesStarted { kind, spans, .. } => ex.started(kind, &spans),
+            Event::Messages { kind, batch, .. } => ex.add(kind, batch),
+            Event::MessagesFailed { kind, error, .. } => {
+                ex.error = Some(error);
+                if ex.loading == Some(kind) {
+                    ex.loading = None;
+                }
+            }
+            Event::MessagesStalled {
+                partition,
+                offset,
+                error,
+                ..
+            } => ex.stalled(partition, offset, error),
+            Event::MessagesCaughtUp {
+                kind,
+                partitions,
+                covered,
+                ..
+            } => out = ex.read_ended(kind, true, &partitions, &covered),
+            Event::MessagesDone {
+                kind,
+                reached_end,
+                covered,
+                ..
+            } => out = ex.read_ended(kind, false, &reached_end, &covered),
+            _ => {}
+        }
+        // A search match being opened: its message has arrived.
+        if std::mem::take(&mut ex.open_now) {
+            let back = Some(ex.return_to);
+            self.open_detail(back);
+        }
+        out.into_iter()
+            .map(|r| Output::Command(Command::ReadMessages(r)))
+            .collect()
+    }
+
+    fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
+        match &self.explorer {
+            Some(ex) => draw(frame, area, shared, ex),
+            None => draw_empty(frame, area),
+        }
+    }
+
+    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
+        vec![
+            hint(Action::Open, "open"),
+            hint(Action::Pause, "pause"),
+            hint(Action::Follow, "follow"),
+            hint(Action::PartitionFilter, "partition"),
+            hint(Action::Messages, "messages"),
+            hint(Action::Copy, "copy"),
+            hint(Action::Mark, "range"),
+            hint(Action::Export, "export"),
+            hint(Action::Replay, "replay"),
+            hint(Action::Back, "back"),
+            hint(Action::Help, "help"),
+            hint(Action::Quit, "quit"),
+        ]
+    }
+}
+
+pub fn draw_empty(frame: &mut Frame, area: Rect) {
+    frame.render_widget(
+        Paragraph::new(
+            "No topic open. On the topics screen, put the cursor on a topic and press m.",
+        )
+        .style(theme::dim())
+        .block(Block::bordered().title(Line::styled(" Messages ", theme::title()))),
+        area,
+    );
+}
+
+pub fn timestamp(ms: Option<i64>, utc: bool) -> String {
+    let Some(ms) = ms else { return "-".into() };
+    match Utc.timestamp_millis_opt(ms).single() {
+        Some(t) if utc => t.format("%Y-%m-%d %H:%M:%S%.3fZ").to_string(),
+        Some(t) => t
+            .with_timezone(&chrono::Local)
+            .format("%Y-%m-%d %H:%M:%S%.3f")
+            .to_string(),
+        None => ms.to_string(),
+    }
+}
+
+/// A key or value as the list shows it: null and empty said in words.
+pub fn preview(b: Option<&[u8]>, max: usize) -> Span<'static> {
+    match b {
+        None => Span::styled("null", theme::dim()),
+        Some([]) => Span::styled("(empty)", theme::dim()),
+        Some(b) => Span::raw(escaped(b, max)),
+    }
+}
+
+fn value_preview(m: &Message, max: usize) -> Span<'static> {
+    match &m.value {
+        None => Span::styled("null (tombstone)", theme::warn()),
+        v => preview(v.as_deref(), max),
+    }
+}
+
+fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
+    let state = if ex.paused {
+        Span::styled(
+            format!(
+                "paused, {} waiting (f follows) ",
+                thousands(ex.pending.len() as i64)
+            ),
+            theme::warn(),
+        )
+    } else if ex.follow {
+        Span::styled("following ", theme::ok())
+    } else {
+        Span::styled("browsing ", theme::dim())
+    };
+    let filter = ex
+        .partition_filter
+        .map(|p| format!("partition {p} · "))
+        .unwrap_or_default();
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", sanitize(&ex.topic)), theme::title()),
+        Span::raw(format!(
+            "({} of {} held · {} · {filter}",
+            thousands(ex.visible.len() as i64),
+            thousands(ex.messages.len() as i64),
+            ex.start.label()
+        )),
+        state,
+        Span::raw(")"),
+    ]);
+    let mut block = Block::bordered().title(title);
+    let older = ex.ranges.values().any(|r| r.older_exist());
+    let newer = ex.ranges.values().any(|r| r.newer_exist());
+    let mut bottom = vec![];
+    match ex.loading {
+        Some(ReadKind::Initial) => bottom.push(Span::styled(" reading… ", theme::dim())),
+        Some(ReadKind::Older) => bottom.push(Span::styled(" reading older… ", theme::dim())),
+        Some(ReadKind::Newer) => bottom.push(Span::styled(" reading newer… ", theme::dim())),
+        None => {
+            if older {
+                bottom.push(Span::styled(" ↑ older messages: scroll up ", theme::dim()));
+            }
+            if newer && !ex.follow {
+                bottom.push(Span::styled(
+                    " ↓ newer messages: scroll down ",
+                    theme::dim(),
+                ));
+            }
+        }
+    }
+    if let Some(e) = &ex.error {
+        bottom.push(Span::styled(
+            format!(" ✖ {} ", sanitize(&e.to_string())),
+            theme::bad(),
+        ));
+    }
+    if !bottom.is_empty() {
+        block = block.title_bottom(Line::from(bottom));
+    }
+    let compact = area.width < 110;
+    let ts_width = if app.utc { 24 } else { 23 };
+    let widths_wide = [
+        Constraint::Length(4),
+        Constraint::Length(10),
+        Constraint::Length(ts_width),
+        Constraint::Length(20),
+        Constraint::Fill(1),
+        Constraint::Length(9),
+    ];
+    let widths_compact = [
+        Constraint::Length(3),
+        Constraint::Length(8),
+        Constraint::Length(12),
+        Constraint::Length(12),
+        Constraint::Fill(1),
+    ];
+    let right = |s: String| Cell::from(Line::from(s).right_aligned());
+    let header = if compact {
+        Row::new(["P", "Offset", "Time", "Key", "Value"])
+    } else {
+        Row::new([
+            Cell::from("P"),
+            right("Offset".into()),
+            Cell::from("Timestamp"),
+            Cell::from("Key"),
+            Cell::from("Value"),
+            right("Size".into()),
+        ])
+    };
+    let empty = if ex.loading.is_some() {
+        "Reading…"
+    } else {
+        "No messages here yet. New ones appear as they arrive."
+    };
+    let marked = ex.marked_rows();
+    if let Some(r) = &marked {
+        block = block.title(Line::styled(
+            format!(" range: {} messages (e exports, v clears) ", r.len()),
+            theme::key(),
+        ));
+    }
+    // Stuck partitions come after the messages: their reading stops there.
+    let rows = ex.visible.len() + ex.stalls.len();
+    if !ex.skipped.is_empty() {
+        block = block.title_bottom(Line::styled(
+            format!(" skipped {} unreadable batch(es) ", ex.skipped.len()),
+            theme::warn(),
+        ));
+    }
+    WindowedTable {
+        block,
+        header,
+        widths: if compact {
+            &widths_compact
+        } else {
+            &widths_wide
+        },
+        len: rows,
+        cursor: &ex.cursor,
+        row: |i: usize| {
+            if let Some((p, o, e)) = i.checked_sub(ex.visible.len()).and_then(|k| ex.stalls.get(k)) {
+                let text = format!(
+                    "✖ partition {p} is stuck: the batch at this offset cannot be decoded; n skips it ({})",
+                    sanitize(&e.message)
+                );
+                let cells = if compact {
+                    vec![
+                        Cell::from(p.to_string()),
+                        Cell::from(o.to_string()),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(text),
+                    ]
+                } else {
+                    vec![
+                        Cell::from(p.to_string()),
+                        right(o.to_string()),
+                        Cell::from(""),
+                        Cell::from(""),
+                        Cell::from(text),
+                        Cell::from(""),
+                    ]
+                };
+                return Row::new(cells).style(theme::bad());
+            }
+            let m = &ex.messages[ex.visible[i]];
+            let ts = timestamp(m.timestamp, app.utc);
+            let mut style = if m.value.is_none() {
+                theme::dim()
+            } else {
+                Style::new()
+            };
+            if marked.as_ref().is_some_and(|r| r.contains(&i)) {
+                style = style.patch(theme::marked());
+            }
+            if compact {
+                Row::new([
+                    Cell::from(m.partition.to_string()),
+                    Cell::from(m.offset.to_string()),
+                    Cell::from(ts.get(11..23).unwrap_or(&ts).to_string()),
+                    Cell::from(preview(m.key.as_deref(), 40)),
+                    Cell::from(value_preview(m, 200)),
+                ])
+            } else {
+                Row::new([
+                    Cell::from(m.partition.to_string()),
+                    right(m.offset.to_string()),
+                    Cell::from(ts),
+                    Cell::from(preview(m.key.as_deref(), 60)),
+                    Cell::from(value_preview(m, 300)),
+                    right(size(m.value.as_ref().map_or(0, Vec::len))),
+                ])
+            }
+            .style(style)
+        },
+        empty: empty.into(),
+        spacing: 1,
+    }
+    .draw(frame, area);
+    let _ = app;
+}
