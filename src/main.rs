@@ -2,17 +2,24 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Parser;
+use creel::cli::exit;
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    let cli = creel::cli::Cli::parse();
+    let cli = match creel::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return exit::code(exit::of_clap(&e));
+        }
+    };
     match creel::cli::run(cli, started) {
         Ok(code) => code,
         Err(e) => {
             // The terminal is already restored here: tui::run restores it
             // before returning any error.
             eprintln!("creel: {e:#}");
-            ExitCode::FAILURE
+            exit::code(exit::of_error(&e))
         }
     }
 }

@@ -363,7 +363,14 @@ impl StartAt {
                 "d" => 86_400_000,
                 _ => return Err(format!("unknown unit in {s:?}: use s, m, h or d")),
             };
-            return Ok(StartAt::Time(now_ms - n * ms));
+            // Before 1970 no message can be: such a start is a typo, and
+            // the arithmetic would wrap far beyond that.
+            return n
+                .checked_mul(ms)
+                .and_then(|back| now_ms.checked_sub(back))
+                .filter(|t| *t >= 0)
+                .map(StartAt::Time)
+                .ok_or_else(|| format!("{s:?} reaches back before 1970: no message is that old"));
         }
         if let Ok(n) = s.parse::<i64>() {
             return Ok(StartAt::Offset(n));
@@ -373,6 +380,11 @@ impl StartAt {
             .or_else(|| s.strip_prefix("s@"))
             .unwrap_or(s);
         if let Ok(ms) = t.parse::<i64>() {
+            if ms < 0 || chrono::DateTime::from_timestamp_millis(ms).is_none() {
+                return Err(format!(
+                    "{s:?} is not a time creel can read: milliseconds since 1970"
+                ));
+            }
             return Ok(StartAt::Time(ms));
         }
         chrono::DateTime::parse_from_rfc3339(t)
@@ -382,18 +394,17 @@ impl StartAt {
 
     pub fn label(&self) -> String {
         match self {
-            StartAt::Beginning => "beginning".into(),
-            StartAt::End => "end (new messages)".into(),
-            StartAt::LastN(n) => format!("last {n} per partition"),
+            StartAt::Beginning => "the beginning".into(),
+            StartAt::End => "the end (new messages)".into(),
+            StartAt::LastN(n) => format!("the last {n} per partition"),
             StartAt::Offset(o) => format!("offset {o}"),
             StartAt::Time(ms) => chrono::DateTime::from_timestamp_millis(*ms)
                 .map(|d| {
-                    format!(
-                        "from {}",
-                        d.with_timezone(&Local).format("%Y-%m-%d %H:%M:%S")
-                    )
+                    d.with_timezone(&Local)
+                        .format("%Y-%m-%d %H:%M:%S")
+                        .to_string()
                 })
-                .unwrap_or_else(|| format!("from {ms} ms")),
+                .unwrap_or_else(|| format!("{ms} ms")),
         }
     }
 }
@@ -467,5 +478,25 @@ mod tests {
         assert!(StartAt::parse("yesterday", now)
             .unwrap_err()
             .contains("RFC 3339"));
+    }
+
+    /// Out-of-range starts are refused, never wrapped into some other time.
+    #[test]
+    fn starts_beyond_any_message_are_refused() {
+        let now = 1_800_000_000_000;
+        for s in [
+            "-99999999999999999d",
+            "-9223372036854775807s",
+            "-60000d",
+            "@-5",
+            "@99999999999999999",
+        ] {
+            let e = StartAt::parse(s, now).expect_err(s);
+            assert!(e.contains(s), "{s}: {e}");
+        }
+        assert_eq!(
+            StartAt::parse("-20000d", now),
+            Ok(StartAt::Time(now - 20_000 * 86_400_000))
+        );
     }
 }

@@ -256,36 +256,127 @@ fn message_detail_json_text_hex_tombstone_empty() {
     );
 }
 
+/// Arbitrary bytes, biased towards what breaks terminals: C0/C1 controls,
+/// format and zero-width characters, combining marks, wide characters,
+/// invalid UTF-8. No backslash, so any on screen is one of creel's escapes.
+fn hostile_bytes(max: usize) -> impl proptest::strategy::Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let piece = prop_oneof![
+        proptest::num::u8::ANY.prop_map(|b| vec![b]),
+        proptest::sample::select(vec![
+            "\u{ad}",
+            "\u{200b}",
+            "\u{200d}",
+            "\u{200e}",
+            "\u{202e}",
+            "\u{2066}",
+            "\u{feff}",
+            "\u{301}",
+            "e\u{301}",
+            "\u{fe0f}",
+            "中",
+            "文",
+            "😀",
+            "👍🏽",
+            "\u{9b}",
+            "\u{85}",
+            "\u{7f}",
+            "\u{1b}[2J",
+            "\t",
+            "\r\n",
+            "\u{2028}",
+            "\u{e0001}",
+            "\u{600}",
+        ])
+        .prop_map(|s| s.as_bytes().to_vec()),
+    ];
+    proptest::collection::vec(piece, 0..max)
+        .prop_map(|v| v.concat().into_iter().filter(|b| *b != b'\\').collect())
+}
+
+/// Every row of the screen is exactly as wide as the terminal, nothing on
+/// it needs escaping, the table's right border is in its column, and every
+/// escape on a row is whole.
+fn check_rows(
+    buf: &ratatui::buffer::Buffer,
+    w: u16,
+    h: u16,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    use unicode_width::UnicodeWidthStr;
+    let escape = regex::Regex::new(r"\\(x[0-9a-f]{2}|u\{[0-9a-f]+\}|[ntr])").unwrap();
+    for y in 0..h {
+        let mut x = 0u16;
+        let mut row = String::new();
+        while x < w {
+            let sym = buf[(x, y)].symbol();
+            proptest::prop_assert!(
+                !sym.chars().any(creel::ui::bytes::needs_escape),
+                "{sym:?} drawn raw on row {y}"
+            );
+            row.push_str(sym);
+            x += (sym.width() as u16).max(1);
+        }
+        proptest::prop_assert_eq!(x, w, "row {} is {} wide: {:?}", y, x, row);
+        // (The search title holds the user's own regex.)
+        let stripped = escape.replace_all(&row, "");
+        proptest::prop_assert!(
+            !stripped.contains('\\') || row.contains("Search orders /"),
+            "a split escape on row {y}: {row:?}"
+        );
+    }
+    Ok(())
+}
+
 proptest::proptest! {
-    /// Whatever bytes a message holds, the list and the detail (text and
-    /// hex) put no control character on screen.
+    #![proptest_config(proptest::test_runner::Config::with_cases(64))]
+    /// Whatever bytes a message holds, in its key, value or a header, and
+    /// whatever the topic is called: the list, the detail (text and hex)
+    /// and a search match are drawn at their exact width, nothing reaches
+    /// the terminal raw, and no escape is cut in half.
     #[test]
-    fn no_bytes_reach_the_terminal_as_control(key in proptest::collection::vec(proptest::num::u8::ANY, 0..64),
-                                              value in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+    fn any_bytes_are_drawn_at_their_exact_width(
+        key in hostile_bytes(40),
+        value in hostile_bytes(200),
+        header in hostile_bytes(30),
+        topic in hostile_bytes(20),
+        width in proptest::sample::select(vec![80u16, 100, 109, 110, 131, 160]),
+    ) {
         let mut app = fixtures::messages_view();
+        let name = String::from_utf8_lossy(&topic).into_owned();
         if let Some(ex) = app.explorer_mut() {
+            ex.topic = format!("t{name}");
             ex.messages[0].key = Some(key.clone());
             ex.messages[0].value = Some(value.clone());
+            ex.messages[0].headers = vec![(String::from_utf8_lossy(&header).into_owned(), Some(header.clone()))];
             ex.follow = false;
             ex.cursor.selected = 0;
         }
-        let check = |app: &App| {
-            let buf = draw(app, 100, 30);
-            for c in buf.content() {
-                proptest::prop_assert!(!c.symbol().chars().any(|ch| ch.is_control()), "control char {:?}", c.symbol());
-            }
-            Ok(())
-        };
-        check(&app)?;
+        for hex in [false, true] {
+            app.explorer_mut().unwrap().hex = hex;
+            check_rows(&draw(&app, width, 30), width, 30)?;
+        }
         app.press(Action::Open);
         for hex in [false, true] {
             if let Some(d) = &mut app.screens.messages.detail {
                 d.hex = hex;
             }
-            check(&app)?;
+            check_rows(&draw(&app, width, 30), width, 30)?;
         }
         let lines = creel::ui::bytes::hex_lines(&value);
-        proptest::prop_assert_eq!(creel::ui::bytes::parse_hex_lines(&lines), value);
+        proptest::prop_assert_eq!(creel::ui::bytes::parse_hex_lines(&lines), value.clone());
+        // A search match in the same bytes.
+        let mut app = fixtures::search_running(true);
+        if let Some(v) = &mut app.screens.search.view {
+            let h = &mut v.hits[0];
+            h.message.key = Some(key.clone());
+            h.message.value = Some(value.clone());
+            h.span = Some(creel::protocol::search::MatchSpan {
+                field: creel::protocol::search::Field::Value,
+                start: value.len() / 3,
+                end: value.len() / 2,
+            });
+        }
+        check_rows(&draw(&app, width, 30), width, 30)?;
     }
 }
 

@@ -184,7 +184,7 @@ impl Action {
             }
             Action::Pause => "messages: pause the view (messages keep arriving)",
             Action::Follow => "messages: jump to the newest and follow",
-            Action::Hex => "messages: show the value as hex",
+            Action::Hex => "messages: values as hex (the list: a hex column; a message: a hex dump)",
             Action::Utc => "messages: local time / UTC",
             Action::PartitionFilter => "messages: show one partition, the next, all",
             Action::Copy => "messages: copy the message (JSON) to the clipboard (OSC 52)",

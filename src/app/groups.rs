@@ -24,6 +24,11 @@ impl GroupSort {
         }
     }
 
+    /// Worst and most lag first; names A to Z.
+    pub fn descending(self) -> bool {
+        !matches!(self, GroupSort::Name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             GroupSort::Status => "status",

@@ -523,3 +523,53 @@ fn unknown_commands_suggest_the_nearest_and_tab_completes() {
     fixtures::key(&mut app, "enter");
     assert_eq!(app.screen, ScreenId::Brokers);
 }
+
+/// Enter on a group in a topic's Consumers tab opens that group's detail,
+/// as Enter on the groups screen does.
+#[test]
+fn enter_on_a_consumer_group_of_a_topic_opens_the_group() {
+    let mut app = fixtures::with_groups();
+    app.screen = ScreenId::Topics;
+    let orders = app
+        .screens
+        .topics
+        .view
+        .visible
+        .iter()
+        .position(|&i| app.shared.topic_list()[i].name == "clickstream")
+        .unwrap();
+    app.screens.topics.view.cursor.selected = orders;
+    sent(app.press(Action::Open));
+    sent(app.press(Action::NextTab));
+    let consumers = app.shared.consumers_of("clickstream");
+    assert_eq!(consumers.len(), 1, "{consumers:?}");
+    sent(app.press(Action::Open));
+    assert_eq!(app.screen, ScreenId::Groups);
+    assert_eq!(
+        app.screens.groups.detail.as_ref().map(|d| d.group.as_str()),
+        Some("analytics-loader")
+    );
+}
+
+/// A time start the cluster could not look up: the title names the start
+/// actually taken, and the status line says why.
+#[test]
+fn a_start_that_fell_back_is_named_in_the_title_and_said() {
+    let mut app = fixtures::messages_view();
+    let session = app.screens.messages.explorer.as_ref().unwrap().session;
+    app.apply(Event::MessagesFellBack {
+        session,
+        start: crate::model::StartAt::Beginning,
+        reason: "this cluster cannot look offsets up by time; reading from the beginning instead"
+            .into(),
+    });
+    let ex = app.screens.messages.explorer.as_ref().unwrap();
+    assert_eq!(ex.start, crate::model::StartAt::Beginning);
+    let status = app.shared.status.as_ref().map(|s| s.text.clone());
+    assert!(
+        status
+            .as_deref()
+            .is_some_and(|s| s.contains("cannot look offsets up by time")),
+        "{status:?}"
+    );
+}

@@ -23,6 +23,11 @@ impl SortKey {
         }
     }
 
+    /// Biggest first, unless reversed (name: A to Z).
+    pub fn descending(self) -> bool {
+        !matches!(self, SortKey::Name)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             SortKey::Name => "name",
@@ -39,6 +44,16 @@ pub struct Filter {
     pub text: String,
     pub regex: Option<Regex>,
     pub error: Option<String>,
+}
+
+/// The arrow of a sorted column: ↑ ascending, ↓ descending, the same on
+/// every screen.
+pub fn sort_arrow(descending: bool, reversed: bool) -> &'static str {
+    if descending != reversed {
+        "↓"
+    } else {
+        "↑"
+    }
 }
 
 impl Filter {

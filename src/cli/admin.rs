@@ -4,13 +4,10 @@
 
 use std::process::ExitCode;
 
-use super::EXIT_CONNECTION;
 use crate::app::admin::{check_topic_name, AdminOp, ConfigEdit, ResetPlan, ResetTarget};
 use crate::config::Settings;
 use crate::kafka::admin::AdminClients;
 use crate::ui::text::thousands;
-
-const EXIT_USAGE: u8 = 64;
 
 pub enum TopicCmd {
     Create {
@@ -61,7 +58,7 @@ fn clients(settings: &Settings) -> Result<AdminClients, String> {
 fn refuse_if_read_only(settings: &Settings) -> Option<ExitCode> {
     settings.read_only.then(|| {
         eprintln!("creel: read-only mode: creel does not write to this cluster");
-        ExitCode::from(EXIT_USAGE)
+        ExitCode::from(super::exit::USAGE)
     })
 }
 
@@ -73,7 +70,7 @@ fn run_op(settings: &Settings, op: AdminOp) -> anyhow::Result<ExitCode> {
         Ok(c) => c,
         Err(e) => {
             eprintln!("creel: {e}");
-            return Ok(ExitCode::from(EXIT_CONNECTION));
+            return Ok(ExitCode::from(super::exit::CANNOT_TELL));
         }
     };
     for l in op.lines() {
@@ -86,7 +83,7 @@ fn run_op(settings: &Settings, op: AdminOp) -> anyhow::Result<ExitCode> {
         }
         Err(e) => {
             eprintln!("creel: {} failed: {}", op.title(), e.message);
-            Ok(ExitCode::from(1))
+            Ok(ExitCode::from(super::exit::NO))
         }
     }
 }
@@ -101,7 +98,7 @@ pub fn topic(settings: &Settings, cmd: TopicCmd) -> anyhow::Result<ExitCode> {
         } => {
             if let Err(e) = check_topic_name(&name) {
                 eprintln!("creel: {e}");
-                return Ok(ExitCode::from(EXIT_USAGE));
+                return Ok(ExitCode::from(super::exit::USAGE));
             }
             AdminOp::CreateTopic {
                 name,
@@ -119,7 +116,7 @@ pub fn topic(settings: &Settings, cmd: TopicCmd) -> anyhow::Result<ExitCode> {
             edits.extend(delete.into_iter().map(ConfigEdit::Delete));
             if edits.is_empty() {
                 eprintln!("creel: nothing to change: give --set KEY=VALUE or --delete KEY");
-                return Ok(ExitCode::from(EXIT_USAGE));
+                return Ok(ExitCode::from(super::exit::USAGE));
             }
             AdminOp::AlterTopicConfigs { topic: name, edits }
         }
@@ -154,7 +151,7 @@ pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("creel: {e}");
-                    return Ok(ExitCode::from(EXIT_CONNECTION));
+                    return Ok(ExitCode::from(super::exit::CANNOT_TELL));
                 }
             };
             let plan = c.plan_reset(&group, ResetTarget::Latest, Some(&topic), None);
@@ -167,12 +164,12 @@ pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
                     .collect::<Vec<_>>(),
                 Err(e) => {
                     eprintln!("creel: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Ok(ExitCode::from(super::exit::NO));
                 }
             };
             if partitions.is_empty() {
                 eprintln!("creel: {group} has no committed offsets on {topic}");
-                return Ok(ExitCode::from(1));
+                return Ok(ExitCode::from(super::exit::NO));
             }
             run_op(
                 settings,
@@ -193,20 +190,20 @@ pub fn group(settings: &Settings, cmd: GroupCmd) -> anyhow::Result<ExitCode> {
                 Ok(c) => c,
                 Err(e) => {
                     eprintln!("creel: {e}");
-                    return Ok(ExitCode::from(EXIT_CONNECTION));
+                    return Ok(ExitCode::from(super::exit::CANNOT_TELL));
                 }
             };
             let plan = match c.plan_reset(&group, target, topic.as_deref(), None) {
                 Ok(p) => p,
                 Err(e) => {
                     eprintln!("creel: {e}");
-                    return Ok(ExitCode::from(1));
+                    return Ok(ExitCode::from(super::exit::NO));
                 }
             };
             print_plan(&plan);
             if let Err(e) = crate::protocol::admin::resettable(&plan.state) {
                 eprintln!("creel: will not reset {group}: {e}");
-                return Ok(ExitCode::from(1));
+                return Ok(ExitCode::from(super::exit::NO));
             }
             if !execute {
                 eprintln!(

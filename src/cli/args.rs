@@ -22,6 +22,11 @@ pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
 
+    /// Watch this consumer group (repeatable), besides the profile's
+    /// `groups`: for clusters that do not list their groups to this user
+    #[arg(long = "group", short = 'g', value_name = "GROUP")]
+    pub groups: Vec<String>,
+
     #[command(subcommand)]
     pub command: Option<Cmd>,
 }
@@ -60,7 +65,9 @@ pub struct GlobalArgs {
 
     /// Write a log (creel's and librdkafka's) to creel's state dir; LEVEL is
     /// error, warn, info (default), debug or trace
-    #[arg(long, global = true, env = "CREEL_LOG", value_name = "LEVEL", num_args = 0..=1, default_missing_value = "info")]
+    /// (`--log=debug`: the level needs the `=`, so `creel --log topics` runs
+    /// the topics subcommand with the default level)
+    #[arg(long, global = true, env = "CREEL_LOG", value_name = "LEVEL", num_args = 0..=1, require_equals = true, default_missing_value = "info")]
     pub log: Option<String>,
 
     /// Benchmark hook: exit once the topic table is complete, writing timings
@@ -81,6 +88,7 @@ impl GlobalArgs {
             properties: self.properties.clone(),
             refresh_secs: self.refresh,
             read_only: self.read_only,
+            groups: vec![],
         }
     }
 }
@@ -110,9 +118,11 @@ pub enum Cmd {
         /// Keep printing every --interval seconds
         #[arg(long)]
         watch: bool,
-        /// Samples a status is judged over (a single sample cannot show a trend)
-        #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(1..=100))]
-        samples: u64,
+        /// Samples a status is judged over, --interval apart (default: the
+        /// profile's lag_window, 6); the lag figures are printed after the
+        /// last one
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
+        samples: Option<u64>,
         /// Seconds between samples
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]
         interval: u64,
@@ -160,7 +170,8 @@ pub enum Cmd {
             allow_hyphen_values = true
         )]
         pattern: String,
-        /// Where to look: all, key, value, header-names, header-values
+        /// Where to look: all, key, value, headers (names and values),
+        /// header-names, header-values
         #[arg(long = "in", default_value = "all", value_name = "FIELD")]
         target: String,
         /// Ignore case
@@ -215,7 +226,7 @@ pub enum Cmd {
         #[arg(short = 'n', long)]
         count: Option<u64>,
         /// Messages per second (default: as fast as acknowledged)
-        #[arg(long, value_name = "PER_SEC")]
+        #[arg(long, value_name = "PER_SEC", value_parser = crate::protocol::produce::parse_rate)]
         rate: Option<f64>,
         /// Produce each line of a JSONL file written by `creel tail --json`
         /// or the explorer's export (base64 bytes decoded)

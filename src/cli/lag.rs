@@ -7,11 +7,11 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::EXIT_CONNECTION;
+use super::exit;
 use crate::app::{LagBook, LagStatus};
 use crate::config::Settings;
 use crate::kafka::GroupsClient;
-use crate::model::GroupsSnapshot;
+use crate::model::{GroupState, GroupsSnapshot};
 
 pub struct LagArgs {
     pub groups: Vec<String>,
@@ -34,54 +34,107 @@ pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
                     "creel: cannot read the cluster at {}: {e:#}",
                     settings.bootstrap_servers
                 );
-                return Ok(ExitCode::from(EXIT_CONNECTION));
+                return Ok(ExitCode::from(exit::CANNOT_TELL));
             }
         };
     let only = (!args.groups.is_empty()).then_some(args.groups.as_slice());
     let samples = args.samples.max(1);
     let mut book = LagBook::new(samples);
+    let progress = super::print::Progress::stderr();
     let mut taken = 0;
     loop {
         let snap = match client.fetch(only) {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("creel: cannot read consumer groups: {e:#}");
-                return Ok(ExitCode::from(EXIT_CONNECTION));
+                progress.clear();
+                eprintln!("creel: cannot tell: cannot read consumer groups: {e:#}");
+                return Ok(ExitCode::from(exit::CANNOT_TELL));
             }
         };
         book.record(&snap);
         taken += 1;
-        if taken >= samples {
-            print(&snap, &book, args.json)?;
+        if taken < samples && !args.watch {
+            progress.say(&format!(
+                "sampling lag {taken}/{samples}, {} s apart…",
+                args.interval.as_secs()
+            ));
+        } else {
+            progress.clear();
+            let unknown = cannot_tell(&snap, &args.groups);
+            for why in &unknown {
+                eprintln!("creel: cannot tell: {why}");
+            }
+            print(&snap, &book, &unknown, args.json)?;
             if !args.watch {
-                return Ok(exit_code(&snap, &book));
+                return Ok(exit_code(&snap, &book, &unknown));
             }
         }
         std::thread::sleep(args.interval);
     }
 }
 
+/// Why the answer cannot be trusted: a group list that failed somewhere,
+/// a group asked for that does not exist, offsets that could not be read.
+/// Any of these makes the exit code 2, never 0.
+fn cannot_tell(snap: &GroupsSnapshot, asked: &[String]) -> Vec<String> {
+    let mut why = vec![];
+    if let Some(e) = &snap.list_error {
+        why.push(e.clone());
+    }
+    for name in asked {
+        match snap.groups.iter().find(|g| &g.id == name) {
+            None => why.push(format!("group {name:?} was not reported")),
+            Some(g) if g.state == GroupState::Dead => {
+                why.push(format!("group {name:?} does not exist (Dead)"))
+            }
+            _ => {}
+        }
+    }
+    for g in &snap.groups {
+        if let Some(e) = &g.error {
+            why.push(format!("group {:?}: {e}", g.id));
+        }
+    }
+    why
+}
+
 fn status_of(book: &LagBook, group: &str) -> Option<LagStatus> {
     book.judged.get(group).and_then(|j| j.status)
 }
 
-fn exit_code(snap: &GroupsSnapshot, book: &LagBook) -> ExitCode {
+/// "OK", "WARN"..., or "collecting 2/6" while the window fills (--watch).
+fn status_word(book: &LagBook, group: &str) -> String {
+    match book.judged.get(group) {
+        Some(j) => match (j.collecting, j.status) {
+            (Some((have, need)), _) => format!("collecting {have}/{need}"),
+            (None, Some(s)) => s.word().to_string(),
+            (None, None) => "-".into(),
+        },
+        None => "-".into(),
+    }
+}
+
+fn exit_code(snap: &GroupsSnapshot, book: &LagBook, unknown: &[String]) -> ExitCode {
     let bad = snap
         .groups
         .iter()
         .any(|g| status_of(book, &g.id).is_some_and(|s| s != LagStatus::Ok));
-    if bad {
-        ExitCode::from(1)
+    if !unknown.is_empty() {
+        ExitCode::from(exit::CANNOT_TELL)
+    } else if bad {
+        ExitCode::from(exit::NO)
     } else {
         ExitCode::SUCCESS
     }
 }
 
-fn print(snap: &GroupsSnapshot, book: &LagBook, as_json: bool) -> anyhow::Result<()> {
+fn print(
+    snap: &GroupsSnapshot,
+    book: &LagBook,
+    unknown: &[String],
+    as_json: bool,
+) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    if let Some(e) = &snap.list_error {
-        eprintln!("creel: {e}");
-    }
     if as_json {
         let groups: Vec<_> = snap
             .groups
@@ -94,7 +147,8 @@ fn print(snap: &GroupsSnapshot, book: &LagBook, as_json: bool) -> anyhow::Result
                     "assignor": g.assignor,
                     "members": g.members.len(),
                     "lag": g.total_lag(),
-                    "status": status_of(book, &g.id).map(|s| s.word()),
+                    "status": status_word(book, &g.id),
+                    "samples": book.samples(&g.id),
                     "error": g.error,
                     "partitions": g.partitions.iter().map(|p| {
                         let (st, rates) = judged
@@ -117,7 +171,24 @@ fn print(snap: &GroupsSnapshot, book: &LagBook, as_json: bool) -> anyhow::Result
                 })
             })
             .collect();
-        let doc = json!({ "taken_at": snap.taken_at.to_rfc3339(), "groups": groups });
+        let bad = snap
+            .groups
+            .iter()
+            .any(|g| status_of(book, &g.id).is_some_and(|s| s != LagStatus::Ok));
+        let verdict = if !unknown.is_empty() {
+            "cannot tell"
+        } else if bad {
+            "lagging"
+        } else {
+            "ok"
+        };
+        let doc = json!({
+            "taken_at": snap.taken_at.to_rfc3339(),
+            "verdict": verdict,
+            "cannot_tell": unknown,
+            "window": book.window,
+            "groups": groups,
+        });
         serde_json::to_writer(&mut out, &doc)?;
         writeln!(out)?;
         return Ok(());
@@ -147,7 +218,7 @@ fn print(snap: &GroupsSnapshot, book: &LagBook, as_json: bool) -> anyhow::Result
             g.state,
             g.members.len(),
             lag,
-            st.map(|s| s.word()).unwrap_or("-")
+            status_word(book, &g.id)
         )?;
         // Spell out the partitions behind a bad status.
         if let (Some(s), Some(j)) = (st, book.judged.get(&g.id)) {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod args;
+pub mod exit;
 mod lag;
 mod logging;
 mod print;
@@ -17,23 +18,29 @@ use std::time::{Duration, Instant};
 
 use crate::config;
 
-/// Exit code for "could not reach or use the cluster".
-pub const EXIT_CONNECTION: u8 = 2;
-
 /// Reach the cluster before a headless command starts its work, so a
 /// refusal (a wrong password, an untrusted certificate) is said at once.
 pub(crate) fn reach(settings: &crate::config::Settings) -> Result<(), ExitCode> {
     crate::kafka::check_connection(settings, std::time::Duration::from_secs(10)).map_err(|e| {
+        if e.kind == crate::protocol::ErrorKind::Invalid {
+            eprintln!(
+                "creel: a client property (the profile's or -X) is not valid: {}",
+                e.message
+            );
+            return ExitCode::from(exit::CONFIG);
+        }
         eprintln!(
             "creel: cannot read the cluster at {}: {}",
             settings.bootstrap_servers, e.message
         );
-        ExitCode::from(EXIT_CONNECTION)
+        ExitCode::from(exit::CANNOT_TELL)
     })
 }
 
 pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
-    let settings = config::resolve(cli.global.config.as_deref(), &cli.global.overrides())?;
+    let mut overrides = cli.global.overrides();
+    overrides.groups = cli.groups.clone();
+    let settings = config::resolve(cli.global.config.as_deref(), &overrides)?;
     let log_path = match &cli.global.log {
         Some(level) => Some(logging::init(level)?),
         None => None,
@@ -63,7 +70,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 groups,
                 json,
                 watch,
-                samples: samples as usize,
+                samples: samples.map_or(settings.lag_window, |n| n as usize),
                 interval: Duration::from_secs(interval),
             },
         )?,
@@ -194,7 +201,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                         Ok(t) => Some(t),
                         Err(e) => {
                             eprintln!("creel: --to-datetime: {e}");
-                            return Ok(ExitCode::from(64));
+                            return Ok(ExitCode::from(exit::USAGE));
                         }
                     }
                 } else {
@@ -212,7 +219,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                     )?,
                     None => {
                         eprintln!("creel: say where: --to-earliest, --to-latest, --to-datetime, --to-offset or --shift-by");
-                        ExitCode::from(64)
+                        ExitCode::from(exit::USAGE)
                     }
                 }
             }

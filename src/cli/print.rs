@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::EXIT_CONNECTION;
 use crate::config::Settings;
 use crate::kafka::fetch_snapshot_blocking;
 use crate::model::ClusterSnapshot;
@@ -23,7 +22,7 @@ fn snapshot(
             "creel: cannot read the cluster at {}: {e:#}",
             settings.bootstrap_servers
         );
-        ExitCode::from(EXIT_CONNECTION)
+        ExitCode::from(super::exit::CANNOT_TELL)
     })
 }
 
@@ -142,4 +141,36 @@ pub fn brokers(settings: &Settings, as_json: bool, timeout: Duration) -> anyhow:
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress line on stderr, rewritten in place with a carriage return
+/// only when stderr is a terminal; piped or logged, progress is left out
+/// and only final lines are written, so a log holds no `\r` debris.
+pub struct Progress {
+    tty: bool,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    pub fn stderr() -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            tty: std::io::stderr().is_terminal(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    pub fn say(&self, line: &str) {
+        if self.tty {
+            eprint!("\r\x1b[K{line}");
+            self.shown.set(true);
+        }
+    }
+
+    /// Clear the line before anything final is written.
+    pub fn clear(&self) {
+        if self.shown.replace(false) {
+            eprint!("\r\x1b[K");
+        }
+    }
 }

@@ -26,12 +26,9 @@ pub struct ProduceArgs {
     pub compression: String,
 }
 
-const EXIT_USAGE: u8 = 64;
-const EXIT_FAILED: u8 = 1;
-
 fn usage(msg: String) -> anyhow::Result<ExitCode> {
     eprintln!("creel: {msg}");
-    Ok(ExitCode::from(EXIT_USAGE))
+    Ok(ExitCode::from(super::exit::USAGE))
 }
 
 pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
@@ -89,6 +86,11 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         Ok(p) => p,
         Err((field, e)) => return usage(format!("{field:?}: {e}")),
     };
+    if let Some(path) = &args.jsonl {
+        if let Err(e) = crate::kafka::open_jsonl(path) {
+            return usage(format!("--jsonl {e}"));
+        }
+    }
     if let Err(code) = super::reach(settings) {
         return Ok(code);
     }
@@ -97,18 +99,19 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
     let stop = cancel.clone();
     // Ctrl-C stops sending; what is in flight still gets its report.
     let _ = ctrlc_once(move || stop.cancel());
+    let line = super::print::Progress::stderr();
     let progress = |s: &ProduceStats| {
         if s.sent > 0 && s.sent % 10_000 == 0 {
-            eprint!(
-                "\rcreel: sent {}, acknowledged {}, failed {}",
+            line.say(&format!(
+                "creel: sent {}, acknowledged {}, failed {}",
                 s.sent, s.acked, s.failed
-            );
+            ));
         }
     };
     let stats = if let Some(path) = &args.jsonl {
-        let file = match std::fs::File::open(path) {
+        let file = match crate::kafka::open_jsonl(path) {
             Ok(f) => f,
-            Err(e) => return usage(format!("--jsonl {}: {e}", path.display())),
+            Err(e) => return usage(format!("--jsonl {e}")),
         };
         let records = jsonl_records(std::io::BufReader::new(file));
         produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
@@ -123,6 +126,14 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
             .split(b'\n')
             .take(limit)
             .enumerate()
+            // A read error ends the input (yielded once): it would repeat.
+            .scan(false, |failed, (seq, line)| {
+                if *failed {
+                    return None;
+                }
+                *failed = line.is_err();
+                Some((seq, line))
+            })
             .map(|(seq, line)| {
                 let line = line.map_err(|e| format!("reading stdin: {e}"))?;
                 let mut r = prepared.record(seq as u64).map_err(|(_, e)| e)?;
@@ -132,16 +143,17 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
             });
         produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
     };
+    line.clear();
     let stats = match stats {
         Ok(s) => s,
         Err(e) => {
             eprintln!("creel: {e}");
-            return Ok(ExitCode::from(super::EXIT_CONNECTION));
+            return Ok(ExitCode::from(super::exit::CANNOT_TELL));
         }
     };
     summary(&stats);
     Ok(if stats.failed > 0 {
-        ExitCode::from(EXIT_FAILED)
+        ExitCode::from(super::exit::NO)
     } else {
         ExitCode::SUCCESS
     })
@@ -150,7 +162,7 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
 fn summary(s: &ProduceStats) {
     let secs = s.elapsed_ms as f64 / 1000.0;
     eprintln!(
-        "\rcreel: sent {}, acknowledged {}, failed {} in {secs:.2} s ({:.0} msg/s)",
+        "creel: sent {}, acknowledged {}, failed {} in {secs:.2} s ({:.0} msg/s)",
         s.sent,
         s.acked,
         s.failed,

@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::EXIT_CONNECTION;
 use crate::app::search::{check_pattern, Query, SearchIn, SearchOutcome, SearchRequest};
 use crate::config::Settings;
 use crate::kafka::spawn_worker;
@@ -25,9 +24,6 @@ pub struct SearchArgs {
     pub max_scanned: Option<u64>,
     pub json: bool,
 }
-
-const EXIT_USAGE: u8 = 64;
-const EXIT_NO_MATCH: u8 = 1;
 
 fn request(args: &SearchArgs) -> Result<SearchRequest, String> {
     let target = SearchIn::parse(&args.target).map_err(|e| format!("--in: {e}"))?;
@@ -62,7 +58,7 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         Ok(r) => r,
         Err(e) => {
             eprintln!("creel: {e}");
-            return Ok(ExitCode::from(EXIT_USAGE));
+            return Ok(ExitCode::from(super::exit::USAGE));
         }
     };
     if let Err(code) = super::reach(settings) {
@@ -75,8 +71,9 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
     let code = rt.block_on(async {
         let mut worker = spawn_worker(settings)?;
         worker.commands.send(Command::Search(req)).await?;
+        let how = super::tail::Output::new(args.json);
         let mut out = std::io::stdout().lock();
-        let mut code = ExitCode::from(EXIT_NO_MATCH);
+        let mut code = ExitCode::from(super::exit::NO);
         loop {
             let ev = tokio::select! {
                 ev = worker.events.recv() => ev,
@@ -90,7 +87,7 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
             match ev {
                 Event::SearchProgress { hits, error, .. } => {
                     for h in &hits {
-                        super::tail::print(&mut out, &args.topic, &h.message, args.json)?;
+                        super::tail::print(&mut out, &args.topic, &h.message, how)?;
                     }
                     out.flush()?;
                     if let Some(e) = error {
@@ -106,6 +103,11 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
                 } => {
                     let secs = elapsed_ms as f64 / 1000.0;
                     let rate = if secs > 0.0 { scanned as f64 / secs } else { 0.0 };
+                    if let (SearchOutcome::Failed(e), 0) = (&outcome, scanned) {
+                        eprintln!("creel: {e}");
+                        code = ExitCode::from(super::exit::CANNOT_TELL);
+                        break;
+                    }
                     eprintln!(
                         "creel: scanned {scanned} messages, matched {matched}, {secs:.2} s ({rate:.0} msg/s){}",
                         match &outcome {
@@ -114,9 +116,9 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
                         }
                     );
                     code = match outcome {
-                        SearchOutcome::Failed(_) => ExitCode::from(EXIT_CONNECTION),
+                        SearchOutcome::Failed(_) => ExitCode::from(super::exit::CANNOT_TELL),
                         _ if matched > 0 => ExitCode::SUCCESS,
-                        _ => ExitCode::from(EXIT_NO_MATCH),
+                        _ => ExitCode::from(super::exit::NO),
                     };
                     break;
                 }

@@ -4,7 +4,6 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::EXIT_CONNECTION;
 use crate::config::Settings;
 use crate::kafka::spawn_worker;
 use crate::model::{Message, StartAt};
@@ -25,7 +24,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         Ok(s) => s,
         Err(e) => {
             eprintln!("creel: -o {}: {e}", args.offset);
-            return Ok(ExitCode::from(64));
+            return Ok(ExitCode::from(super::exit::USAGE));
         }
     };
     if let Err(code) = super::reach(settings) {
@@ -47,6 +46,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
             kind: ReadKind::Initial,
         };
         worker.commands.send(Command::ReadMessages(req)).await?;
+        let how = Output::new(args.json);
         let mut out = std::io::stdout().lock();
         let mut printed = 0usize;
         let limit = args.count.unwrap_or(usize::MAX);
@@ -54,7 +54,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
             match ev {
                 Event::Messages { batch, .. } => {
                     for m in batch.iter().take(limit - printed) {
-                        print(&mut out, &args.topic, m, args.json)?;
+                        print(&mut out, &args.topic, m, how)?;
                         printed += 1;
                     }
                     out.flush()?;
@@ -65,9 +65,10 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
                 Event::MessagesFailed { error, .. } => {
                     eprintln!("creel: {error}");
                     if printed == 0 {
-                        return Ok::<_, anyhow::Error>(ExitCode::from(EXIT_CONNECTION));
+                        return Ok::<_, anyhow::Error>(ExitCode::from(super::exit::CANNOT_TELL));
                     }
                 }
+                Event::MessagesFellBack { reason, .. } => eprintln!("creel: {reason}"),
                 Event::MessagesDone { .. } => break,
                 _ => {}
             }
@@ -79,14 +80,38 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
     Ok(code)
 }
 
+/// How messages are written: text or JSON, and whether stdout is a
+/// terminal (then JSON's C1, bidi and format characters become \u escapes,
+/// which read back the same; piped output is left byte for byte).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Output {
+    pub json: bool,
+    pub tty: bool,
+}
+
+impl Output {
+    pub fn new(json: bool) -> Output {
+        use std::io::IsTerminal;
+        Output {
+            json,
+            tty: std::io::stdout().is_terminal(),
+        }
+    }
+}
+
 pub(super) fn print(
     out: &mut impl Write,
     topic: &str,
     m: &Message,
-    json: bool,
+    how: Output,
 ) -> std::io::Result<()> {
-    if json {
-        serde_json::to_writer(&mut *out, &crate::envelope::to_json(topic, m))?;
+    if how.json {
+        let doc = crate::envelope::to_json(topic, m);
+        if how.tty {
+            let text = serde_json::to_string(&doc)?;
+            return writeln!(out, "{}", crate::ui::text::tty_safe_json(&text));
+        }
+        serde_json::to_writer(&mut *out, &doc)?;
         return writeln!(out);
     }
     let show = |b: &Option<Vec<u8>>| match b {
@@ -106,4 +131,72 @@ pub(super) fn print(
         show(&m.key),
         show(&m.value)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn message(value: &str) -> Message {
+        Message {
+            partition: 0,
+            offset: 7,
+            timestamp: None,
+            timestamp_kind: crate::model::TimestampKind::None,
+            key: None,
+            value: Some(value.as_bytes().to_vec()),
+            headers: vec![],
+        }
+    }
+
+    /// On a terminal, C1 and bidi controls in --json output are \u
+    /// escapes (the same JSON once parsed); piped, bytes stay as they are.
+    #[test]
+    fn json_on_a_terminal_escapes_what_a_terminal_would_act_on() {
+        let m = message("a\u{9b}31mred\u{202e}txt");
+        let mut tty = vec![];
+        print(
+            &mut tty,
+            "t",
+            &m,
+            Output {
+                json: true,
+                tty: true,
+            },
+        )
+        .unwrap();
+        let text = String::from_utf8(tty).unwrap();
+        assert!(text.contains(r"a\u009b31mred\u202etxt"), "{text}");
+        let mut piped = vec![];
+        print(
+            &mut piped,
+            "t",
+            &m,
+            Output {
+                json: true,
+                tty: false,
+            },
+        )
+        .unwrap();
+        let a: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let b: serde_json::Value = serde_json::from_slice(&piped).unwrap();
+        assert_eq!(a, b);
+        assert!(String::from_utf8(piped).unwrap().contains('\u{202e}'));
+        let mut plain = vec![];
+        print(
+            &mut plain,
+            "t",
+            &m,
+            Output {
+                json: false,
+                tty: true,
+            },
+        )
+        .unwrap();
+        let plain = String::from_utf8(plain).unwrap();
+        assert!(
+            !plain.contains('\u{9b}') && !plain.contains('\u{202e}'),
+            "{plain:?}"
+        );
+    }
 }

@@ -21,6 +21,8 @@ pub struct Overrides {
     pub refresh_secs: Option<u64>,
     /// --read-only: refuse every write, whatever the profile says.
     pub read_only: bool,
+    /// --group: groups to watch besides the profile's.
+    pub groups: Vec<String>,
 }
 
 /// Everything creel needs to connect and draw, resolved once at start-up.
@@ -150,7 +152,12 @@ fn merge(
         properties,
         refresh: Duration::from_secs(secs),
         groups_refresh: Duration::from_secs(groups_secs),
-        watched_groups: profile.groups.clone(),
+        watched_groups: {
+            let mut g = profile.groups.clone();
+            g.extend(cli.groups.iter().cloned());
+            g.dedup();
+            g
+        },
         lag_window: lag_window.unwrap_or(6).max(2),
         keymap,
         source,

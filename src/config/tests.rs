@@ -92,8 +92,13 @@ fn cli_overrides_profile() {
         properties: vec![("client.id".into(), "cli".into())],
         refresh_secs: Some(2),
         read_only: false,
+        groups: vec!["from-cli".into()],
     };
     let s = resolve(Some(f.path()), &cli).unwrap();
+    assert!(
+        s.watched_groups.iter().any(|g| g == "from-cli"),
+        "--group adds a watched group"
+    );
     assert_eq!(s.bootstrap_servers, "other:1");
     assert_eq!(s.properties["client.id"], "cli");
     assert_eq!(s.properties["security.protocol"], "SSL");

@@ -35,16 +35,13 @@ pub fn fetch_groups(
                 if !errors.is_empty() {
                     let words: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
                     list_error = Some(format!(
-                        "some brokers did not list their groups: {}",
+                        "could not list groups on every broker: {}",
                         words.join("; ")
                     ));
                 }
             }
             Err(e) => {
-                list_error = Some(format!(
-                    "cannot list consumer groups ({}); showing the watched groups",
-                    e.message
-                ));
+                list_error = Some(format!("could not list groups: {}", e.message));
             }
         },
     }

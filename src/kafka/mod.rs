@@ -22,7 +22,7 @@ mod worker;
 
 pub use client::{check_connection, client_config, ClientError};
 pub use groups::GroupsClient;
-pub use produce::{jsonl_records, produce_blocking, producer_config};
+pub use produce::{jsonl_records, open_jsonl, produce_blocking, producer_config};
 pub use reader::reading_config;
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;

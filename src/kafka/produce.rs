@@ -171,7 +171,8 @@ pub fn produce_blocking(
         if cancel.is_cancelled() {
             break;
         }
-        if let Some(rate) = rate.filter(|r| *r > 0.0) {
+        if let Some(rate) = rate.filter(|r| r.is_finite() && *r > 0.0) {
+            let rate = rate.max(crate::protocol::produce::MIN_RATE);
             let due = started + Duration::from_secs_f64(seq as f64 / rate);
             while Instant::now() < due && !cancel.is_cancelled() {
                 producer.poll(
@@ -316,13 +317,37 @@ fn send(
 /// are sent (a file of any size); a line that is not an envelope is a
 /// failed record naming its line.
 pub fn jsonl_records(r: impl std::io::BufRead) -> impl Iterator<Item = Result<OutRecord, String>> {
+    let mut failed = false;
     r.lines()
         .enumerate()
         .filter(|(_, l)| l.as_ref().map_or(true, |l| !l.trim().is_empty()))
-        .map(|(i, l)| {
-            let l = l.map_err(|e| format!("line {}: {e}", i + 1))?;
-            crate::protocol::produce::draft::record_from_envelope(i + 1, &l)
+        // A read error ends the file: reading on would only repeat it (a
+        // directory answers every read with the same error, forever).
+        .map_while(move |(i, l)| {
+            if failed {
+                return None;
+            }
+            Some(match l {
+                Ok(l) => crate::protocol::produce::draft::record_from_envelope(i + 1, &l),
+                Err(e) => {
+                    failed = true;
+                    Err(format!("line {}: cannot read on: {e}", i + 1))
+                }
+            })
         })
+}
+
+/// A JSONL file to send, refused at once when it cannot be read as one.
+pub fn open_jsonl(path: &std::path::Path) -> Result<std::fs::File, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    match file.metadata() {
+        Ok(m) if m.is_dir() => Err(format!(
+            "{} is a directory; give a JSONL file (one message per line)",
+            path.display()
+        )),
+        Ok(_) => Ok(file),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
 }
 
 /// The worker's send, as a job: the draft checked again, its records made
@@ -357,16 +382,12 @@ pub(super) fn produce_job(
     let cancel = &job.cancel;
     let result = match &req.import {
         Some(path) => {
-            let file = match std::fs::File::open(path) {
+            let file = match open_jsonl(path) {
                 Ok(f) => f,
                 Err(e) => {
                     return done(
                         ProduceStats::default(),
-                        Some(OpError::new(
-                            Op::Produce,
-                            ErrorKind::Invalid,
-                            format!("{}: {e}", path.display()),
-                        )),
+                        Some(OpError::new(Op::Produce, ErrorKind::Invalid, e)),
                     )
                 }
             };

@@ -84,12 +84,16 @@ pub(super) fn consumer(op: Op, base: &ClientConfig) -> Result<BaseConsumer, OpEr
     })
 }
 
+/// A start that could not be honoured, what was taken instead, and why.
+type FellBack = Option<(StartAt, String)>;
+
 /// Where each partition starts: (partition, from, to) plus watermarks.
 fn resolve(
     c: &BaseConsumer,
     topic: &str,
     req: &ReadRequest,
-) -> Result<Vec<PartitionSpan>, OpError> {
+) -> Result<(Vec<PartitionSpan>, FellBack), OpError> {
+    let mut fell_back = None;
     let op = Op::Read;
     let partitions: Vec<i32> = match &req.start {
         ReadStart::Ranges(r) => r.iter().map(|(p, _, _)| *p).collect(),
@@ -112,8 +116,22 @@ fn resolve(
             }
         }
         ReadStart::At(at) => {
+            let mut at = at;
             let times = match at {
-                StartAt::Time(ms) => Some(offsets_at(op, c, topic, &partitions, *ms)?),
+                StartAt::Time(ms) => match offsets_at(op, c, topic, &partitions, *ms) {
+                    Ok(t) => Some(t),
+                    // Say so and start where nothing is missed, rather than
+                    // show new messages under a title that claims a time.
+                    Err(e) if e.kind == ErrorKind::Unsupported => {
+                        at = &StartAt::Beginning;
+                        fell_back = Some((
+                            StartAt::Beginning,
+                            format!("{}; reading from the beginning instead", e.message),
+                        ));
+                        None
+                    }
+                    Err(e) => return Err(e),
+                },
                 _ => None,
             };
             // A bounded first read takes an equal share from each partition
@@ -142,7 +160,7 @@ fn resolve(
             }
         }
     }
-    Ok(spans)
+    Ok((spans, fell_back))
 }
 
 /// After a message error (rust-rdkafka drops its partition and offset):
@@ -228,7 +246,10 @@ pub(super) fn topic_partitions<C: ConsumerContext>(
                 format!(
                     "topic {topic} has no partition {} (it has {})",
                     missing.join(", "),
-                    ps.len()
+                    match (ps.first(), ps.last()) {
+                        (Some(a), Some(b)) if ps.len() as i32 == b - a + 1 => format!("{a}-{b}"),
+                        _ => ps.iter().map(i32::to_string).collect::<Vec<_>>().join(", "),
+                    }
                 ),
             ));
         }
@@ -245,21 +266,45 @@ pub(super) fn offsets_at<C: ConsumerContext>(
     partitions: &[i32],
     ms: i64,
 ) -> Result<BTreeMap<i32, i64>, OpError> {
-    let mut tpl = TopicPartitionList::new();
-    for p in partitions {
-        tpl.add_partition_offset(topic, *p, Offset::Offset(ms))
-            .map_err(|e| op_error(op, &e))?;
+    let lookup = |ms: i64| -> Result<BTreeMap<i32, i64>, OpError> {
+        let mut tpl = TopicPartitionList::new();
+        for p in partitions {
+            tpl.add_partition_offset(topic, *p, Offset::Offset(ms))
+                .map_err(|e| op_error(op, &e))?;
+        }
+        let r = c
+            .offsets_for_times(tpl, TIMEOUT)
+            .map_err(|e| op_error(Op::OffsetsForTimes, &e).within(op))?;
+        Ok(r.elements()
+            .iter()
+            .filter_map(|e| match e.offset() {
+                Offset::Offset(o) => Some((e.partition(), o)),
+                _ => None,
+            })
+            .collect())
+    };
+    let found = lookup(ms)?;
+    // "The end" for every partition is also what a cluster that cannot
+    // look up by time answers (librdkafka's mock cluster): ask again for
+    // 1970, which any message is after. A non-empty partition still
+    // answering "the end" means the lookup does not work, and a start (or
+    // an offset reset) taken from it would silently be the end.
+    if !found.is_empty() || ms == 0 || !lookup(0)?.is_empty() {
+        return Ok(found);
     }
-    let r = c
-        .offsets_for_times(tpl, TIMEOUT)
-        .map_err(|e| op_error(Op::OffsetsForTimes, &e).within(op))?;
-    Ok(r.elements()
-        .iter()
-        .filter_map(|e| match e.offset() {
-            Offset::Offset(o) => Some((e.partition(), o)),
-            _ => None,
-        })
-        .collect())
+    let non_empty = partitions.iter().any(|p| {
+        c.fetch_watermarks(topic, *p, TIMEOUT)
+            .is_ok_and(|(low, high)| high > low)
+    });
+    if non_empty {
+        return Err(OpError::new(
+            Op::OffsetsForTimes,
+            ErrorKind::Unsupported,
+            "this cluster cannot look offsets up by time (it answers \"the end\" even for 1970)",
+        )
+        .within(op));
+    }
+    Ok(found)
 }
 
 pub(super) fn owned(m: &rdkafka::message::BorrowedMessage<'_>) -> Message {
@@ -290,8 +335,17 @@ pub(super) fn owned(m: &rdkafka::message::BorrowedMessage<'_>) -> Message {
 fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> Result<(), OpError> {
     let op = Op::Read;
     let c = consumer(op, base)?;
-    let spans = resolve(&c, &req.topic, &req)?;
+    let (spans, fell_back) = resolve(&c, &req.topic, &req)?;
     let send = |ev: Event| job.send(ev);
+    if let Some((start, reason)) = fell_back {
+        if !send(Event::MessagesFellBack {
+            session: req.session,
+            start,
+            reason,
+        }) {
+            return Ok(());
+        }
+    }
     if !send(Event::MessagesStarted {
         session: req.session,
         kind: req.kind,

@@ -156,6 +156,13 @@ pub enum Event {
         error: OpError,
         retry_at: DateTime<Local>,
     },
+    /// The start asked for cannot be honoured here (a time, on a cluster
+    /// that cannot look offsets up by time): the read starts at `start`.
+    MessagesFellBack {
+        session: u64,
+        start: crate::model::StartAt,
+        reason: String,
+    },
     /// A read resolved its start: one span per partition.
     MessagesStarted {
         session: u64,

@@ -30,9 +30,13 @@ impl TerminalGuard {
     pub fn enter() -> std::io::Result<TerminalGuard> {
         PANIC_HOOK.call_once(|| {
             let previous = std::panic::take_hook();
+            // A panic on any thread (the worker's included) ends creel:
+            // the terminal is restored, the message printed, and nothing
+            // keeps running behind a screen that looks closed.
             std::panic::set_hook(Box::new(move |info| {
                 restore_terminal();
                 previous(info);
+                std::process::exit(101);
             }));
         });
         enable_raw_mode()?;

@@ -7,40 +7,127 @@ use ratatui::text::{Line, Span};
 
 use super::theme;
 
-/// Escape one char if the terminal would act on it.
-fn push_char(out: &mut String, c: char) {
-    if c.is_control() || c == '\u{2028}' || c == '\u{2029}' {
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-        }
-    } else {
+/// Whether a char must be shown as an escape: the terminal would act on
+/// it (C0, DEL, C1 controls), or terminals and ratatui may disagree on its
+/// width (zero-width and format characters: joiners, bidirectional
+/// controls, soft hyphen, combining marks, variation selectors), or it
+/// ends a line.
+pub fn needs_escape(c: char) -> bool {
+    use unicode_width::UnicodeWidthChar;
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}')
+        // Format characters that unicode-width counts as one column but
+        // many terminals draw as none (or the reverse).
+        || matches!(c, '\u{ad}' | '\u{600}'..='\u{605}' | '\u{6dd}' | '\u{70f}'
+            | '\u{890}'..='\u{891}' | '\u{8e2}' | '\u{110bd}' | '\u{110cd}'
+            | '\u{fff9}'..='\u{fffb}')
+        || c.width().is_none_or(|w| w == 0)
+}
+
+/// The visible form of one char: itself, or its escape.
+fn piece(c: char, out: &mut String) {
+    if !needs_escape(c) {
         out.push(c);
+        return;
+    }
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        '\r' => out.push_str("\\r"),
+        c if (c as u32) < 0x100 => out.push_str(&format!("\\x{:02x}", c as u32)),
+        c => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
     }
 }
 
 /// The bytes as one safe line: UTF-8 runs as text, anything else escaped.
-/// Stops after `max_chars` characters of output, adding "…".
-pub fn escaped(bytes: &[u8], max_chars: usize) -> String {
-    let mut out = String::with_capacity(bytes.len().min(max_chars) + 8);
-    for chunk in bytes.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            push_char(&mut out, c);
-            if out.len() >= max_chars {
-                out.push('…');
-                return out;
-            }
+/// At most `max_width` columns wide: when it does not fit it ends with "…",
+/// and an escape is never cut in half.
+pub fn escaped(bytes: &[u8], max_width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::with_capacity(bytes.len().min(max_width.saturating_mul(4)) + 8);
+    let mut used = 0usize;
+    let mut one = String::new();
+    // The last position where "…" still fits, to cut back to.
+    let mut fits_ellipsis = 0usize;
+    let pieces = bytes.utf8_chunks().flat_map(|chunk| {
+        chunk
+            .valid()
+            .chars()
+            .map(Ok)
+            .chain(chunk.invalid().iter().map(|b| Err(*b)))
+    });
+    for p in pieces {
+        one.clear();
+        match p {
+            Ok(c) => piece(c, &mut one),
+            Err(b) => one.push_str(&format!("\\x{b:02x}")),
         }
-        for b in chunk.invalid() {
-            out.push_str(&format!("\\x{b:02x}"));
-        }
-        if out.len() >= max_chars {
+        let w = one.width();
+        if used + w > max_width {
+            out.truncate(fits_ellipsis);
             out.push('…');
             return out;
         }
+        out.push_str(&one);
+        used += w;
+        if used < max_width {
+            fits_ellipsis = out.len();
+        }
+    }
+    out
+}
+
+/// The end of the bytes, escaped, at most `max_width` columns: "…" first
+/// when the start was left out; an escape is never cut in half.
+pub fn escaped_tail(bytes: &[u8], max_width: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let pieces: Vec<String> = bytes
+        .utf8_chunks()
+        .flat_map(|chunk| {
+            chunk
+                .valid()
+                .chars()
+                .map(|c| {
+                    let mut one = String::new();
+                    piece(c, &mut one);
+                    one
+                })
+                .chain(chunk.invalid().iter().map(|b| format!("\\x{b:02x}")))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let total: usize = pieces.iter().map(|p| p.width()).sum();
+    if total <= max_width {
+        return pieces.concat();
+    }
+    let mut kept = vec![];
+    let mut used = 1; // the "…"
+    for p in pieces.iter().rev() {
+        if used + p.width() > max_width {
+            break;
+        }
+        used += p.width();
+        kept.push(p.as_str());
+    }
+    kept.push("…");
+    kept.reverse();
+    kept.concat()
+}
+
+/// Bytes as hex pairs ("7b 22 61"), at most `max_width` columns.
+pub fn hex_preview(bytes: &[u8], max_width: usize) -> String {
+    let mut out = String::new();
+    for (i, b) in bytes.iter().enumerate() {
+        let need = if i == 0 { 2 } else { 3 };
+        let more = i + 1 < bytes.len();
+        if out.len() + need + usize::from(more) * 2 > max_width && more {
+            out.push('…');
+            return out;
+        }
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{b:02x}"));
     }
     out
 }
@@ -96,6 +183,9 @@ pub fn json_lines(bytes: &[u8]) -> Option<Vec<Line<'static>>> {
         return None;
     }
     let pretty = serde_json::to_string_pretty(&v).ok()?;
+    // Strings may hold C1, format and zero-width characters serde_json
+    // leaves raw: written as \u escapes, the JSON stays the same JSON.
+    let pretty = super::text::tty_safe_json(&pretty);
     Some(pretty.lines().map(highlight_json_line).collect())
 }
 
@@ -159,6 +249,46 @@ pub fn size(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Whatever the bytes and the width: never wider than asked, "…"
+        /// when cut, and what is kept is whole escapes, from the start (or
+        /// to the end, for the tail).
+        #[test]
+        fn previews_fit_their_width_and_never_split_an_escape(
+            bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..120),
+            max in 1usize..60,
+        ) {
+            use unicode_width::UnicodeWidthStr;
+            let full = escaped(&bytes, usize::MAX);
+            let head = escaped(&bytes, max);
+            proptest::prop_assert!(head.width() <= max, "{head:?} wider than {max}");
+            let tail = escaped_tail(&bytes, max);
+            proptest::prop_assert!(tail.width() <= max, "{tail:?} wider than {max}");
+            let pieces: Vec<String> = bytes.utf8_chunks().flat_map(|c| {
+                c.valid().chars().map(|ch| { let mut o = String::new(); piece(ch, &mut o); o })
+                    .chain(c.invalid().iter().map(|b| format!("\\x{b:02x}")))
+                    .collect::<Vec<_>>()
+            }).collect();
+            match head.strip_suffix('…') {
+                Some(kept) if head != full => {
+                    let n = (0..=pieces.len()).find(|n| pieces[..*n].concat() == kept);
+                    proptest::prop_assert!(n.is_some(), "{kept:?} is not whole pieces of {full:?}");
+                }
+                _ => proptest::prop_assert_eq!(&head, &full),
+            }
+            match tail.strip_prefix('…') {
+                Some(kept) if tail != full => {
+                    let n = (0..=pieces.len()).find(|n| pieces[pieces.len() - n..].concat() == kept);
+                    proptest::prop_assert!(n.is_some(), "{kept:?} is not whole pieces of {full:?}");
+                }
+                _ => proptest::prop_assert_eq!(&tail, &full),
+            }
+            for c in head.chars().chain(tail.chars()) {
+                proptest::prop_assert!(c == '…' || !needs_escape(c), "{c:?} left raw");
+            }
+        }
+    }
 
     #[test]
     fn escapes_controls_and_invalid_utf8_without_losing_bytes() {

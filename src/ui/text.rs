@@ -3,13 +3,108 @@
 
 use chrono::{DateTime, Local};
 
-/// Replace control characters (ESC, BEL, NUL, CR...) with visible escapes so
-/// nothing from a broker can drive the terminal.
+/// Replace control characters (ESC, BEL, NUL, CR...) and characters of
+/// uncertain width with visible escapes so nothing from a broker can drive
+/// the terminal or shift a column.
 pub fn sanitize(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
+    if !s.chars().any(super::bytes::needs_escape) {
         return s.to_string();
     }
     super::bytes::escaped(s.as_bytes(), usize::MAX)
+}
+
+/// A name from the cluster, safe and at most `width` columns ("…" when cut,
+/// never inside an escape): for titles and cells whose width is known.
+pub fn fit(s: &str, width: usize) -> String {
+    super::bytes::escaped(s.as_bytes(), width)
+}
+
+/// JSON text for a terminal: serde_json leaves C1 controls, bidirectional
+/// and other format characters as they are (valid JSON, but a terminal may
+/// act on them); write those as \u escapes, which read back the same.
+pub fn tty_safe_json(json: &str) -> std::borrow::Cow<'_, str> {
+    if !json.chars().any(super::bytes::needs_escape) {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if super::bytes::needs_escape(c) && !matches!(c, '\n') {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
+/// Split a line into lines at most `width` columns wide, keeping styles,
+/// and never cutting inside an escape (`\x1b`, `\u{200b}`, JSON's
+/// `\u200b` and `\n`) or a wide character.
+pub fn wrap_line(
+    line: ratatui::text::Line<'static>,
+    width: usize,
+) -> Vec<ratatui::text::Line<'static>> {
+    use ratatui::text::{Line, Span};
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(1);
+    if line.width() <= width {
+        return vec![line];
+    }
+    let mut out = vec![];
+    let mut current: Vec<Span<'static>> = vec![];
+    let mut used = 0;
+    for span in line.spans {
+        let mut piece = String::new();
+        for atom in atoms(&span.content) {
+            let w = atom.width();
+            if used + w > width && used > 0 {
+                if !piece.is_empty() {
+                    current.push(Span::styled(std::mem::take(&mut piece), span.style));
+                }
+                out.push(Line::from(std::mem::take(&mut current)).style(line.style));
+                used = 0;
+            }
+            piece.push_str(atom);
+            used += w;
+        }
+        if !piece.is_empty() {
+            current.push(Span::styled(piece, span.style));
+        }
+    }
+    if !current.is_empty() {
+        out.push(Line::from(current).style(line.style));
+    }
+    out
+}
+
+/// A string cut into what must stay together: an escape, or one char.
+fn atoms(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        let mut chars = rest.char_indices();
+        let (_, c) = chars.next()?;
+        let len = if c == '\\' {
+            let b = rest.as_bytes();
+            let hex = |from: usize, n: usize| {
+                b.len() >= from + n && b[from..from + n].iter().all(u8::is_ascii_hexdigit)
+            };
+            match b.get(1) {
+                Some(b'x') if hex(2, 2) => 4,
+                Some(b'u') if b.get(2) == Some(&b'{') => rest.find('}').map_or(1, |end| end + 1),
+                Some(b'u') if hex(2, 4) => 6,
+                Some(_) => 1 + rest[1..].chars().next().map_or(0, char::len_utf8),
+                None => 1,
+            }
+        } else {
+            c.len_utf8()
+        };
+        let (atom, tail) = rest.split_at(len.min(rest.len()));
+        rest = tail;
+        Some(atom)
+    })
 }
 
 /// 1234567 -> "1,234,567".
@@ -61,6 +156,33 @@ mod tests {
         assert_eq!(sanitize("a\x1b[31mb\x07\0"), "a\\x1b[31mb\\x07\\x00");
         assert_eq!(sanitize("\u{9b}x"), "\\x9bx");
         assert_eq!(sanitize("l1\nl2"), "l1\\nl2");
+    }
+
+    #[test]
+    fn json_for_a_terminal_escapes_what_serde_json_leaves() {
+        let v = serde_json::json!({"v": "a\u{9b}[2J\u{202e}b\u{200d}\u{1f600}"});
+        let text = v.to_string();
+        let safe = tty_safe_json(&text);
+        assert_eq!(safe, r#"{"v":"a\u009b[2J\u202eb\u200d😀"}"#);
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v, "reads back the same");
+    }
+
+    #[test]
+    fn wrapping_keeps_escapes_and_styles_whole() {
+        use ratatui::text::{Line, Span};
+        let line = Line::from(vec![
+            Span::raw("ab\\x1bcd"),
+            Span::styled("\\u{200b}中e\\u00ad", ratatui::style::Style::new().bold()),
+        ]);
+        let rows = wrap_line(line, 4);
+        let text: Vec<String> = rows.iter().map(|l| l.to_string()).collect();
+        assert_eq!(text, ["ab", "\\x1b", "cd", "\\u{200b}", "中e", "\\u00ad"]);
+        assert!(rows.iter().all(|l| l.width() <= 4 || l.spans.len() == 1));
+        assert!(rows[4].spans[0]
+            .style
+            .add_modifier
+            .contains(ratatui::style::Modifier::BOLD));
     }
 
     #[test]

@@ -221,7 +221,22 @@ fn headless_lag_json_and_exit_codes(broker: Broker) {
     assert_eq!(g["group"], caught_up.as_str());
     assert_eq!(g["lag"], 0);
     assert_eq!(g["status"], "OK");
+    assert_eq!(v["verdict"], "ok");
+    assert_eq!(g["samples"], 3);
     assert_eq!(g["partitions"][0]["committed"], 5);
+
+    // A group that does not exist is not "all OK": cannot tell, exit 2,
+    // even next to a healthy one.
+    let missing = broker.name("no-such-group");
+    let out = run(&["--group", &caught_up, "--group", &missing, "--json"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("cannot tell: group {missing:?}")),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["verdict"], "cannot tell");
     assert_eq!(g["partitions"][0]["log_end"], 5);
 
     // Stuck at offset 1 with nobody consuming: STOP, exit code 1.

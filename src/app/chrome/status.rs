@@ -5,6 +5,15 @@ use ratatui::text::Span;
 use crate::app::lag::LagStatus;
 use crate::ui::theme;
 
+/// A group's status, or "collecting n/N" while its window fills: a status
+/// is never shown from fewer samples than the window.
+pub fn group(judged: Option<&crate::app::lag::GroupJudgement>) -> Span<'static> {
+    match judged.and_then(|j| j.collecting) {
+        Some((have, need)) => Span::styled(format!("collecting {have}/{need}"), theme::dim()),
+        None => span(judged.and_then(|j| j.status)),
+    }
+}
+
 pub fn span(status: Option<LagStatus>) -> Span<'static> {
     match status {
         None => Span::styled("-", theme::dim()),

@@ -17,6 +17,9 @@ use super::screens::ScreenId;
 use crate::model::{Message, StartAt, Watermarks};
 use crate::protocol::{Covered, PartitionSpan, ReadKind, ReadRequest, ReadStart};
 
+/// Where `f` starts when it jumps to the live end.
+pub const JUMP_START: StartAt = StartAt::LastN(100);
+
 /// Default window: this many messages or this many bytes, whichever first.
 pub const WINDOW_MESSAGES: usize = 50_000;
 pub const WINDOW_BYTES: usize = 256 << 20;
@@ -83,6 +86,8 @@ pub struct Explorer {
     /// A read that follows new messages is running.
     pub tailing: bool,
     pub focus: Option<Focus>,
+    /// `x`: values as hex in the list.
+    pub hex: bool,
     /// Marks what a search matched, in the detail view.
     pub highlight: Option<crate::protocol::search::Matcher>,
     /// Where Esc on the list goes.
@@ -130,8 +135,9 @@ impl Explorer {
             error: None,
             open_now: false,
             evicted: 0,
-            tailing: true,
+            tailing: false,
             focus: None,
+            hex: false,
             highlight: None,
             return_to: ScreenId::Topics,
             mark: None,
@@ -427,6 +433,11 @@ impl Explorer {
         self.tailing = caught_up;
         self.covered(kind, covered);
         self.reached_end(reached_end);
+        // A read that stopped short of the end (the window is full) is not
+        // following anything: say so rather than pretend.
+        if !caught_up && kind != ReadKind::Older && self.ranges.values().any(Range::newer_exist) {
+            self.follow = false;
+        }
         if self.loading != Some(kind) {
             return vec![];
         }
@@ -453,6 +464,42 @@ impl Explorer {
             self.paused = true;
             self.follow = false;
         }
+    }
+
+    /// Following: the newest messages come in and the cursor stays on
+    /// them. Anything else is browsing, paused, or catching up.
+    pub fn following(&self) -> bool {
+        self.follow && self.tailing && !self.paused
+    }
+
+    /// Messages after the window, up to the newest `high` tells of (the
+    /// latest watermarks the app has, when fresher than the read's).
+    pub fn newer_count(&self, high: impl Fn(i32) -> Option<i64>) -> i64 {
+        self.ranges
+            .iter()
+            .map(|(p, r)| (high(*p).unwrap_or(0).max(r.marks.high) - r.hi).max(0))
+            .sum()
+    }
+
+    /// Whether `f` can follow from where the window is, or must jump: the
+    /// window reaches the end and a read waits for new messages there.
+    pub fn at_live_end(&self) -> bool {
+        self.tailing && !self.ranges.values().any(Range::newer_exist)
+    }
+
+    /// `f` far from the end: drop the window and read the newest messages
+    /// of every partition, then follow. A new session, so pages of the old
+    /// window still in flight are ignored.
+    pub fn jump_to_end(&mut self, session: u64) -> ReadRequest {
+        let mut fresh = Explorer::new(&self.topic, session, JUMP_START, self.partitions.clone());
+        fresh.cap_messages = self.cap_messages;
+        fresh.cap_bytes = self.cap_bytes;
+        fresh.partition_filter = self.partition_filter;
+        fresh.hex = self.hex;
+        fresh.highlight = self.highlight.take();
+        fresh.return_to = self.return_to;
+        *self = fresh;
+        self.initial_request()
     }
 
     /// `f`: apply what waited and follow the newest again.

@@ -79,6 +79,10 @@ impl Log {
             }
         }
         ex.add(req.kind, batch);
+        // A tail read reaching the end stays open and says it caught up.
+        if req.tail {
+            ex.tailing = true;
+        }
     }
 }
 

@@ -52,7 +52,7 @@ pub struct Sample {
     pub lag: Option<i64>,
 }
 
-/// Fewer samples than this cannot show a trend; such a partition is OK.
+/// Fewer samples than this cannot show a trend: such a window is not judged.
 pub const MIN_SAMPLES: usize = 3;
 
 /// The status of a partition over `window` (oldest first), or None when the
@@ -69,8 +69,14 @@ pub fn evaluate(window: &[Sample], has_members: bool) -> Option<LagStatus> {
     if rewound {
         return Some(LagStatus::Rewind);
     }
-    let lag = last.lag.unwrap_or(0);
-    if lag == 0 || window.len() < MIN_SAMPLES {
+    if window.len() < MIN_SAMPLES {
+        return None;
+    }
+    // Burrow's first rule: a consumer that was caught up at any point of the
+    // window is keeping up. It is also what keeps a healthy consumer, whose
+    // lag saws up between commits, from flapping to WARN.
+    // Unknown lag (the topic is gone) is not judged either way.
+    if last.lag.is_none() || window.iter().any(|s| s.lag == Some(0)) {
         return Some(LagStatus::Ok);
     }
     let first = window[0];
@@ -103,7 +109,10 @@ pub fn group_warn(totals: &[Sample]) -> bool {
         (totals.first().and_then(|s| s.committed), totals.last().and_then(|s| s.committed)),
         (Some(a), Some(b)) if b > a
     );
-    totals.len() >= MIN_SAMPLES && moved && lag_grows(totals)
+    totals.len() >= MIN_SAMPLES
+        && moved
+        && !totals.iter().any(|s| s.lag == Some(0))
+        && lag_grows(totals)
 }
 
 /// Messages per second over the window: consumed (commits) and produced (log end).
@@ -149,7 +158,11 @@ pub fn eta(lag: Option<i64>, rates: Rates) -> Eta {
 /// What the UI shows for a group, derived once per snapshot.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GroupJudgement {
+    /// None while collecting, or when the group has committed nothing.
     pub status: Option<LagStatus>,
+    /// (samples held, samples needed) until the window is full: no status
+    /// is given from a partial window (REWIND excepted: it needs two).
+    pub collecting: Option<(usize, usize)>,
     /// (topic, partition) -> status, rates
     pub partitions: HashMap<(String, i32), (Option<LagStatus>, Rates)>,
     /// Total lag per refresh, oldest first, for the sparkline and chart.
@@ -223,7 +236,11 @@ impl LagBook {
                 w.pop_front();
             }
             let slice: Vec<Sample> = w.iter().copied().collect();
-            let status = evaluate(&slice, has_members);
+            let status = match evaluate(&slice, has_members) {
+                Some(LagStatus::Rewind) => Some(LagStatus::Rewind),
+                _ if slice.len() < self.window => None,
+                s => s,
+            };
             worst = worst.max(status);
             judged
                 .partitions
@@ -257,6 +274,9 @@ impl LagBook {
         if group_warn(&totals) {
             worst = worst.max(Some(LagStatus::Warn));
         }
+        let full = totals.len() >= self.window;
+        judged.collecting =
+            (!full && worst != Some(LagStatus::Rewind)).then_some((totals.len(), self.window));
         judged.status = worst;
         if let Some(total) = group.total_lag() {
             judged.history.push_back((at_ms, total));

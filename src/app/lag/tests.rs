@@ -74,9 +74,9 @@ fn no_commit_is_not_judged_and_has_no_lag() {
 }
 
 #[test]
-fn too_few_samples_is_ok_even_when_stuck() {
+fn too_few_samples_is_not_judged_even_when_stuck() {
     let w = window(&[s(10, 20), s(10, 30)]);
-    assert_eq!(evaluate(&w, false), Some(LagStatus::Ok));
+    assert_eq!(evaluate(&w, false), None);
 }
 
 #[test]
@@ -216,9 +216,11 @@ fn partition_count_grew_and_group_vanished() {
     assert_eq!(j.partitions.len(), 2);
     assert_eq!(
         j.partitions[&("orders".to_string(), 1)].0,
-        Some(LagStatus::Ok),
+        None,
         "one sample: not judged yet"
     );
+    assert_eq!(j.status, None);
+    assert_eq!(j.collecting, Some((2, 3)));
 }
 
 #[test]
@@ -242,4 +244,56 @@ fn group_falling_behind_in_bursts_is_warn_though_no_partition_is() {
         .values()
         .all(|(s, _)| *s == Some(LagStatus::Ok)));
     assert_eq!(j.status, Some(LagStatus::Warn));
+}
+
+#[test]
+fn collecting_until_the_window_is_full_then_judged() {
+    let mut book = LagBook::new(4);
+    for i in 0..3 {
+        book.record(&snap(i, vec![group("g", &[(0, Some(3), 10 + i)], 0)]));
+        let j = &book.judged["g"];
+        assert_eq!(j.status, None, "sample {i}");
+        assert_eq!(j.collecting, Some((i as usize + 1, 4)));
+    }
+    book.record(&snap(3, vec![group("g", &[(0, Some(3), 13)], 0)]));
+    assert_eq!(book.judged["g"].collecting, None);
+    assert_eq!(book.judged["g"].status, Some(LagStatus::Stop));
+}
+
+/// A healthy consumer committing every 5 s, sampled every 2 s while a
+/// producer writes 100 messages a second: its lag saws up between commits.
+/// Every window the size of the TUI's (6) is OK; only a short window that
+/// falls between two commits could see the lag grow.
+#[test]
+fn a_steady_consumer_never_flips_to_warn() {
+    let at = |ms: i64| {
+        let end = ms / 10; // 100 a second
+        let committed = (ms / 5_000) * 500; // every 5 s, caught up then
+        (committed, end)
+    };
+    let mut book = LagBook::new(6);
+    let mut statuses = vec![];
+    for i in 0..60i64 {
+        let (c, e) = at(i * 2_000 + 700);
+        let mut snapshot = snap(0, vec![group("g", &[(0, Some(c), e)], 1)]);
+        snapshot.taken_at = Local.timestamp_millis_opt(i * 2_000 + 700).unwrap();
+        book.record(&snapshot);
+        statuses.push(book.judged["g"].status);
+    }
+    assert!(statuses[..5].iter().all(Option::is_none), "{statuses:?}");
+    assert!(
+        statuses[5..].iter().all(|s| *s == Some(LagStatus::Ok)),
+        "{statuses:?}"
+    );
+    // What one-shot `creel lag` judged before: three samples, 4 s.
+    let mut short = LagBook::new(3);
+    let mut warned = false;
+    for i in 0..60i64 {
+        let (c, e) = at(i * 2_000 + 700);
+        let mut snapshot = snap(0, vec![group("g", &[(0, Some(c), e)], 1)]);
+        snapshot.taken_at = Local.timestamp_millis_opt(i * 2_000 + 700).unwrap();
+        short.record(&snapshot);
+        warned |= short.judged["g"].status.is_some_and(|s| s != LagStatus::Ok);
+    }
+    assert!(warned, "the short window was expected to flap");
 }

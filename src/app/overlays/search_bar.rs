@@ -12,7 +12,7 @@ use crate::app::component::{hint, Component, Hint, Input, Nav, Output, StartSear
 use crate::app::input::edit_of;
 use crate::app::search::{SearchField, SearchForm};
 use crate::app::shared::Shared;
-use crate::ui::text::sanitize;
+use crate::ui::text::{fit, sanitize};
 use crate::ui::theme;
 
 impl Component for SearchForm {
@@ -153,7 +153,7 @@ fn draw(frame: &mut Frame, area: Rect, form: &SearchForm) {
     frame.render_widget(Clear, popup);
     let title = Line::from(vec![
         Span::styled(
-            format!(" Search {} ", sanitize(&form.topic)),
+            format!(" Search {} ", fit(&form.topic, usize::from(area.width / 3))),
             theme::title(),
         ),
         Span::styled(

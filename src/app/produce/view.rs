@@ -373,12 +373,9 @@ impl ProduceView {
         };
         let rate = match self.rate.text.trim() {
             "" | "max" => None,
-            t => Some(t.parse::<f64>().ok().filter(|r| *r > 0.0).ok_or_else(|| {
-                (
-                    ProduceField::Rate,
-                    format!("{t:?}: messages per second, or empty for as fast as acknowledged"),
-                )
-            })?),
+            t => {
+                Some(crate::protocol::produce::parse_rate(t).map_err(|e| (ProduceField::Rate, e))?)
+            }
         };
         Ok((count, rate))
     }

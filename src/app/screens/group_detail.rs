@@ -16,9 +16,10 @@ use crate::app::cursor::Cursor;
 use crate::app::lag::{eta, Eta, Rates};
 use crate::app::shared::Shared;
 use crate::model::ConsumerGroup;
-use crate::ui::text::{duration, rate, sanitize, thousands};
+use crate::ui::text::{duration, fit, rate, sanitize, thousands};
 use crate::ui::theme;
 use crate::ui::widgets::table::WindowedTable;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupTab {
@@ -121,9 +122,9 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &GroupDetail) {
         .iter()
         .position(|t| *t == detail.tab)
         .unwrap_or(0);
-    let name = sanitize(&detail.group);
+    let name = fit(&detail.group, usize::from(area.width / 2));
     let [name_area, tabs_rest] = Layout::horizontal([
-        Constraint::Length(name.chars().count() as u16 + 4),
+        Constraint::Length(name.width() as u16 + 4),
         Constraint::Fill(1),
     ])
     .areas(tabs_area);
@@ -166,7 +167,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &GroupDetail) {
                 .map(thousands)
                 .unwrap_or_else(|| "-".into()),
         )),
-        status::span(group_status),
+        status::group(judged),
     ];
     if let Some(s) = group_status {
         summary.push(Span::styled(format!(" {}", s.meaning()), theme::dim()));

@@ -10,13 +10,14 @@ use super::group_detail::GroupDetail;
 use crate::app::action::{Action, Mode};
 use crate::app::chrome::status;
 use crate::app::component::{hint, Component, Hint, Input, Nav, Output};
-use crate::app::groups::GroupsView;
+use crate::app::groups::{GroupSort, GroupsView};
 use crate::app::overlays::Overlay;
 use crate::app::shared::Shared;
+use crate::app::topics::sort_arrow;
 use crate::model::ConsumerGroup;
-use crate::ui::text::{age, sanitize, sparkline, thousands};
+use crate::ui::text::{age, fit, sanitize, sparkline, thousands};
 use crate::ui::theme;
-use crate::ui::widgets::table::WindowedTable;
+use crate::ui::widgets::table::{column_widths, WindowedTable};
 
 #[derive(Debug, Clone, Default)]
 pub struct GroupsScreen {
@@ -120,7 +121,14 @@ impl Component for GroupsScreen {
 
 fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &GroupsView) {
     let groups = app.group_list();
-    let arrow = if view.reverse { "↑" } else { "↓" };
+    let arrow = sort_arrow(view.sort.descending(), view.reverse);
+    let head = |name: &'static str, key: GroupSort| -> String {
+        if view.sort == key {
+            format!("{name} {arrow}")
+        } else {
+            name.to_string()
+        }
+    };
     let mut title = vec![
         Span::styled(" Consumer groups ", theme::title()),
         Span::raw(format!("({} of {}) ", view.visible.len(), groups.len())),
@@ -157,61 +165,74 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &GroupsView) {
         block = block.title_bottom(note);
     }
     let compact = area.width < 110;
+    let list_error = app.groups.as_ref().and_then(|s| s.list_error.as_ref());
     let empty = if app.groups.is_none() {
         "Waiting for the first consumer-group refresh…".to_string()
+    } else if let Some(e) = list_error {
+        format!(
+            "{}. Groups can still be watched by name: creel --group NAME, or groups = [...] in the profile.",
+            sanitize(e)
+        )
     } else if !view.filter.text.is_empty() {
         format!("No group matches /{}/.", view.filter.text)
     } else {
         "No consumer groups. Groups that cannot be listed can be watched: groups = [...] in the profile.".into()
     };
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
-    let widths_wide = [
-        Constraint::Fill(2),
-        Constraint::Length(19),
-        Constraint::Length(12),
-        Constraint::Length(7),
-        Constraint::Fill(1),
-        Constraint::Length(12),
-        Constraint::Length(16),
-        Constraint::Length(6),
-    ];
-    let widths_compact = [
-        Constraint::Fill(1),
-        Constraint::Length(11),
-        Constraint::Length(3),
-        Constraint::Length(10),
-        Constraint::Length(12),
-        Constraint::Length(6),
-    ];
+    let cols = if compact {
+        column_widths(
+            area,
+            &[None, Some(11), Some(3), Some(10), Some(10), Some(14)],
+            1,
+        )
+    } else {
+        let mut c = column_widths(
+            area,
+            &[
+                None,
+                Some(18),
+                Some(12),
+                Some(7),
+                None,
+                Some(11),
+                Some(10),
+                Some(14),
+            ],
+            2,
+        );
+        // The two free columns share what is left, two to one.
+        let free = c[0];
+        c[0] = free * 2 / 3;
+        c[4] = free - c[0];
+        c
+    };
+    let widths: Vec<Constraint> = cols.iter().map(|w| Constraint::Length(*w)).collect();
+    let id_width = usize::from(cols[0]);
     let header = if compact {
         Row::new([
-            Cell::from("Group"),
+            Cell::from(head("Group", GroupSort::Name)),
             Cell::from("State"),
             Cell::from("Mbr"),
-            right("Lag".into()),
+            right(head("Lag", GroupSort::Lag)),
             Cell::from("Trend"),
-            Cell::from("Status"),
+            Cell::from(head("Status", GroupSort::Status)),
         ])
     } else {
         Row::new([
-            Cell::from("Group"),
+            Cell::from(head("Group", GroupSort::Name)),
             Cell::from("State"),
             Cell::from("Assignor"),
             right("Members".into()),
             Cell::from("Topics"),
-            right("Lag".into()),
+            right(head("Lag", GroupSort::Lag)),
             Cell::from("Trend"),
-            Cell::from("Status"),
+            Cell::from(head("Status", GroupSort::Status)),
         ])
     };
     WindowedTable {
         block,
         header,
-        widths: if compact {
-            &widths_compact
-        } else {
-            &widths_wide
-        },
+        widths: &widths,
         len: view.visible.len(),
         cursor: &view.cursor,
         row: |i: usize| {
@@ -221,7 +242,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &GroupsView) {
             let trend = judged
                 .map(|j| sparkline(j.history.iter().map(|(_, v)| *v), 12))
                 .unwrap_or_default();
-            let st = status::span(judged.and_then(|j| j.status));
+            let st = status::group(judged);
             let state = if g.error.is_some() && g.state == crate::model::GroupState::Unknown {
                 Span::styled("Unknown", theme::dim())
             } else {
@@ -229,7 +250,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &GroupsView) {
             };
             if compact {
                 Row::new([
-                    Cell::from(sanitize(&g.id)),
+                    Cell::from(fit(&g.id, id_width)),
                     Cell::from(state),
                     right(g.members.len().to_string()),
                     right(lag),
@@ -238,11 +259,11 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &GroupsView) {
                 ])
             } else {
                 Row::new([
-                    Cell::from(sanitize(&g.id)),
+                    Cell::from(fit(&g.id, id_width)),
                     Cell::from(state),
-                    Cell::from(sanitize(&g.assignor)),
+                    Cell::from(fit(&g.assignor, 12)),
                     right(g.members.len().to_string()),
-                    Cell::from(sanitize(&g.topics().join(","))),
+                    Cell::from(fit(&g.topics().join(","), usize::from(cols[4]))),
                     right(lag),
                     Cell::from(trend),
                     Cell::from(st),

@@ -14,7 +14,7 @@ use crate::app::shared::Shared;
 use crate::model::{Message, TimestampKind};
 use crate::protocol::search::Matcher;
 use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
-use crate::ui::text::sanitize;
+use crate::ui::text::{sanitize, wrap_line};
 use crate::ui::theme;
 use crate::ui::widgets::highlight::highlight_line;
 
@@ -128,7 +128,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
         ]),
         Line::from(vec![
             Span::styled(" key ", theme::dim()),
-            preview(m.key.as_deref(), 200),
+            preview(m.key.as_deref(), usize::MAX),
             Span::styled(
                 format!(
                     "  · key {} · value {}",
@@ -145,7 +145,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
     for (k, v) in &m.headers {
         head.push(Line::from(vec![
             Span::styled(format!(" header {} = ", sanitize(k)), theme::dim()),
-            preview(v.as_deref(), 200),
+            preview(v.as_deref(), usize::MAX),
         ]));
     }
     if let Some(matcher) = &detail.highlight {
@@ -168,12 +168,18 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
             .map(|l| highlight_line(l, &matcher.regex))
             .collect();
     }
+    // Long keys and headers wrap, never cut inside an escape.
+    let head: Vec<Line> = head
+        .into_iter()
+        .flat_map(|l| wrap_line(l, usize::from(area.width)))
+        .collect();
     let head_height = (head.len() as u16).min(area.height / 2);
     let [head_area, body] =
         Layout::vertical([Constraint::Length(head_height), Constraint::Min(3)]).areas(area);
     frame.render_widget(Paragraph::new(head), head_area);
 
     let height = usize::from(body.height.saturating_sub(2));
+    let inner = usize::from(body.width.saturating_sub(2));
     let (mode, lines): (&str, Vec<Line>) = match &m.value {
         None => (
             "tombstone",
@@ -196,13 +202,19 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
             None => ("binary: hex", page(hex_lines(v), detail.scroll, height)),
         },
     };
-    let lines = match &detail.highlight {
+    let lines: Vec<Line> = match &detail.highlight {
         Some(matcher) if !detail.hex => lines
             .into_iter()
             .map(|l| highlight_line(l, &matcher.regex))
             .collect(),
         _ => lines,
     };
+    // Lines longer than the view wrap (the scroll counts whole lines).
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .flat_map(|l| wrap_line(l, inner))
+        .take(height)
+        .collect();
     let title = Line::from(vec![
         Span::styled(" Value ", theme::title()),
         Span::styled(

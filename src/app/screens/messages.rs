@@ -17,10 +17,10 @@ use crate::app::overlays::Overlay;
 use crate::app::shared::Shared;
 use crate::model::Message;
 use crate::protocol::{Command, Event, ReadKind};
-use crate::ui::bytes::{escaped, size};
-use crate::ui::text::{sanitize, thousands};
+use crate::ui::bytes::{escaped, hex_preview, size};
+use crate::ui::text::{fit, sanitize, thousands};
 use crate::ui::theme;
-use crate::ui::widgets::table::WindowedTable;
+use crate::ui::widgets::table::{column_widths, WindowedTable};
 
 #[derive(Debug, Clone, Default)]
 pub struct MessagesScreen {
@@ -108,10 +108,22 @@ impl Component for MessagesScreen {
             }
             Action::Follow => {
                 ex.resume();
-                vec![]
+                if ex.at_live_end() {
+                    vec![]
+                } else {
+                    let req = ex.jump_to_end(shared.session());
+                    vec![
+                        Output::info("jumped to the newest messages; following"),
+                        Output::Command(Command::ReadMessages(req)),
+                    ]
+                }
             }
             Action::Utc => {
                 shared.utc = !shared.utc;
+                vec![]
+            }
+            Action::Hex => {
+                ex.hex = !ex.hex;
                 vec![]
             }
             Action::PartitionFilter => {
@@ -198,6 +210,7 @@ impl Component for MessagesScreen {
         };
         let mine = match event {
             Event::MessagesStarted { session, .. }
+            | Event::MessagesFellBack { session, .. }
             | Event::Messages { session, .. }
             | Event::MessagesFailed { session, .. }
             | Event::MessagesStalled { session, .. }
@@ -211,6 +224,12 @@ impl Component for MessagesScreen {
         let mut out = vec![];
         match event.clone() {
             Event::MessagesStarted { kind, spans, .. } => ex.started(kind, &spans),
+            Event::MessagesFellBack { start, reason, .. } => {
+                // The title names the start actually taken; the status
+                // line says why.
+                ex.start = start;
+                return vec![Output::error(reason)];
+            }
             Event::Messages { kind, batch, .. } => ex.add(kind, batch),
             Event::MessagesFailed { kind, error, .. } => {
                 ex.error = Some(error);
@@ -305,41 +324,108 @@ pub fn preview(b: Option<&[u8]>, max: usize) -> Span<'static> {
     }
 }
 
-fn value_preview(m: &Message, max: usize) -> Span<'static> {
+fn value_preview(m: &Message, max: usize, hex: bool) -> Span<'static> {
     match &m.value {
         None => Span::styled("null (tombstone)", theme::warn()),
+        Some(v) if hex && !v.is_empty() => Span::raw(hex_preview(v, max)),
         v => preview(v.as_deref(), max),
     }
 }
 
+/// The list's column widths at this size: the key column grows with the
+/// terminal, the offset column fits the largest offset held, and the value
+/// takes the rest; previews are cut to exactly these widths.
+struct Columns {
+    widths: Vec<u16>,
+}
+
+impl Columns {
+    fn new(area: Rect, ex: &Explorer, utc: bool, compact: bool) -> Columns {
+        let inner = area.width.saturating_sub(2);
+        let largest = ex.messages.iter().map(|m| m.offset).max().unwrap_or(0);
+        let offset = (largest.max(0).to_string().len() as u16).max(6);
+        let widths = if compact {
+            let key = (inner / 6).clamp(8, 24);
+            column_widths(area, &[Some(3), Some(offset), Some(12), Some(key), None], 1)
+        } else {
+            let key = (inner / 6).clamp(12, 48);
+            let ts = if utc { 24 } else { 23 };
+            column_widths(
+                area,
+                &[Some(4), Some(offset), Some(ts), Some(key), None, Some(9)],
+                1,
+            )
+        };
+        Columns { widths }
+    }
+
+    fn key(&self) -> usize {
+        usize::from(self.widths[3])
+    }
+
+    fn value(&self) -> usize {
+        usize::from(self.widths[4])
+    }
+}
+
+/// "5" when every held message is shown, "5 of 9" under a partition filter.
+fn held(shown: usize, held: usize) -> String {
+    if shown == held {
+        thousands(held as i64)
+    } else {
+        format!("{} of {}", thousands(shown as i64), thousands(held as i64))
+    }
+}
+
 fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
+    let high = |p: i32| {
+        app.topic(&ex.topic)?
+            .partitions
+            .iter()
+            .find(|x| x.id == p)?
+            .watermarks
+            .map(|w| w.high)
+    };
+    let newer = ex.newer_count(high);
     let state = if ex.paused {
         Span::styled(
             format!(
-                "paused, {} waiting (f follows) ",
+                "paused, {} waiting (f follows)",
                 thousands(ex.pending.len() as i64)
             ),
             theme::warn(),
         )
-    } else if ex.follow {
-        Span::styled("following ", theme::ok())
+    } else if ex.following() {
+        Span::styled("following", theme::ok())
+    } else if ex.follow && ex.loading.is_some() {
+        Span::styled("catching up…", theme::warn())
+    } else if newer > 0 {
+        Span::styled(
+            format!(
+                "browsing, {} newer messages, f to jump to the end",
+                thousands(newer)
+            ),
+            theme::warn(),
+        )
     } else {
-        Span::styled("browsing ", theme::dim())
+        Span::styled("browsing, f follows", theme::dim())
     };
     let filter = ex
         .partition_filter
         .map(|p| format!("partition {p} · "))
         .unwrap_or_default();
     let title = Line::from(vec![
-        Span::styled(format!(" {} ", sanitize(&ex.topic)), theme::title()),
+        Span::styled(
+            format!(" {} ", fit(&ex.topic, usize::from(area.width / 3))),
+            theme::title(),
+        ),
         Span::raw(format!(
-            "({} of {} held · {} · {filter}",
-            thousands(ex.visible.len() as i64),
-            thousands(ex.messages.len() as i64),
+            "({} held · from {} · {filter}",
+            held(ex.visible.len(), ex.messages.len()),
             ex.start.label()
         )),
         state,
-        Span::raw(")"),
+        Span::raw(") "),
     ]);
     let mut block = Block::bordered().title(title);
     let older = ex.ranges.values().any(|r| r.older_exist());
@@ -353,7 +439,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             if older {
                 bottom.push(Span::styled(" ↑ older messages: scroll up ", theme::dim()));
             }
-            if newer && !ex.follow {
+            if newer && !ex.following() {
                 bottom.push(Span::styled(
                     " ↓ newer messages: scroll down ",
                     theme::dim(),
@@ -371,32 +457,25 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
         block = block.title_bottom(Line::from(bottom));
     }
     let compact = area.width < 110;
-    let ts_width = if app.utc { 24 } else { 23 };
-    let widths_wide = [
-        Constraint::Length(4),
-        Constraint::Length(10),
-        Constraint::Length(ts_width),
-        Constraint::Length(20),
-        Constraint::Fill(1),
-        Constraint::Length(9),
-    ];
-    let widths_compact = [
-        Constraint::Length(3),
-        Constraint::Length(8),
-        Constraint::Length(12),
-        Constraint::Length(12),
-        Constraint::Fill(1),
-    ];
+    let cols = Columns::new(area, ex, app.utc, compact);
+    let widths: Vec<Constraint> = cols.widths.iter().map(|w| Constraint::Length(*w)).collect();
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
+    let value_title = if ex.hex { "Value (hex)" } else { "Value" };
     let header = if compact {
-        Row::new(["P", "Offset", "Time", "Key", "Value"])
+        Row::new([
+            Cell::from("P"),
+            right("Offset".into()),
+            Cell::from("Time"),
+            Cell::from("Key"),
+            Cell::from(value_title),
+        ])
     } else {
         Row::new([
             Cell::from("P"),
             right("Offset".into()),
             Cell::from("Timestamp"),
             Cell::from("Key"),
-            Cell::from("Value"),
+            Cell::from(value_title),
             right("Size".into()),
         ])
     };
@@ -407,7 +486,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
     };
     let marked = ex.marked_rows();
     if let Some(r) = &marked {
-        block = block.title(Line::styled(
+        block = block.title_bottom(Line::styled(
             format!(" range: {} messages (e exports, v clears) ", r.len()),
             theme::key(),
         ));
@@ -423,11 +502,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
     WindowedTable {
         block,
         header,
-        widths: if compact {
-            &widths_compact
-        } else {
-            &widths_wide
-        },
+        widths: &widths,
         len: rows,
         cursor: &ex.cursor,
         row: |i: usize| {
@@ -439,7 +514,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
                 let cells = if compact {
                     vec![
                         Cell::from(p.to_string()),
-                        Cell::from(o.to_string()),
+                        right(o.to_string()),
                         Cell::from(""),
                         Cell::from(""),
                         Cell::from(text),
@@ -466,21 +541,23 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             if marked.as_ref().is_some_and(|r| r.contains(&i)) {
                 style = style.patch(theme::marked());
             }
+            let key = preview(m.key.as_deref(), cols.key());
+            let value = value_preview(m, cols.value(), ex.hex);
             if compact {
                 Row::new([
                     Cell::from(m.partition.to_string()),
-                    Cell::from(m.offset.to_string()),
+                    right(m.offset.to_string()),
                     Cell::from(ts.get(11..23).unwrap_or(&ts).to_string()),
-                    Cell::from(preview(m.key.as_deref(), 40)),
-                    Cell::from(value_preview(m, 200)),
+                    Cell::from(key),
+                    Cell::from(value),
                 ])
             } else {
                 Row::new([
                     Cell::from(m.partition.to_string()),
                     right(m.offset.to_string()),
                     Cell::from(ts),
-                    Cell::from(preview(m.key.as_deref(), 60)),
-                    Cell::from(value_preview(m, 300)),
+                    Cell::from(key),
+                    Cell::from(value),
                     right(size(m.value.as_ref().map_or(0, Vec::len))),
                 ])
             }

@@ -15,11 +15,12 @@ use crate::app::search::{Field, SearchForm, SearchHit, SearchOutcome, SearchView
 use crate::app::shared::Shared;
 use crate::model::StartAt;
 use crate::protocol::{Command, Event};
-use crate::ui::bytes::size;
-use crate::ui::text::{progress_bar, sanitize, thousands};
+use crate::ui::bytes::{escaped, size};
+use crate::ui::text::{fit, progress_bar, sanitize, thousands};
 use crate::ui::theme;
 use crate::ui::widgets::highlight::around;
-use crate::ui::widgets::table::WindowedTable;
+use crate::ui::widgets::table::{column_widths, WindowedTable};
+use unicode_width::UnicodeWidthStr;
 
 /// Messages shown before a match when it is opened in the explorer.
 const NEIGHBOURS: i64 = 50;
@@ -345,15 +346,19 @@ fn value_cell(h: &SearchHit, max: usize) -> Line<'static> {
             match (sp.field, header) {
                 (Field::HeaderName(_), Some((k, _))) => {
                     let mut spans = vec![Span::styled("header ", theme::dim())];
-                    spans.extend(around(k.as_bytes(), sp.start, sp.end, max));
+                    spans.extend(around(
+                        k.as_bytes(),
+                        sp.start,
+                        sp.end,
+                        max.saturating_sub(7),
+                    ));
                     Line::from(spans)
                 }
                 (Field::HeaderValue(_), Some((k, Some(v)))) => {
-                    let mut spans = vec![Span::styled(
-                        format!("header {}: ", sanitize(k)),
-                        theme::dim(),
-                    )];
-                    spans.extend(around(v, sp.start, sp.end, max));
+                    let name = format!("header {}: ", escaped(k.as_bytes(), max / 3));
+                    let left = max.saturating_sub(name.width());
+                    let mut spans = vec![Span::styled(name, theme::dim())];
+                    spans.extend(around(v, sp.start, sp.end, left));
                     Line::from(spans)
                 }
                 _ => Line::from(preview(m.value.as_deref(), max)),
@@ -383,7 +388,10 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
     }
     let title = Line::from(vec![
         Span::styled(
-            format!(" Search {} ", sanitize(&s.request.topic)),
+            format!(
+                " Search {} ",
+                fit(&s.request.topic, usize::from(area.width / 3))
+            ),
             theme::title(),
         ),
         Span::styled(format!("/{}/ ", sanitize(&q.pattern)), theme::key()),
@@ -419,20 +427,17 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
     ]));
     let compact = area.width < 110;
     let utc = app.utc;
-    let widths_wide = [
-        Constraint::Length(4),
-        Constraint::Length(10),
-        Constraint::Length(23),
-        Constraint::Length(24),
-        Constraint::Fill(1),
-        Constraint::Length(9),
-    ];
-    let widths_compact = [
-        Constraint::Length(3),
-        Constraint::Length(8),
-        Constraint::Length(12),
-        Constraint::Fill(1),
-    ];
+    let col = if compact {
+        column_widths(list, &[Some(3), Some(8), Some(12), None], 1)
+    } else {
+        let key = (list.width / 6).clamp(12, 48);
+        column_widths(
+            list,
+            &[Some(4), Some(10), Some(23), Some(key), None, Some(9)],
+            1,
+        )
+    };
+    let widths: Vec<Constraint> = col.iter().map(|w| Constraint::Length(*w)).collect();
     let right = |s: String| Cell::from(Line::from(s).right_aligned());
     let header = if compact {
         Row::new(["P", "Offset", "Time", "Match"])
@@ -454,11 +459,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
     WindowedTable {
         block: list_block,
         header,
-        widths: if compact {
-            &widths_compact
-        } else {
-            &widths_wide
-        },
+        widths: &widths,
         len: s.hits.len(),
         cursor: &s.cursor,
         row: |i: usize| {
@@ -468,9 +469,10 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
             let m = &h.message;
             let ts = timestamp(m.timestamp, utc);
             if compact {
+                let w = usize::from(col[3]);
                 let cell = match h.span {
-                    Some(sp) if sp.field == Field::Key => key_cell(h, 120),
-                    _ => value_cell(h, 200),
+                    Some(sp) if sp.field == Field::Key => key_cell(h, w),
+                    _ => value_cell(h, w),
                 };
                 Row::new([
                     Cell::from(m.partition.to_string()),
@@ -483,8 +485,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
                     Cell::from(m.partition.to_string()),
                     right(m.offset.to_string()),
                     Cell::from(ts),
-                    Cell::from(key_cell(h, 60)),
-                    Cell::from(value_cell(h, 300)),
+                    Cell::from(key_cell(h, usize::from(col[3]))),
+                    Cell::from(value_cell(h, usize::from(col[4]))),
                     right(size(h.value_size)),
                 ])
             }

@@ -15,9 +15,10 @@ use crate::app::overlays::Overlay;
 use crate::app::shared::Shared;
 use crate::model::{ConfigEntry, Topic};
 use crate::protocol::Event;
-use crate::ui::text::{sanitize, thousands};
+use crate::ui::text::{fit, sanitize, thousands};
 use crate::ui::theme;
 use crate::ui::widgets::table::WindowedTable;
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DetailTab {
@@ -185,16 +186,14 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &TopicDetail) {
         .style(theme::dim())
         .highlight_style(theme::key())
         .divider("│");
+    let name = fit(&detail.topic, usize::from(area.width / 2));
     let [name_area, tabs_rest] = Layout::horizontal([
-        Constraint::Length(detail.topic.chars().count() as u16 + 4),
+        Constraint::Length(name.width() as u16 + 4),
         Constraint::Fill(1),
     ])
     .areas(tabs_area);
     frame.render_widget(
-        Paragraph::new(Line::styled(
-            format!(" {} ", sanitize(&detail.topic)),
-            theme::title(),
-        )),
+        Paragraph::new(Line::styled(format!(" {name} "), theme::title())),
         name_area,
     );
     frame.render_widget(tabs, tabs_rest);

@@ -11,11 +11,11 @@ use crate::app::action::{Action, Mode};
 use crate::app::component::{hint, Component, Hint, Input, Nav, Output};
 use crate::app::overlays::Overlay;
 use crate::app::shared::Shared;
-use crate::app::topics::TopicsView;
+use crate::app::topics::{sort_arrow, SortKey, TopicsView};
 use crate::model::Topic;
-use crate::ui::text::{sanitize, thousands};
+use crate::ui::text::{fit, sanitize, thousands};
 use crate::ui::theme;
-use crate::ui::widgets::table::WindowedTable;
+use crate::ui::widgets::table::{column_widths, WindowedTable};
 
 #[derive(Debug, Clone, Default)]
 pub struct TopicsScreen {
@@ -159,7 +159,14 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
         .iter()
         .filter(|t| view.show_internal || !t.internal)
         .count();
-    let arrow = if view.reverse { "↓" } else { "↑" };
+    let arrow = sort_arrow(view.sort.descending(), view.reverse);
+    let head = |name: &'static str, key: SortKey| -> String {
+        if view.sort == key {
+            format!("{name} {arrow}")
+        } else {
+            name.to_string()
+        }
+    };
     let internal = if view.show_internal {
         "internal shown"
     } else {
@@ -175,6 +182,9 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
     )
     .right_aligned();
     let block = Block::bordered().title(title).title(subtitle);
+    let cols = column_widths(area, &[None, Some(12), Some(3), Some(15), Some(18)], 2);
+    let widths: Vec<Constraint> = cols.iter().map(|w| Constraint::Length(*w)).collect();
+    let name_width = usize::from(cols[0]);
     let empty = if app.snapshot.is_none() {
         "Waiting for the cluster's metadata…".into()
     } else if !view.filter.text.is_empty() {
@@ -185,19 +195,13 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
     WindowedTable {
         block,
         header: Row::new([
-            Cell::from("Name"),
-            Cell::from(Line::from("Partitions").right_aligned()),
+            Cell::from(head("Name", SortKey::Name)),
+            Cell::from(Line::from(head("Partitions", SortKey::Partitions)).right_aligned()),
             Cell::from(Line::from("RF").right_aligned()),
-            Cell::from(Line::from("Messages").right_aligned()),
+            Cell::from(Line::from(head("Messages", SortKey::Messages)).right_aligned()),
             Cell::from("Health"),
         ]),
-        widths: &[
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(3),
-            Constraint::Length(14),
-            Constraint::Length(18),
-        ],
+        widths: &widths,
         len: view.visible.len(),
         cursor: &view.cursor,
         row: |i: usize| {
@@ -218,9 +222,9 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
                 Span::styled("ok", theme::dim())
             };
             let name = if t.internal {
-                Span::styled(sanitize(&t.name), theme::dim())
+                Span::styled(fit(&t.name, name_width), theme::dim())
             } else {
-                Span::raw(sanitize(&t.name))
+                Span::raw(fit(&t.name, name_width))
             };
             Row::new([
                 Cell::from(name),

@@ -85,6 +85,10 @@ fn choices_change_with_space_and_arrows_and_tab_walks_the_fields() {
     f.edit(Edit::Left);
     f.edit(Edit::Left);
     assert_eq!(f.target, SearchIn::HeaderValues);
+    f.edit(Edit::Left);
+    assert_eq!(f.target, SearchIn::HeaderNames);
+    f.edit(Edit::Left);
+    assert_eq!(f.target, SearchIn::Headers);
     f.edit(Edit::NextField);
     f.edit(Edit::Insert(' '));
     assert!(f.ignore_case);

@@ -11,6 +11,22 @@ pub use draft::{
 };
 pub use template::{TemplateError, Templates};
 
+/// The slowest rate accepted: one message every 100 s. Slower makes no
+/// sense for a test producer, and a rate near zero made the delay between
+/// messages overflow.
+pub const MIN_RATE: f64 = 0.01;
+
+/// A rate in messages per second, as typed (`--rate`, the form's field).
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(r) if r.is_finite() && r >= MIN_RATE => Ok(r),
+        Ok(_) => Err(format!(
+            "{s:?}: the rate must be at least {MIN_RATE} messages a second (leave it out for as fast as acknowledged)"
+        )),
+        Err(_) => Err(format!("{s:?}: messages per second, a number such as 100 or 0.5")),
+    }
+}
+
 /// What the worker is asked to send.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProduceRequest {

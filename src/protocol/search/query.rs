@@ -11,15 +11,18 @@ pub enum SearchIn {
     All,
     Key,
     Value,
+    /// Header names and values.
+    Headers,
     HeaderNames,
     HeaderValues,
 }
 
 impl SearchIn {
-    pub const ALL: [SearchIn; 5] = [
+    pub const ALL: [SearchIn; 6] = [
         SearchIn::All,
         SearchIn::Key,
         SearchIn::Value,
+        SearchIn::Headers,
         SearchIn::HeaderNames,
         SearchIn::HeaderValues,
     ];
@@ -29,6 +32,7 @@ impl SearchIn {
             SearchIn::All => "all",
             SearchIn::Key => "key",
             SearchIn::Value => "value",
+            SearchIn::Headers => "headers",
             SearchIn::HeaderNames => "header names",
             SearchIn::HeaderValues => "header values",
         }
@@ -40,12 +44,11 @@ impl SearchIn {
             "all" => Ok(SearchIn::All),
             "key" | "keys" => Ok(SearchIn::Key),
             "value" | "values" => Ok(SearchIn::Value),
-            "header-names" | "header_names" | "headers" | "header names" => {
-                Ok(SearchIn::HeaderNames)
-            }
+            "headers" | "header" => Ok(SearchIn::Headers),
+            "header-names" | "header_names" | "header names" => Ok(SearchIn::HeaderNames),
             "header-values" | "header_values" | "header values" => Ok(SearchIn::HeaderValues),
             other => Err(format!(
-                "unknown field {other:?}: use all, key, value, header-names or header-values"
+                "unknown field {other:?}: use all, key, value, headers, header-names or header-values"
             )),
         }
     }
@@ -197,15 +200,18 @@ impl Matcher {
         }
         if matches!(
             t,
-            SearchIn::All | SearchIn::HeaderNames | SearchIn::HeaderValues
+            SearchIn::All | SearchIn::Headers | SearchIn::HeaderNames | SearchIn::HeaderValues
         ) {
             for (i, (name, value)) in headers.enumerate() {
-                if matches!(t, SearchIn::All | SearchIn::HeaderNames) {
+                if matches!(t, SearchIn::All | SearchIn::Headers | SearchIn::HeaderNames) {
                     if let Some(s) = at(Field::HeaderName(i), name.as_bytes()) {
                         return Some(s);
                     }
                 }
-                if matches!(t, SearchIn::All | SearchIn::HeaderValues) {
+                if matches!(
+                    t,
+                    SearchIn::All | SearchIn::Headers | SearchIn::HeaderValues
+                ) {
                     if let Some(s) = value.and_then(|v| at(Field::HeaderValue(i), v)) {
                         return Some(s);
                     }
@@ -277,6 +283,19 @@ mod tests {
         );
         // A null key or value is simply not there to match.
         assert_eq!(q("x", SearchIn::All).test(None, None, h()), None);
+        // `headers` is names and values, and only them.
+        let m = q("abc|^source$", SearchIn::Headers);
+        assert_eq!(
+            m.test(key, value, h()).unwrap().unwrap().field,
+            Field::HeaderValue(0)
+        );
+        let m = q("^source$", SearchIn::Headers);
+        assert_eq!(
+            m.test(key, value, h()).unwrap().unwrap().field,
+            Field::HeaderName(1)
+        );
+        assert_eq!(q("order-", SearchIn::Headers).test(key, value, h()), None);
+        assert_eq!(SearchIn::parse("headers"), Ok(SearchIn::Headers));
     }
 
     #[test]

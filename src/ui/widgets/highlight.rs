@@ -4,29 +4,33 @@
 use ratatui::text::{Line, Span};
 use regex::bytes::Regex;
 
-use crate::ui::bytes::escaped;
+use crate::ui::bytes::{escaped, escaped_tail};
 use crate::ui::theme;
 
 /// Context shown before a match in a one-line preview.
 const BEFORE: usize = 24;
 
 /// One line: some context before the match, the match marked, then what
-/// follows, all escaped; `max_chars` bounds the whole.
-pub fn around(bytes: &[u8], start: usize, end: usize, max_chars: usize) -> Vec<Span<'static>> {
-    let (start, end) = (start.min(bytes.len()), end.min(bytes.len()));
+/// follows, all escaped; `max_width` bounds the whole, and no escape is
+/// cut in half.
+pub fn around(bytes: &[u8], start: usize, end: usize, max_width: usize) -> Vec<Span<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let start = start.min(bytes.len());
+    let end = end.clamp(start, bytes.len());
     let window = start.saturating_sub(BEFORE * 4);
-    let shown: Vec<char> = escaped(&bytes[window..start], usize::MAX).chars().collect();
-    let keep: String = shown[shown.len().saturating_sub(BEFORE)..].iter().collect();
-    let mut spans = vec![];
-    if window > 0 || shown.len() > BEFORE {
-        spans.push(Span::styled("…", theme::dim()));
+    let before = escaped_tail(&bytes[window..start], BEFORE.min(max_width / 3));
+    let before = if window > 0 && !before.starts_with('…') && !before.is_empty() {
+        format!("…{before}")
+    } else {
+        before
+    };
+    let left = max_width.saturating_sub(before.width());
+    let matched = escaped(&bytes[start..end], left.max(1));
+    let left = left.saturating_sub(matched.width());
+    let mut spans = vec![Span::raw(before), Span::styled(matched, theme::matched())];
+    if left > 0 && end < bytes.len() {
+        spans.push(Span::raw(escaped(&bytes[end..], left)));
     }
-    spans.push(Span::raw(keep));
-    spans.push(Span::styled(
-        escaped(&bytes[start..end], max_chars / 2),
-        theme::matched(),
-    ));
-    spans.push(Span::raw(escaped(&bytes[end..], max_chars)));
     spans
 }
 
@@ -108,7 +112,9 @@ mod tests {
         v.extend_from_slice(b"NEEDLE");
         v.extend_from_slice(b" tail");
         let spans = around(&v, 500, 506, 80);
-        assert_eq!(spans[0].content, "…");
+        assert!(spans[0].content.starts_with('…'), "{:?}", spans[0].content);
+        let width: usize = spans.iter().map(|s| s.width()).sum();
+        assert!(width <= 80, "{width}");
         assert!(spans
             .iter()
             .any(|s| s.content == "NEEDLE" && is_marked(s.style)));

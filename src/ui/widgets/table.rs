@@ -32,6 +32,19 @@ pub trait ListState {
     }
 }
 
+/// Widths for a table drawn in `area` (borders included): the columns
+/// given a width keep it, the one without takes what is left after the
+/// others and the spacing between columns. Knowing each width, a cell can
+/// be cut to fit by its own rules (never inside an escape) rather than by
+/// the table's.
+pub fn column_widths(area: Rect, widths: &[Option<u16>], spacing: u16) -> Vec<u16> {
+    let inner = area.width.saturating_sub(2);
+    let fixed: u16 = widths.iter().flatten().sum();
+    let gaps = spacing.saturating_mul(widths.len().saturating_sub(1) as u16);
+    let rest = inner.saturating_sub(fixed).saturating_sub(gaps);
+    widths.iter().map(|w| w.unwrap_or(rest)).collect()
+}
+
 pub struct WindowedTable<'a, F> {
     pub block: Block<'a>,
     pub header: Row<'a>,
