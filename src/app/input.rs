@@ -9,6 +9,9 @@ pub struct LineInput {
     pub text: String,
     /// Cursor position in chars.
     pub cursor: usize,
+    /// The whole text is selected (a prefilled value, a number field just
+    /// entered): typing replaces it, Backspace clears it, a move keeps it.
+    pub selected: bool,
 }
 
 /// What a key did to the line.
@@ -36,7 +39,14 @@ impl LineInput {
         LineInput {
             text: text.to_string(),
             cursor: text.chars().count(),
+            selected: false,
         }
+    }
+
+    /// Select the whole text, so that the next key typed replaces it.
+    pub fn select_all(&mut self) {
+        self.selected = !self.text.is_empty();
+        self.cursor = self.text.chars().count();
     }
 
     fn byte_at(&self, char_idx: usize) -> usize {
@@ -48,6 +58,20 @@ impl LineInput {
     }
 
     pub fn edit(&mut self, edit: Edit) {
+        if std::mem::take(&mut self.selected) {
+            match edit {
+                Edit::Insert(_) => {
+                    self.text.clear();
+                    self.cursor = 0;
+                }
+                Edit::Backspace | Edit::Delete | Edit::DeleteWord | Edit::Clear => {
+                    self.text.clear();
+                    self.cursor = 0;
+                    return;
+                }
+                _ => {}
+            }
+        }
         let len = self.text.chars().count();
         match edit {
             Edit::Insert(c) => {

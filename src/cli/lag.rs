@@ -87,6 +87,14 @@ fn cannot_tell(snap: &GroupsSnapshot, asked: &[String]) -> Vec<String> {
             Some(g) if g.state == GroupState::Dead => {
                 why.push(format!("group {name:?} does not exist (Dead)"))
             }
+            // Some brokers (tansu) describe any name as an empty group.
+            Some(g)
+                if g.members.is_empty() && g.partitions.iter().all(|p| p.committed.is_none()) =>
+            {
+                why.push(format!(
+                    "group {name:?} has no members and no committed offsets: nothing to judge (does it exist?)"
+                ))
+            }
             _ => {}
         }
     }

@@ -39,8 +39,6 @@ pub struct LinePrompt {
     pub line: LineInput,
     /// What is wrong with the line (kept until it is edited).
     pub error: Option<String>,
-    /// A prefilled line is replaced by the first key typed, not added to.
-    pub fresh: bool,
 }
 
 impl LinePrompt {
@@ -49,7 +47,6 @@ impl LinePrompt {
             kind: PromptKind::Filter,
             line: LineInput::with_text(text),
             error: None,
-            fresh: false,
         };
         p.check_filter();
         p
@@ -60,7 +57,6 @@ impl LinePrompt {
             kind: PromptKind::Command,
             line: LineInput::default(),
             error: None,
-            fresh: false,
         }
     }
 
@@ -70,9 +66,13 @@ impl LinePrompt {
                 topic: topic.into(),
                 partitions,
             },
-            line: LineInput::with_text(DEFAULT_START),
+            // Selected: typing replaces the prefilled start.
+            line: {
+                let mut l = LineInput::with_text(DEFAULT_START);
+                l.select_all();
+                l
+            },
             error: None,
-            fresh: true,
         }
     }
 
@@ -149,9 +149,6 @@ impl Component for LinePrompt {
         if matches!(edit, Edit::NextField | Edit::PrevField) {
             return Some(vec![]);
         }
-        if std::mem::take(&mut self.fresh) && matches!(edit, Edit::Insert(_)) {
-            self.line = LineInput::default();
-        }
         self.line.edit(edit);
         self.error = None;
         Some(match self.kind {
@@ -191,7 +188,11 @@ impl LinePrompt {
         };
         let mut spans = vec![
             Span::styled(label, theme::key()),
-            Span::raw(sanitize(&self.line.text)),
+            if self.line.selected {
+                Span::styled(sanitize(&self.line.text), theme::selected())
+            } else {
+                Span::raw(sanitize(&self.line.text))
+            },
         ];
         match (&self.error, &self.kind) {
             // On a `:` line, the names Tab could complete to.

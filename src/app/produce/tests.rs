@@ -239,3 +239,60 @@ fn the_form_gives_back_exactly_the_text_it_was_given() {
         assert_eq!(v.draft().headers, "a: 1\n");
     }
 }
+
+/// Entering a number field selects what it holds: typing 500 over 1 sends
+/// 500 messages, not 1,500; so does the start picker's prefilled -100.
+#[test]
+fn typing_into_a_number_field_replaces_what_it_held() {
+    let mut app = fixtures::produce(ProduceState::Filled);
+    app.screens.produce.view.as_mut().unwrap().count = crate::app::LineInput::with_text("1");
+    while app.screens.produce.view.as_ref().unwrap().focus != ProduceField::Count {
+        sent(app.press(Action::NextField));
+    }
+    assert!(app.screens.produce.view.as_ref().unwrap().count.selected);
+    sent(app.type_text("500"));
+    let v = app.screens.produce.view.as_ref().unwrap();
+    assert_eq!(v.count.text, "500");
+    assert_eq!(v.bulk().unwrap().0, 500);
+    // A move keeps the text and ends the selection: typing then adds.
+    sent(app.press(Action::NextField));
+    sent(app.press(Action::PrevField));
+    key(&mut app, "end");
+    sent(app.type_text("0"));
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().count.text,
+        "5000"
+    );
+}
+
+/// Ctrl-R names the draft it recalled in the title; a JSON error is shown
+/// once, under the value editor, with its line and column.
+#[test]
+fn recall_is_named_and_a_json_error_sits_under_the_editor() {
+    let mut app = fixtures::produce(ProduceState::Filled);
+    let v = app.screens.produce.view.as_mut().unwrap();
+    v.remember(v.draft());
+    sent(app.press(Action::Recall));
+    let screen = fixtures::render_text(&mut app, 120, 40);
+    assert!(
+        screen.contains("(recalled draft 1 of 1: orders)"),
+        "{screen}"
+    );
+
+    let v = app.screens.produce.view.as_mut().unwrap();
+    v.mode = crate::protocol::produce::ValueMode::Json;
+    v.value = ratatui_textarea::TextArea::from(["{", "  \"a\": 1,", "}"]);
+    assert!(sent(app.press(Action::Send)).is_empty());
+    let screen = fixtures::render_text(&mut app, 120, 40);
+    let errors: Vec<&str> = screen.lines().filter(|l| l.contains('✖')).collect();
+    assert_eq!(errors.len(), 1, "{screen}");
+    assert!(
+        errors[0].contains("line 3") && errors[0].contains("column"),
+        "{screen}"
+    );
+    assert!(
+        app.shared.status.is_none(),
+        "not said twice: {:?}",
+        app.shared.status
+    );
+}

@@ -160,7 +160,7 @@ pub struct ProduceView {
     pub run: Option<ProduceRun>,
     /// Drafts sent, newest last.
     pub history: Vec<Draft>,
-    history_pos: Option<usize>,
+    pub history_pos: Option<usize>,
     pub templates: Vec<TemplateFile>,
     /// The template loaded last, by index.
     pub template: Option<usize>,
@@ -265,7 +265,20 @@ impl ProduceView {
     }
 
     pub fn move_focus(&mut self, forward: bool) {
+        if let Some(line) = self.line_mut(self.focus) {
+            line.selected = false;
+        }
         self.focus = cycle(&ProduceField::ALL, self.focus, forward);
+        // A number field is entered with its value selected: typing 500
+        // over 1 gives 500, not 1500.
+        if matches!(
+            self.focus,
+            ProduceField::Partition | ProduceField::Count | ProduceField::Rate
+        ) {
+            if let Some(line) = self.line_mut(self.focus) {
+                line.select_all();
+            }
+        }
     }
 
     /// A key typed into the focused field.
@@ -326,6 +339,7 @@ impl ProduceView {
         }
         let i = self.template.map_or(0, |i| (i + 1) % self.templates.len());
         self.template = Some(i);
+        self.history_pos = None;
         let t = self.templates[i].clone();
         self.value = lines(&t.text);
         self.mode = if t.name.ends_with(".json") {
@@ -349,6 +363,7 @@ impl ProduceView {
             Some(p) => p - 1,
         };
         self.history_pos = Some(pos);
+        self.template = None;
         let d = self.history[pos].clone();
         self.load(&d);
         true

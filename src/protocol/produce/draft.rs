@@ -151,8 +151,13 @@ pub fn check_json(text: &str) -> Result<(), String> {
     serde_json::from_str::<serde_json::Value>(text)
         .map(|_| ())
         .map_err(|e| {
+            // serde_json ends its message with the position: said once.
+            let text = e.to_string();
+            let what = text
+                .strip_suffix(&format!(" at line {} column {}", e.line(), e.column()))
+                .unwrap_or(&text);
             format!(
-                "invalid JSON, line {}, column {}: {e}",
+                "invalid JSON, line {}, column {}: {what}",
                 e.line(),
                 e.column()
             )

@@ -33,8 +33,11 @@ fn field<'a>(
         format!("{}{:<12}", if focused { "▶ " } else { "  " }, f.label()),
         if focused { theme::key() } else { theme::dim() },
     );
+    let selected = focused && view.line(f).is_some_and(|l| l.selected);
     let v = if value.is_empty() {
         Span::styled(placeholder.to_string(), theme::dim())
+    } else if selected {
+        Span::styled(sanitize(&value), theme::selected())
     } else {
         Span::raw(sanitize(&value))
     };
@@ -179,9 +182,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &ProduceView, edi
             theme::dim(),
         ),
         Span::styled(
-            match &view.template {
-                Some(i) => format!("(template {}) ", view.templates[*i].name),
-                None => String::new(),
+            match (&view.template, view.history_pos) {
+                (_, Some(p)) => format!(
+                    "(recalled draft {} of {}: {}) ",
+                    p + 1,
+                    view.history.len(),
+                    sanitize(&view.history[p].topic)
+                ),
+                (Some(i), None) => format!("(template {}) ", view.templates[*i].name),
+                (None, None) => String::new(),
             },
             theme::dim(),
         ),
@@ -246,7 +255,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &ProduceView, edi
         ),
     ];
     let mut block = Block::bordered().title(title);
-    if let Some((f, e)) = &view.error {
+    // An editor's error is shown under that editor, once.
+    let in_editor = |f: &ProduceField| matches!(f, ProduceField::Headers | ProduceField::Value);
+    if let Some((f, e)) = view.error.as_ref().filter(|(f, _)| !in_editor(f)) {
         block = block.title_bottom(Line::styled(
             format!(" ✖ {}: {} ", f.label(), sanitize(e)),
             theme::bad(),
@@ -298,10 +309,14 @@ fn editor(frame: &mut Frame, area: Rect, view: &ProduceView, f: ProduceField, ti
     } else {
         theme::title()
     };
-    ta.set_block(Block::bordered().title(Line::styled(
+    let mut block = Block::bordered().title(Line::styled(
         format!("{}{title} ", if focused { " ▶ " } else { " " }),
         title_style,
-    )));
+    ));
+    if let Some((_, e)) = view.error.as_ref().filter(|(ef, _)| *ef == f) {
+        block = block.title_bottom(Line::styled(format!(" ✖ {} ", sanitize(e)), theme::bad()));
+    }
+    ta.set_block(block);
     ta.set_cursor_line_style(Style::new());
     ta.set_cursor_style(if focused {
         Style::new().add_modifier(Modifier::REVERSED)
