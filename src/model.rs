@@ -340,6 +340,19 @@ impl StartAt {
     /// bare RFC 3339 time, and relative times `-15m`, `-2h`, `-1d`, `-30s`.
     pub fn parse(s: &str, now_ms: i64) -> Result<StartAt, String> {
         let s = s.trim();
+        // Offsets are shown with thousands separators: one copied from
+        // the screen ("31,090") is read as typed without them.
+        let plain: String;
+        let s = if s.len() > 1
+            && s.trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '_')
+        {
+            plain = s.replace([',', '_'], "");
+            plain.as_str()
+        } else {
+            s
+        };
         match s {
             "beginning" | "b" | "earliest" | "oldest" => return Ok(StartAt::Beginning),
             "end" | "e" | "latest" | "tail" => return Ok(StartAt::End),
@@ -454,6 +467,8 @@ mod tests {
         assert_eq!(StartAt::parse("end", now), Ok(StartAt::End));
         assert_eq!(StartAt::parse("-100", now), Ok(StartAt::LastN(100)));
         assert_eq!(StartAt::parse("42", now), Ok(StartAt::Offset(42)));
+        assert_eq!(StartAt::parse("31,090", now), Ok(StartAt::Offset(31_090)));
+        assert_eq!(StartAt::parse("-1,000", now), Ok(StartAt::LastN(1_000)));
         assert_eq!(
             StartAt::parse("-15m", now),
             Ok(StartAt::Time(now - 900_000))

@@ -122,7 +122,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
             Span::styled(" partition ", theme::dim()),
             Span::raw(m.partition.to_string()),
             Span::styled("  offset ", theme::dim()),
-            Span::raw(m.offset.to_string()),
+            Span::raw(crate::ui::text::thousands(m.offset)),
             Span::styled("  timestamp ", theme::dim()),
             Span::raw(format!("{} ({kind})", timestamp(m.timestamp, shared.utc))),
         ]),

@@ -343,7 +343,7 @@ impl Columns {
     fn new(area: Rect, ex: &Explorer, utc: bool, compact: bool) -> Columns {
         let inner = area.width.saturating_sub(2);
         let largest = ex.messages.iter().map(|m| m.offset).max().unwrap_or(0);
-        let offset = (largest.max(0).to_string().len() as u16).max(6);
+        let offset = (thousands(largest.max(0)).len() as u16).max(6);
         let widths = if compact {
             let key = (inner / 6).clamp(8, 24);
             column_widths(area, &[Some(3), Some(offset), Some(12), Some(key), None], 1)
@@ -546,7 +546,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             if compact {
                 Row::new([
                     Cell::from(m.partition.to_string()),
-                    right(m.offset.to_string()),
+                    right(thousands(m.offset)),
                     Cell::from(ts.get(11..23).unwrap_or(&ts).to_string()),
                     Cell::from(key),
                     Cell::from(value),
@@ -554,7 +554,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             } else {
                 Row::new([
                     Cell::from(m.partition.to_string()),
-                    right(m.offset.to_string()),
+                    right(thousands(m.offset)),
                     Cell::from(ts),
                     Cell::from(key),
                     Cell::from(value),

@@ -476,14 +476,14 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
                 };
                 Row::new([
                     Cell::from(m.partition.to_string()),
-                    Cell::from(m.offset.to_string()),
+                    Cell::from(thousands(m.offset)),
                     Cell::from(ts.get(11..23).unwrap_or(&ts).to_string()),
                     Cell::from(cell),
                 ])
             } else {
                 Row::new([
                     Cell::from(m.partition.to_string()),
-                    right(m.offset.to_string()),
+                    right(thousands(m.offset)),
                     Cell::from(ts),
                     Cell::from(key_cell(h, usize::from(col[3]))),
                     Cell::from(value_cell(h, usize::from(col[4]))),
