@@ -82,6 +82,17 @@ fn main() {
         })
         .collect();
 
+    // `creel demo` starts a mock cluster in the process, which sometimes
+    // takes whole seconds to create a topic: the worst of 15 starts.
+    let demo: Vec<f64> = (0..15)
+        .map(|_| {
+            tui_report(&["demo"], "--exit-after-first-frame")["first_frame_ms"]
+                .as_f64()
+                .unwrap_or(f64::NAN)
+        })
+        .collect();
+    let demo_worst = demo.iter().copied().fold(0.0, f64::max);
+    let demo_median = median(demo);
     let (loaded, first, rss, down) = (median(loaded), median(first), median(rss), median(down));
     println!();
     println!("{n} topics x {PARTITIONS} partitions, median of {RUNS} runs");
@@ -98,6 +109,7 @@ fn main() {
     println!("  creel TUI: peak resident memory                                     {rss:>7.1} MB (target 80 MB)");
     println!("  creel TUI: first frame, broker up                                   {first:>7.1} ms (target 100 ms)");
     println!("  creel TUI: first frame, no broker                                   {down:>7.1} ms (target 100 ms)");
+    println!("  creel demo: first frame, median / worst of 15 starts         {demo_median:>7.1} / {demo_worst:>7.1} ms (target 100 ms)");
 }
 
 fn topic_name(i: usize) -> String {

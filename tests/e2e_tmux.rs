@@ -306,7 +306,7 @@ fn tails_a_topic_while_another_process_produces() {
     t.wait_for("· following)", Duration::from_secs(10));
     // Another producer writes while creel tails.
     rt.block_on(produce(&b, &events, 0, 2));
-    let s = t.wait_for(&format!("{events} (5 of 5 held"), Duration::from_secs(15));
+    let s = t.wait_for(&format!("{events} (5 held"), Duration::from_secs(15));
     assert!(
         s.lines().any(|l| l.contains("│0") && l.contains(" 4 ")),
         "offset 4 arrived:\n{s}"
@@ -320,7 +320,7 @@ fn tails_a_topic_while_another_process_produces() {
     rt.block_on(produce(&b, &events, 0, 1));
     t.wait_for("paused, 1 waiting", Duration::from_secs(15));
     t.keys(&["f"]);
-    t.wait_for(&format!("{events} (6 of 6 held"), Duration::from_secs(5));
+    t.wait_for(&format!("{events} (6 held"), Duration::from_secs(5));
     t.keys(&["q"]);
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");

@@ -288,7 +288,7 @@ impl App {
         }
     }
 
-    pub(crate) fn refresh(&mut self) -> Vec<Output> {
+    pub fn refresh(&mut self) -> Vec<Output> {
         self.shared.refreshing = true;
         let mut status = Status::info("refreshing…");
         status.refreshing = true;

@@ -49,6 +49,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         started,
         exit_when_loaded: cli.global.exit_when_loaded.clone(),
         exit_after_first_frame: cli.global.exit_after_first_frame.clone(),
+        refresh_when: None,
     };
     let code = match cli.command {
         None => {
@@ -243,7 +244,14 @@ fn demo(
     screenshots: Option<std::path::PathBuf>,
     opts: crate::tui::TuiOptions,
 ) -> anyhow::Result<ExitCode> {
-    let demo = crate::demo::Demo::start()?;
+    // The TUI draws at once; the other uses want the history written first.
+    let mut opts = opts;
+    let mut demo = if screenshots.is_none() && !print_bootstrap {
+        crate::demo::Demo::start_in_background()?
+    } else {
+        crate::demo::Demo::start()?
+    };
+    opts.refresh_when = demo.take_ready();
     settings.profile_name = "demo".into();
     settings.bootstrap_servers = demo.bootstrap.clone();
     // The mock cluster cannot list groups: name the demo's own.

@@ -40,37 +40,81 @@ pub const SEED_HOURS: i64 = 6;
 pub const PLANTED_ORDER: &str = "ORD-PLANTED-7731";
 
 pub struct Demo {
-    mock: Option<Mock>,
     pub bootstrap: String,
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    /// The thread that owns the mock cluster (it is not Send): it writes
+    /// the history, runs the traffic and the groups, and closes the
+    /// cluster when told to stop.
+    owner: Option<JoinHandle<()>>,
+    /// Fires once the topics exist and hold their history.
+    ready: Option<std::sync::mpsc::Receiver<()>>,
 }
 
 impl Demo {
     /// Start the cluster, seed it (about a second) and start the traffic.
     pub fn start() -> anyhow::Result<Demo> {
-        let catalog = Catalog::embedded()?;
-        let mock = Mock::start(3)?;
-        for (topic, partitions) in TOPICS {
-            mock.create_topic(topic, partitions, 3)?;
+        let mut demo = Demo::start_with()?;
+        if let Some(ready) = demo.ready.take() {
+            ready
+                .recv()
+                .map_err(|_| anyhow::anyhow!("the demo cluster did not start (see --log)"))?;
         }
-        let bootstrap = mock.bootstrap();
-        seed(&bootstrap, &catalog)?;
+        Ok(demo)
+    }
+
+    /// Start the cluster and return as soon as its address is known (a
+    /// millisecond): the topics, the history and the traffic follow on the
+    /// cluster's own thread, so the first frame waits for none of them.
+    /// librdkafka's mock cluster sometimes takes whole seconds to set a
+    /// rack or create a topic. `take_ready` says when the history is in.
+    pub fn start_in_background() -> anyhow::Result<Demo> {
+        Demo::start_with()
+    }
+
+    /// Fires when the history is in: the TUI then refreshes at once.
+    pub fn take_ready(&mut self) -> Option<std::sync::mpsc::Receiver<()>> {
+        self.ready.take()
+    }
+
+    fn start_with() -> anyhow::Result<Demo> {
+        let catalog = Catalog::embedded()?;
         let stop = Arc::new(AtomicBool::new(false));
-        let mut threads = vec![];
-        threads.push(spawn("creel-demo-traffic", {
-            let (b, stop, catalog) = (bootstrap.clone(), stop.clone(), catalog.clone());
-            move || traffic(&b, &catalog, &stop)
-        })?);
-        threads.push(spawn("creel-demo-groups", {
-            let (b, stop) = (bootstrap.clone(), stop.clone());
-            move || groups(&b, &stop)
-        })?);
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let owner = spawn("creel-demo-cluster", {
+            let stop = stop.clone();
+            move || {
+                let mock = Mock::start_bare(3)?;
+                let bootstrap = mock.bootstrap();
+                let _ = addr_tx.send(bootstrap.clone());
+                mock.set_racks(3)?;
+                for (topic, partitions) in TOPICS {
+                    mock.create_topic(topic, partitions, 3)?;
+                }
+                seed(&bootstrap, &catalog)?;
+                let _ = ready_tx.send(());
+                let traffic_thread = spawn("creel-demo-traffic", {
+                    let (b, stop, catalog) = (bootstrap.clone(), stop.clone(), catalog.clone());
+                    move || traffic(&b, &catalog, &stop)
+                })?;
+                let groups_thread = spawn("creel-demo-groups", {
+                    let (b, stop) = (bootstrap.clone(), stop.clone());
+                    move || groups(&b, &stop)
+                })?;
+                let _ = traffic_thread.join();
+                let _ = groups_thread.join();
+                drop(mock);
+                Ok(())
+            }
+        })?;
+        let bootstrap = addr_rx
+            .recv()
+            .map_err(|_| anyhow::anyhow!("the demo cluster did not start (see --log)"))?;
         Ok(Demo {
-            mock: Some(mock),
             bootstrap,
             stop,
-            threads,
+            owner: Some(owner),
+            ready: Some(ready_rx),
         })
     }
 
@@ -83,10 +127,9 @@ impl Demo {
 
     fn shutdown(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
-        for t in self.threads.drain(..) {
-            let _ = t.join();
+        if let Some(owner) = self.owner.take() {
+            let _ = owner.join();
         }
-        self.mock.take();
     }
 }
 

@@ -21,11 +21,25 @@ pub struct Mock {
 impl Mock {
     /// `brokers` brokers on loopback, each in its own rack.
     pub fn start(brokers: i32) -> anyhow::Result<Mock> {
-        let cluster = MockCluster::new(brokers)?;
+        let mock = Mock::start_bare(brokers)?;
+        mock.set_racks(brokers)?;
+        Ok(mock)
+    }
+
+    /// The brokers alone: their address is known at once (setting racks
+    /// can take the mock whole seconds).
+    pub fn start_bare(brokers: i32) -> anyhow::Result<Mock> {
+        Ok(Mock {
+            cluster: MockCluster::new(brokers)?,
+        })
+    }
+
+    pub fn set_racks(&self, brokers: i32) -> anyhow::Result<()> {
         for id in 1..=brokers {
-            cluster.broker_rack(id, &format!("rack-{}", (b'a' + (id - 1) as u8) as char))?;
+            self.cluster
+                .broker_rack(id, &format!("rack-{}", (b'a' + (id - 1) as u8) as char))?;
         }
-        Ok(Mock { cluster })
+        Ok(())
     }
 
     pub fn bootstrap(&self) -> String {

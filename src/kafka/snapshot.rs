@@ -176,8 +176,10 @@ pub fn fetch_watermarks(
 }
 
 /// Metadata and watermarks at once, for headless commands and benchmarks;
-/// racks and the controller (DescribeCluster, which may wait for a
-/// controller the cluster never names) only when `describe` asks for them.
+/// or, when `describe` asks for the brokers (`creel brokers`), metadata and
+/// racks and the controller (DescribeCluster) without the watermarks that
+/// list does not show. DescribeCluster waits at most 2 s: a cluster that
+/// names no controller (the demo's mock) would otherwise hold the list.
 pub fn fetch_snapshot_blocking(
     settings: &crate::config::Settings,
     timeout: Duration,
@@ -195,11 +197,13 @@ pub fn fetch_snapshot_blocking(
     if describe {
         memo.record(admin_ffi::describe_cluster(
             consumer.client(),
-            DESCRIBE_TIMEOUT,
+            DESCRIBE_TIMEOUT.min(Duration::from_secs(2)),
         ));
     }
     let cluster_note = memo.apply(&mut brokers);
-    fetch_watermarks(&consumer, &mut topics, timeout)?;
+    if !describe {
+        fetch_watermarks(&consumer, &mut topics, timeout)?;
+    }
     Ok(crate::model::ClusterSnapshot {
         brokers,
         topics,

@@ -72,6 +72,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         watched_groups: settings.watched_groups.clone(),
         topics: Periodic::new(settings.refresh),
         describe: Default::default(),
+        configs_refused: Default::default(),
         groups: Periodic::new(settings.groups_refresh),
         base_config: client_config(settings),
         readers: vec![],
@@ -149,6 +150,10 @@ struct Worker {
     topics: Periodic,
     groups: Periodic,
     describe: Arc<Mutex<DescribeMemo>>,
+    /// DescribeConfigs answered "unsupported" (or never answered): said
+    /// at once for every later topic instead of after seconds each time.
+    /// A refresh (`r`) forgets it.
+    configs_refused: Arc<Mutex<Option<OpError>>>,
     /// librdkafka settings every reader starts from.
     base_config: rdkafka::ClientConfig,
     /// Running reads and where each takes skips.
@@ -193,7 +198,12 @@ impl Worker {
 
     fn command(&mut self, cmd: Command) {
         match cmd {
-            Command::RefreshTopics => self.refresh_topics(),
+            Command::RefreshTopics => {
+                if let Ok(mut m) = self.configs_refused.lock() {
+                    *m = None;
+                }
+                self.refresh_topics()
+            }
             Command::RefreshGroups => self.refresh_groups(),
             Command::DescribeTopicConfigs { topic } => self.describe_configs(topic),
             Command::ReadMessages(req) => self.read_messages(req),
@@ -415,6 +425,16 @@ impl Worker {
     }
 
     fn describe_configs(&mut self, topic: String) {
+        let known = self.configs_refused.lock().ok().and_then(|m| m.clone());
+        if let Some(e) = known {
+            let message = format!("{} (asked once; not asked again: r asks again)", e.message);
+            let _ = self.events.try_send(Event::TopicConfigs {
+                topic,
+                result: Err(OpError { message, ..e }),
+            });
+            return;
+        }
+        let memo = self.configs_refused.clone();
         let admin = self.admin.clone();
         let on_timeout = Event::TopicConfigs {
             topic: topic.clone(),
@@ -429,6 +449,13 @@ impl Worker {
             },
             move |job| {
                 let result = super::admin::describe_topic_configs(&admin, &topic, REQUEST_TIMEOUT);
+                if let Err(e) = &result {
+                    if matches!(e.kind, ErrorKind::Unsupported | ErrorKind::TimedOut) {
+                        if let Ok(mut m) = memo.lock() {
+                            *m = Some(e.clone());
+                        }
+                    }
+                }
                 let ok = result.is_ok();
                 job.send(Event::TopicConfigs { topic, result });
                 ok

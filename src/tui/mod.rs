@@ -22,9 +22,12 @@ pub struct TuiOptions {
     pub started: Instant,
     pub exit_when_loaded: Option<PathBuf>,
     pub exit_after_first_frame: Option<PathBuf>,
+    /// `creel demo`: fires when its topics exist, and the view refreshes
+    /// then instead of at the next period.
+    pub refresh_when: Option<std::sync::mpsc::Receiver<()>>,
 }
 
-pub fn run(settings: Settings, opts: TuiOptions) -> anyhow::Result<()> {
+pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         // Every Kafka call runs on the blocking pool; bound it.
@@ -38,7 +41,7 @@ pub fn run(settings: Settings, opts: TuiOptions) -> anyhow::Result<()> {
         // property is a plain error on stderr.
         let worker = spawn_worker(&settings)?;
         let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
-        let r = event_loop(&mut guard, &settings, worker, &opts).await;
+        let r = event_loop(&mut guard, &settings, worker, &mut opts).await;
         guard.restore();
         r
     });
@@ -52,7 +55,7 @@ async fn event_loop(
     guard: &mut TerminalGuard,
     settings: &Settings,
     mut worker: WorkerHandle,
-    opts: &TuiOptions,
+    opts: &mut TuiOptions,
 ) -> anyhow::Result<()> {
     let mut app = App::new(
         &settings.profile_name,
@@ -74,6 +77,14 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut first_frame: Option<Duration> = None;
+    let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(1);
+    if let Some(when) = opts.refresh_when.take() {
+        tokio::task::spawn_blocking(move || {
+            if when.recv().is_ok() {
+                let _ = ready_tx.blocking_send(());
+            }
+        });
+    }
     loop {
         // Every wake-up below changed something worth a frame.
         app.shared.now = chrono::Local::now();
@@ -120,6 +131,7 @@ async fn event_loop(
                 app.shared.say(note);
                 vec![]
             }
+            Some(()) = ready_rx.recv() => app.refresh(),
             _ = tick.tick() => vec![],
         };
         for output in work {
