@@ -483,3 +483,61 @@ fn a_wrong_password_is_said_in_the_header() {
     );
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
+
+/// 150,000 messages over three partitions on the mock cluster the demo
+/// runs on, read from the beginning through the default 50,000-message
+/// window: the title says it is browsing and how far behind it is, never
+/// "following"; `f` jumps to the live end at once, and a message written
+/// then is on screen within a second or two.
+#[test]
+fn walks_150k_messages_from_the_beginning_and_f_jumps_to_the_live_end() {
+    use creel::kafka::mock::{Mock, Record, TrafficProducer};
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("big", 3, 1).unwrap();
+    let b = mock.bootstrap();
+    let p = TrafficProducer::new(&b).unwrap();
+    let fill = |from: i64, to: i64| {
+        for o in from..to {
+            let v = format!("m-{o}");
+            p.send(&Record {
+                topic: "big",
+                partition: Some((o % 3) as i32),
+                key: None,
+                value: Some(v.as_bytes()),
+                headers: &[],
+                timestamp_ms: Some(1_700_000_000_000 + o),
+            })
+            .unwrap();
+        }
+        p.flush(Duration::from_secs(60)).unwrap();
+    };
+    fill(0, 150_000);
+    let t = Tmux::start(&format!("{} -b {b}", creel()));
+    t.wait_for("150,000", Duration::from_secs(20));
+    t.keys(&["m"]);
+    t.wait_for("Read big from", Duration::from_secs(5));
+    t.type_text("beginning");
+    t.keys(&["Enter"]);
+    let s = t.wait_for("f to jump to the end", Duration::from_secs(30));
+    // The window holds 50,000 (two may wait past the time frontier).
+    assert!(s.contains("from the beginning · browsing, 100,0"), "{s}");
+    assert!(!s.contains("following"), "{s}");
+    // Walk down a few pages: still browsing, the rows in offset order.
+    t.keys(&["PageDown", "PageDown", "PageDown"]);
+    let s = t.wait_for("browsing", Duration::from_secs(5));
+    assert!(s.contains("m-"), "{s}");
+    // f: the newest messages at once, then following.
+    let asked = Instant::now();
+    t.keys(&["f"]);
+    let s = t.wait_for("· following)", Duration::from_secs(10));
+    assert!(s.contains("m-149999"), "the newest message on screen:\n{s}");
+    fill(150_000, 150_001);
+    t.wait_for("m-150000", Duration::from_secs(10));
+    eprintln!(
+        "f to the newest message written after it: {:?}",
+        asked.elapsed()
+    );
+    t.keys(&["q"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}

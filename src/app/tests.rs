@@ -573,3 +573,26 @@ fn a_start_that_fell_back_is_named_in_the_title_and_said() {
         "{status:?}"
     );
 }
+
+/// Ctrl-L draws the whole screen from scratch, whatever has the focus.
+#[test]
+fn ctrl_l_redraws_in_every_mode() {
+    use crate::app::component::Effect;
+    let redraws = |app: &mut App| {
+        let k = crate::app::keymap::Key::parse("ctrl-l").unwrap();
+        app.key(crossterm::event::KeyEvent::new(k.code, k.modifiers))
+            .iter()
+            .any(|o| matches!(o, Output::Effect(Effect::Redraw)))
+    };
+    let mut app = fixtures::connected();
+    assert!(redraws(&mut app), "normal");
+    fixtures::key(&mut app, ":");
+    assert!(redraws(&mut app), "text");
+    let mut app = fixtures::produce(fixtures::ProduceState::Filled);
+    assert_eq!(app.mode(), Mode::Form);
+    assert!(redraws(&mut app), "form");
+    let mut app = fixtures::connected();
+    fixtures::command(&mut app, "create-topic t 1 1");
+    assert_eq!(app.mode(), Mode::Confirm);
+    assert!(redraws(&mut app), "confirm");
+}

@@ -87,7 +87,19 @@ impl Component for Help {
     fn draw(&self, frame: &mut Frame, _area: Rect, shared: &Shared) {
         let area = frame.area();
         let rows = rows(&shared.keymap);
-        let width = area.width.saturating_sub(4).min(120);
+        // As wide as the longest line needs, up to the terminal's width: a
+        // command's arguments are not cut on a wide terminal.
+        let longest = rows
+            .iter()
+            .map(|r| match r {
+                HelpRow::Key { keys, what, .. } => {
+                    keys.chars().count().min(24) + what.chars().count() + 2
+                }
+                HelpRow::Section(t) => t.chars().count() + 4,
+            })
+            .max()
+            .unwrap_or(60) as u16;
+        let width = area.width.saturating_sub(4).min(longest.max(60) + 4);
         let height = area.height.saturating_sub(2).min(rows.len() as u16 + 3);
         let [_, mid, _] = Layout::vertical([
             Constraint::Fill(1),
