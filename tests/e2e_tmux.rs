@@ -541,3 +541,18 @@ fn walks_150k_messages_from_the_beginning_and_f_jumps_to_the_live_end() {
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
+
+/// A panic on any thread (here a worker task) ends creel: the terminal is
+/// restored, the panic printed, exit code 101; nothing keeps running
+/// behind a screen that looks closed.
+#[test]
+fn a_panic_on_a_worker_thread_ends_creel_with_the_terminal_restored() {
+    let t = Tmux::start(&format!(
+        "CREEL_PANIC_FOR_TEST=1 RUST_BACKTRACE=0 {} -b 127.0.0.1:1",
+        creel()
+    ));
+    let s = t.exited(Duration::from_secs(10));
+    assert!(s.contains("EXIT=101") && s.contains("COOKED"), "{s}");
+    assert!(s.contains("CREEL_PANIC_FOR_TEST"), "{s}");
+    assert!(!t.alternate_screen_on(), "{s}");
+}

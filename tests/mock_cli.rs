@@ -180,3 +180,37 @@ fn a_time_start_the_cluster_cannot_look_up_falls_back_visibly() {
     let lines = String::from_utf8_lossy(&out.stdout).lines().count();
     assert_eq!(lines, 10, "every message, from the beginning");
 }
+
+/// Piped, stderr gets final lines only: no carriage-return progress
+/// debris in a log (progress is shown only when stderr is a terminal).
+#[test]
+fn progress_is_not_written_when_stderr_is_not_a_terminal() {
+    use std::io::Write;
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("t", 1, 1).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", &mock.bootstrap(), "produce", "-t", "t"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for i in 0..25_000 {
+            writeln!(stdin, "line {i}").unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("sent 25000, acknowledged 25000, failed 0"),
+        "{err}"
+    );
+    assert!(!err.contains('\r'), "{err:?}");
+    assert!(!err.contains("\x1b[K"), "{err:?}");
+    // The summary (and its per-partition lines), no progress lines.
+    assert!(err.starts_with("creel: sent 25000,"), "{err:?}");
+    assert_eq!(err.matches("creel: sent").count(), 1, "{err:?}");
+}

@@ -195,6 +195,43 @@ fn groups_list_statuses_and_trend() {
     both_sizes("groups", &app);
 }
 
+/// Before the window is full a group is "collecting n/N", never OK; a
+/// list that failed is said, not "No consumer groups".
+#[test]
+fn groups_collecting_and_a_list_that_failed() {
+    use creel::model::GroupsSnapshot;
+    use creel::protocol::Event;
+    let full = fixtures::with_groups();
+    let mut app = fixtures::connected();
+    app.screen = creel::app::ScreenId::Groups;
+    app.apply(Event::Groups {
+        generation: 1,
+        snapshot: GroupsSnapshot {
+            groups: full.shared.group_list().to_vec(),
+            taken_at: fixtures::fixed_now(),
+            list_error: None,
+        },
+    });
+    let screen = render(&app, 120, 40);
+    assert_eq!(screen.matches("collecting 1/6").count(), 4, "{screen}");
+    assert!(!screen.contains(" OK "), "{screen}");
+
+    app.apply(Event::Groups {
+        generation: 2,
+        snapshot: GroupsSnapshot {
+            groups: vec![],
+            taken_at: fixtures::fixed_now(),
+            list_error: Some("could not list groups: Broker: Group authorization failed".into()),
+        },
+    });
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains("could not list groups: Broker: Group authorization failed."),
+        "{screen}"
+    );
+    assert!(!screen.contains("No consumer groups"), "{screen}");
+}
+
 #[test]
 fn group_detail_partitions_members_chart() {
     use creel::app::screens::group_detail::GroupTab;
@@ -234,6 +271,15 @@ fn messages_list_and_picker() {
     app.type_text("x");
     assert!(app.press(Action::Submit).is_empty());
     insta::assert_snapshot!("start_picker_error_80x24", render(&app, 80, 24));
+}
+
+/// `x` on the list: the values as hex, in a column of the same width.
+#[test]
+fn messages_list_with_a_hex_column() {
+    let mut app = fixtures::messages_view();
+    creel::app::fixtures::key(&mut app, "x");
+    assert!(app.screens.messages.explorer.as_ref().unwrap().hex);
+    both_sizes("messages_hex", &app);
 }
 
 #[test]

@@ -41,6 +41,14 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
         // property is a plain error on stderr.
         let worker = spawn_worker(&settings)?;
         let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
+        // For the end-to-end test of the panic hook: a panic on a worker
+        // thread, as a bug would cause, must still end creel cleanly.
+        if std::env::var_os("CREEL_PANIC_FOR_TEST").is_some() {
+            tokio::spawn(async {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                panic!("CREEL_PANIC_FOR_TEST");
+            });
+        }
         let r = event_loop(&mut guard, &settings, worker, &mut opts).await;
         guard.restore();
         r

@@ -7,6 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthStr;
 
 use super::message_detail::MessageDetail;
 use super::ScreenId;
@@ -387,44 +388,50 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             .map(|w| w.high)
     };
     let newer = ex.newer_count(high);
-    let state = if ex.paused {
-        Span::styled(
-            format!(
-                "paused, {} waiting (f follows)",
-                thousands(ex.pending.len() as i64)
-            ),
+    // The title says what the view does in words; on a narrow terminal
+    // the start goes first, then the words get shorter: the state and
+    // what `f` does stay readable.
+    let (long, short, style) = if ex.paused {
+        let n = thousands(ex.pending.len() as i64);
+        (
+            format!("paused, {n} waiting (f follows)"),
+            format!("paused, {n} waiting"),
             theme::warn(),
         )
     } else if ex.following() {
-        Span::styled("following", theme::ok())
+        ("following".into(), "following".into(), theme::ok())
     } else if ex.follow && ex.loading.is_some() {
-        Span::styled("catching up…", theme::warn())
+        ("catching up…".into(), "catching up…".into(), theme::warn())
     } else if newer > 0 {
-        Span::styled(
-            format!(
-                "browsing, {} newer messages, f to jump to the end",
-                thousands(newer)
-            ),
+        let n = thousands(newer);
+        (
+            format!("browsing, {n} newer messages, f to jump to the end"),
+            format!("browsing, {n} newer, f: end"),
             theme::warn(),
         )
     } else {
-        Span::styled("browsing, f follows", theme::dim())
+        ("browsing, f follows".into(), "browsing, f follows".into(), theme::dim())
     };
     let filter = ex
         .partition_filter
         .map(|p| format!("partition {p} · "))
         .unwrap_or_default();
+    let name = format!(" {} ", fit(&ex.topic, usize::from(area.width / 3)));
+    let held = held(ex.visible.len(), ex.messages.len());
+    let from = format!("from {} · ", ex.start.label());
+    let room = usize::from(area.width.saturating_sub(4));
+    let fits = |parts: &[&str]| parts.iter().map(|p| p.width()).sum::<usize>() <= room;
+    let (from, state) = if fits(&[&name, "(", &held, " held · ", &from, &filter, &long, ") "]) {
+        (from, long)
+    } else if fits(&[&name, "(", &held, " held · ", &filter, &long, ") "]) {
+        (String::new(), long)
+    } else {
+        (String::new(), short)
+    };
     let title = Line::from(vec![
-        Span::styled(
-            format!(" {} ", fit(&ex.topic, usize::from(area.width / 3))),
-            theme::title(),
-        ),
-        Span::raw(format!(
-            "({} held · from {} · {filter}",
-            held(ex.visible.len(), ex.messages.len()),
-            ex.start.label()
-        )),
-        state,
+        Span::styled(name, theme::title()),
+        Span::raw(format!("({held} held · {from}{filter}")),
+        Span::styled(state, style),
         Span::raw(") "),
     ]);
     let mut block = Block::bordered().title(title);
