@@ -410,7 +410,11 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             theme::warn(),
         )
     } else {
-        ("browsing, f follows".into(), "browsing, f follows".into(), theme::dim())
+        (
+            "browsing, f follows".into(),
+            "browsing, f follows".into(),
+            theme::dim(),
+        )
     };
     let filter = ex
         .partition_filter
