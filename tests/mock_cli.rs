@@ -25,7 +25,7 @@ fn stderr(o: &Output) -> String {
 fn lag_that_cannot_list_groups_is_cannot_tell_not_green() {
     let mock = Mock::start(1).unwrap();
     let b = mock.bootstrap();
-    let out = creel(&b, &["lag", "--samples", "1", "--json"]);
+    let out = creel(&b, &["lag", "--samples", "3", "--interval", "1", "--json"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("cannot tell: could not list groups"),

@@ -57,7 +57,7 @@ fn headless_unreachable_broker_exits_2_with_reason() {
         "{err}"
     );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
-        .args(["-b", "127.0.0.1:1", "lag", "--samples", "1"])
+        .args(["-b", "127.0.0.1:1", "lag", "--samples", "3"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -121,7 +121,7 @@ pub enum Cmd {
         /// Samples a status is judged over, --interval apart (default: the
         /// profile's lag_window, 6); the lag figures are printed after the
         /// last one
-        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=100))]
+        #[arg(long, value_parser = clap::value_parser!(u64).range(3..=100))]
         samples: Option<u64>,
         /// Seconds between samples
         #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u64).range(1..))]

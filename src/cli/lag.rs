@@ -38,7 +38,7 @@ pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
             }
         };
     let only = (!args.groups.is_empty()).then_some(args.groups.as_slice());
-    let samples = args.samples.max(1);
+    let samples = args.samples.max(crate::app::lag::MIN_SAMPLES);
     let mut book = LagBook::new(samples);
     let progress = super::print::Progress::stderr();
     let mut taken = 0;
@@ -60,7 +60,19 @@ pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
             ));
         } else {
             progress.clear();
-            let unknown = cannot_tell(&snap, &args.groups);
+            let mut unknown = cannot_tell(&snap, &args.groups);
+            if !args.watch {
+                // A group seen in fewer samples than the window (it
+                // appeared mid-run) has no status: that is not green.
+                for g in &snap.groups {
+                    if let Some((have, need)) = book.judged.get(&g.id).and_then(|j| j.collecting) {
+                        unknown.push(format!(
+                            "group {:?} was seen in {have} of {need} samples: no status yet",
+                            g.id
+                        ));
+                    }
+                }
+            }
             for why in &unknown {
                 eprintln!("creel: cannot tell: {why}");
             }
@@ -223,7 +235,7 @@ fn print(
             out,
             "{:width$}  {:19}  {:>7}  {:>12}  {}",
             crate::ui::text::sanitize(&g.id),
-            g.state,
+            g.state.name(),
             g.members.len(),
             lag,
             status_word(book, &g.id)

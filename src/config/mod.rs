@@ -158,7 +158,7 @@ fn merge(
             g.dedup();
             g
         },
-        lag_window: lag_window.unwrap_or(6).max(2),
+        lag_window: lag_window.unwrap_or(6).max(crate::app::lag::MIN_SAMPLES),
         keymap,
         source,
         read_only: cli.read_only || profile.read_only,

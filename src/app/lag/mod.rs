@@ -184,7 +184,7 @@ pub struct LagBook {
 impl LagBook {
     pub fn new(window: usize) -> LagBook {
         LagBook {
-            window: window.max(2),
+            window: window.max(MIN_SAMPLES),
             history_cap: 720,
             samples: HashMap::new(),
             totals: HashMap::new(),
