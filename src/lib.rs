@@ -13,5 +13,6 @@ pub mod envelope;
 pub mod kafka;
 pub mod model;
 pub mod protocol;
+pub mod redact;
 pub mod tui;
 pub mod ui;

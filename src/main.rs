@@ -18,7 +18,7 @@ fn main() -> ExitCode {
         Err(e) => {
             // The terminal is already restored here: tui::run restores it
             // before returning any error.
-            eprintln!("creel: {e:#}");
+            eprintln!("creel: {}", creel::redact::redact(&format!("{e:#}")));
             exit::code(exit::of_error(&e))
         }
     }

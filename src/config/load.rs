@@ -12,8 +12,10 @@ use crate::app::keymap::KeyBindings;
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     pub bootstrap_servers: Option<String>,
+    /// librdkafka properties; a value may be `{ env = ... }`,
+    /// `{ file = ... }` or `{ command = [...] }` instead of plain text.
     #[serde(default)]
-    pub properties: BTreeMap<String, String>,
+    pub properties: BTreeMap<String, super::secrets::PropertyValue>,
     pub refresh_secs: Option<u64>,
     /// Seconds between consumer-group (lag) refreshes.
     pub groups_refresh_secs: Option<u64>,
@@ -60,6 +62,9 @@ pub enum ConfigError {
         "profile {profile:?} has no bootstrap_servers; set it in the config or pass -b HOST:PORT"
     )]
     NoBootstrap { profile: String },
+    /// A secret could not be read from its source (said without it).
+    #[error("profile {profile:?}: {message}")]
+    Secret { profile: String, message: String },
 }
 
 /// Which file to read: --config, then CREEL_CONFIG, then the platform's

@@ -2,9 +2,11 @@
 //! file on top, the command line on top of that.
 
 mod load;
+pub mod secrets;
 
 pub use crate::app::keymap::{Key, KeyBindings, Keymap};
 pub use load::{config_path, load_file, user_templates, ConfigError, FileConfig, Profile};
+pub use secrets::{redact, PropertyValue};
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -131,9 +133,30 @@ fn merge(
         .ok_or_else(|| ConfigError::NoBootstrap {
             profile: profile_name.clone(),
         })?;
-    let mut properties = profile.properties.clone();
+    let mut properties = BTreeMap::new();
+    let mut secret_values = vec![];
+    for (k, v) in &profile.properties {
+        let value = v.resolve(k).map_err(|message| ConfigError::Secret {
+            profile: profile_name.clone(),
+            message,
+        })?;
+        if !v.is_plain() {
+            secret_values.push(value.clone());
+        }
+        properties.insert(k.clone(), value);
+    }
     for (k, v) in &cli.properties {
         properties.insert(k.clone(), v.clone());
+    }
+    secret_values.extend(
+        properties
+            .iter()
+            .filter(|(k, _)| secrets::is_secret_key(k))
+            .map(|(_, v)| v.clone()),
+    );
+    secrets::remember(secret_values);
+    if let Some(path) = &source {
+        warn_if_readable(path, &profile);
     }
     let secs = cli
         .refresh_secs
@@ -163,6 +186,26 @@ fn merge(
         source,
         read_only: cli.read_only || profile.read_only,
     })
+}
+
+/// A config file holding a plain-text secret that others can read gets a
+/// one-line warning (not an error: the file is the user's to keep).
+fn warn_if_readable(path: &std::path::Path, profile: &Profile) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let plain_secret = profile
+            .properties
+            .iter()
+            .any(|(k, v)| v.is_plain() && secrets::is_secret_key(k));
+        let open = std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0);
+        if plain_secret && open {
+            eprintln!(
+                "creel: warning: {} holds a plain-text secret and others can read it (chmod 600, or use {{ env = ... }}, {{ file = ... }} or {{ command = [...] }})",
+                path.display()
+            );
+        }
+    }
 }
 
 /// Parse `key=value` as kcat's -X does.

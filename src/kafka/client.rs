@@ -15,6 +15,20 @@ pub enum ClientError {
     Create(String),
 }
 
+impl ClientError {
+    /// rust-rdkafka's text of a rejected property ends with the value: a
+    /// mistyped `-X sasl.pasword=...` printed the password. Name the
+    /// property, never its value.
+    pub fn create(e: &rdkafka::error::KafkaError) -> ClientError {
+        match e {
+            rdkafka::error::KafkaError::ClientConfig(_, desc, key, _) => {
+                ClientError::Create(format!("{} (property {key})", crate::redact::redact(desc)))
+            }
+            other => ClientError::Create(crate::redact::redact(&other.to_string()).into_owned()),
+        }
+    }
+}
+
 /// The properties every creel client starts from; the user's profile and
 /// -X flags override any of them.
 pub fn client_config(settings: &Settings) -> ClientConfig {
@@ -49,7 +63,7 @@ pub(crate) fn consumer(
     // offset, whatever the readers use.
     cfg.set("isolation.level", "read_uncommitted");
     cfg.create_with_context(context)
-        .map_err(|e| ClientError::Create(e.to_string()))
+        .map_err(|e| ClientError::create(&e))
 }
 
 /// Whether the cluster can be reached with these settings: a small
@@ -61,15 +75,9 @@ pub fn check_connection(settings: &Settings, timeout: Duration) -> Result<(), Op
     let mut cfg = client_config(settings);
     cfg.set("allow.auto.create.topics", "false")
         .set("statistics.interval.ms", "0");
-    let c: BaseConsumer<CreelContext> =
-        cfg.create_with_context(CreelContext::new(None))
-            .map_err(|e| {
-                OpError::new(
-                    op,
-                    ErrorKind::Invalid,
-                    ClientError::Create(e.to_string()).to_string(),
-                )
-            })?;
+    let c: BaseConsumer<CreelContext> = cfg
+        .create_with_context(CreelContext::new(None))
+        .map_err(|e| OpError::new(op, ErrorKind::Invalid, ClientError::create(&e).to_string()))?;
     let deadline = Instant::now() + timeout;
     loop {
         let step =

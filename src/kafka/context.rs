@@ -58,6 +58,7 @@ impl CreelContext {
     /// said in one sentence, remembered, and reported.
     fn note_transport(&self, raw: &str) {
         let (failure, reason) = super::diagnose::explain(raw, &short_reason(raw));
+        let reason = crate::redact::redact(&reason).into_owned();
         let refused = failure == super::diagnose::Failure::Refused;
         if let Ok(mut g) = self.last_transport_error.lock() {
             *g = Some(reason.clone());
@@ -124,7 +125,7 @@ impl ClientContext for CreelContext {
             Some(RDKafkaErrorCode::AllBrokersDown) => {
                 let reason = self
                     .last_transport_error()
-                    .unwrap_or_else(|| reason.to_string());
+                    .unwrap_or_else(|| crate::redact::redact(reason).into_owned());
                 self.send(Event::BrokerError {
                     reason,
                     all_down: true,

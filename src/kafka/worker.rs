@@ -61,7 +61,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
     let admin: Admin = Arc::new(
         admin_cfg
             .create_with_context(CreelContext::new(None))
-            .map_err(|e| ClientError::Create(e.to_string()))?,
+            .map_err(|e| ClientError::create(&e))?,
     );
     let shutdown = CancellationToken::new();
     let (jobs, finished) = Jobs::new(shutdown.clone(), ev_tx.clone());

@@ -111,11 +111,14 @@ pub struct OpError {
 
 impl OpError {
     pub fn new(op: Op, kind: ErrorKind, message: impl Into<String>) -> OpError {
+        // librdkafka sometimes quotes a property's value back (a rejected
+        // sasl.jaas.config): no secret leaves through an error.
+        let message: String = message.into();
         OpError {
             op,
             kind,
             code: None,
-            message: message.into(),
+            message: crate::redact::redact(&message).into_owned(),
         }
     }
 
