@@ -18,6 +18,10 @@ use crate::protocol::{ErrorKind, Event, OpError};
 pub struct ClusterLabel {
     pub profile: String,
     pub bootstrap: String,
+    /// The profile's word for the header ("prod") and its colour name.
+    pub tag: Option<String>,
+    pub color: Option<String>,
+    pub tls_unverified: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +63,9 @@ impl Shared {
         Shared {
             label: ClusterLabel {
                 profile: profile.into(),
+                tag: None,
+                color: None,
+                tls_unverified: false,
                 bootstrap: bootstrap.into(),
             },
             now,

@@ -263,6 +263,13 @@ pub enum Cmd {
         #[arg(long, value_name = "DIR")]
         screenshots: Option<PathBuf>,
     },
+    /// List the profiles of the config file (never their properties) and
+    /// which one is the default
+    Profiles {
+        /// Print JSON instead of a table
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the brokers of the cluster
     Brokers {
         /// Print JSON instead of a table

@@ -38,6 +38,10 @@ pub(crate) fn reach(settings: &crate::config::Settings) -> Result<(), ExitCode> 
 }
 
 pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
+    // Listing profiles needs no profile chosen, nor a bootstrap address.
+    if let Some(Cmd::Profiles { json }) = &cli.command {
+        return print::profiles(cli.global.config.as_deref(), *json);
+    }
     let mut overrides = cli.global.overrides();
     overrides.groups = cli.groups.clone();
     let settings = config::resolve(cli.global.config.as_deref(), &overrides)?;
@@ -229,6 +233,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
             print_bootstrap,
             screenshots,
         }) => demo(settings, print_bootstrap, screenshots, tui_options)?,
+        Some(Cmd::Profiles { .. }) => unreachable!("answered before the settings"),
         Some(Cmd::Brokers { json }) => print::brokers(&settings, json, Duration::from_secs(15))?,
     };
     if let Some(path) = log_path {

@@ -174,3 +174,57 @@ impl Progress {
         }
     }
 }
+
+/// `creel profiles`: name, bootstrap servers, label, read-only, default.
+pub fn profiles(config: Option<&std::path::Path>, as_json: bool) -> anyhow::Result<ExitCode> {
+    let (list, source) = crate::config::list_profiles(config)?;
+    let mut out = std::io::stdout().lock();
+    if as_json {
+        let v: Vec<_> = list
+            .iter()
+            .map(|p| {
+                json!({
+                    "name": p.name,
+                    "bootstrap_servers": p.bootstrap_servers,
+                    "label": p.label,
+                    "read_only": p.read_only,
+                    "default": p.is_default,
+                })
+            })
+            .collect();
+        serde_json::to_writer(&mut out, &json!({ "config": source, "profiles": v }))?;
+        writeln!(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if list.is_empty() {
+        match &source {
+            Some(p) => writeln!(out, "{} defines no profile", p.display())?,
+            None => writeln!(
+                out,
+                "no config file; see config/example.toml (creel --help says where it goes)"
+            )?,
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let width = list.iter().map(|p| p.name.len()).max().unwrap_or(4).max(4);
+    writeln!(
+        out,
+        "  {:width$}  {:40}  {:8}  READ-ONLY",
+        "NAME", "BOOTSTRAP", "LABEL"
+    )?;
+    for p in &list {
+        writeln!(
+            out,
+            "{} {:width$}  {:40}  {:8}  {}",
+            if p.is_default { "*" } else { " " },
+            crate::ui::text::sanitize(&p.name),
+            crate::ui::text::sanitize(p.bootstrap_servers.as_deref().unwrap_or("-")),
+            crate::ui::text::sanitize(p.label.as_deref().unwrap_or("-")),
+            if p.read_only { "yes" } else { "no" }
+        )?;
+    }
+    if let Some(p) = &source {
+        writeln!(out, "(from {}; * is the default)", p.display())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

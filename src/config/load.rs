@@ -25,6 +25,13 @@ pub struct Profile {
     /// Refuse every write to this cluster (admin actions, produce).
     #[serde(default)]
     pub read_only: bool,
+    /// A word for the header ("prod"), in `color` (a name such as red or
+    /// yellow, or #rrggbb).
+    pub label: Option<String>,
+    pub color: Option<String>,
+    /// TLS certificate and host name checks; off only when a profile says
+    /// `tls_verify = false` (the header then says TLS NOT VERIFIED).
+    pub tls_verify: Option<bool>,
 }
 
 /// The shape of a config file, defaults and user file alike.
@@ -62,6 +69,8 @@ pub enum ConfigError {
         "profile {profile:?} has no bootstrap_servers; set it in the config or pass -b HOST:PORT"
     )]
     NoBootstrap { profile: String },
+    #[error("profile {profile:?}: {message}")]
+    Invalid { profile: String, message: String },
     /// A secret could not be read from its source (said without it).
     #[error("profile {profile:?}: {message}")]
     Secret { profile: String, message: String },

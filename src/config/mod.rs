@@ -45,6 +45,11 @@ pub struct Settings {
     pub source: Option<std::path::PathBuf>,
     /// Refuse every write (admin actions, produce), in the worker.
     pub read_only: bool,
+    /// The profile's word and colour for the header.
+    pub label: Option<String>,
+    pub color: Option<String>,
+    /// TLS checks turned off by the profile (`tls_verify = false`).
+    pub tls_unverified: bool,
 }
 
 impl Settings {
@@ -62,6 +67,9 @@ impl Settings {
             keymap: Keymap::defaults(),
             source: None,
             read_only: false,
+            label: None,
+            color: None,
+            tls_unverified: false,
         }
     }
 }
@@ -82,6 +90,46 @@ pub fn resolve(
         None => None,
     };
     merge(defaults, user, user_path, cli)
+}
+
+/// A profile as `creel profiles` lists it: no property, so no secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProfileInfo {
+    pub name: String,
+    pub bootstrap_servers: Option<String>,
+    pub label: Option<String>,
+    pub read_only: bool,
+    pub is_default: bool,
+}
+
+/// The profiles of the config file (and the built-in ones), by name, and
+/// the file they came from.
+pub fn list_profiles(
+    explicit_path: Option<&std::path::Path>,
+) -> Result<(Vec<ProfileInfo>, Option<std::path::PathBuf>), ConfigError> {
+    let defaults = load::parse(
+        DEFAULT_TOML,
+        std::path::Path::new("<built-in config/default.toml>"),
+    )?;
+    let user_path = config_path(explicit_path)?;
+    let mut profiles = defaults.profiles;
+    let mut default_profile = defaults.default_profile;
+    if let Some(path) = &user_path {
+        let user = load_file(path)?;
+        profiles.extend(user.profiles);
+        default_profile = user.default_profile.or(default_profile);
+    }
+    let list = profiles
+        .into_iter()
+        .map(|(name, p)| ProfileInfo {
+            is_default: default_profile.as_deref() == Some(name.as_str()),
+            name,
+            bootstrap_servers: p.bootstrap_servers,
+            label: p.label,
+            read_only: p.read_only,
+        })
+        .collect();
+    Ok((list, user_path))
 }
 
 fn merge(
@@ -155,6 +203,26 @@ fn merge(
             .map(|(_, v)| v.clone()),
     );
     secrets::remember(secret_values);
+    // Certificate checks go off only by a profile's explicit word.
+    let disables = |(k, v): (&String, &String)| {
+        (k == "enable.ssl.certificate.verification" && v.eq_ignore_ascii_case("false"))
+            || (k == "ssl.endpoint.identification.algorithm" && v.eq_ignore_ascii_case("none"))
+    };
+    let tls_unverified = profile.tls_verify == Some(false);
+    if tls_unverified {
+        properties.insert("enable.ssl.certificate.verification".into(), "false".into());
+        properties.insert(
+            "ssl.endpoint.identification.algorithm".into(),
+            "none".into(),
+        );
+    } else if let Some((k, _)) = properties.iter().find(|kv| disables(*kv)) {
+        return Err(ConfigError::Invalid {
+            profile: profile_name.clone(),
+            message: format!(
+                "{k} turns TLS verification off; that takes `tls_verify = false` in the profile (the header then says TLS NOT VERIFIED)"
+            ),
+        });
+    }
     if let Some(path) = &source {
         warn_if_readable(path, &profile);
     }
@@ -185,6 +253,9 @@ fn merge(
         keymap,
         source,
         read_only: cli.read_only || profile.read_only,
+        label: profile.label.clone(),
+        color: profile.color.clone(),
+        tls_unverified,
     })
 }
 

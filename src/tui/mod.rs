@@ -74,6 +74,9 @@ async fn event_loop(
     shared.keymap = settings.keymap.clone();
     shared.lag = crate::app::LagBook::new(settings.lag_window);
     shared.read_only = settings.read_only;
+    shared.label.tag = settings.label.clone();
+    shared.label.color = settings.color.clone();
+    shared.label.tls_unverified = settings.tls_unverified;
     shared.templates.extend(
         crate::config::user_templates()
             .into_iter()

@@ -21,6 +21,29 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
         ));
         first.push(sep.clone());
     }
+    if app.label.tls_unverified {
+        first.push(Span::styled(
+            " TLS NOT VERIFIED ",
+            theme::bad().add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+        first.push(sep.clone());
+    }
+    if let Some(tag) = &app.label.tag {
+        let color = app
+            .label
+            .color
+            .as_deref()
+            .and_then(|c| c.parse::<ratatui::style::Color>().ok())
+            .unwrap_or(ratatui::style::Color::Red);
+        first.push(Span::styled(
+            format!(" {} ", sanitize(tag)),
+            ratatui::style::Style::new()
+                .bg(color)
+                .fg(ratatui::style::Color::Black)
+                .add_modifier(ratatui::style::Modifier::BOLD),
+        ));
+        first.push(sep.clone());
+    }
     first.extend([
         Span::styled(sanitize(&app.label.profile), theme::title()),
         sep.clone(),
