@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod envelope;
+pub mod files;
 pub mod kafka;
 pub mod model;
 pub mod protocol;

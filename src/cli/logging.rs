@@ -16,13 +16,8 @@ pub fn init(level: &str) -> anyhow::Result<PathBuf> {
         .state_dir()
         .unwrap_or_else(|| dirs.cache_dir())
         .to_path_buf();
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let path = dir.join("creel.log");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
+    let (file, path) = crate::files::open_log(&dir, "creel.log")
+        .with_context(|| format!("cannot open the log in {}", dir.display()))?;
     let filter = EnvFilter::try_new(level)
         .with_context(|| format!("invalid log level {level:?} (try info or debug)"))?;
     tracing_subscriber::fmt()

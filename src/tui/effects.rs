@@ -42,7 +42,9 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
             tokio::task::spawn_blocking(move || {
                 let r = export(&topic, &messages, &path, &notes);
                 let note = match r {
-                    Ok(n) => Status::info(format!("exported {n} messages to {}", absolute(&path))),
+                    Ok((n, path)) => {
+                        Status::info(format!("exported {n} messages to {}", absolute(&path)))
+                    }
                     Err(e) => Status::error(format!("export to {} failed: {e}", path.display())),
                 };
                 let _ = notes.blocking_send(note);
@@ -58,14 +60,17 @@ fn absolute(p: &std::path::Path) -> String {
         .to_string()
 }
 
-/// One JSON envelope per line, with progress notes every 5,000 messages.
+/// One JSON envelope per line, with progress notes every 5,000 messages,
+/// into a new private file (`path`, or a numbered name next to it when it
+/// is taken; nothing is overwritten). Returns the count and the path used.
 pub fn export(
     topic: &str,
     messages: &[crate::model::Message],
     path: &std::path::Path,
     notes: &mpsc::Sender<Note>,
-) -> std::io::Result<usize> {
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+) -> std::io::Result<(usize, PathBuf)> {
+    let (file, path) = crate::files::create_new_private(path)?;
+    let mut out = std::io::BufWriter::new(file);
     for (i, m) in messages.iter().enumerate() {
         serde_json::to_writer(&mut out, &crate::envelope::to_json(topic, m))?;
         out.write_all(b"\n")?;
@@ -79,7 +84,7 @@ pub fn export(
         }
     }
     out.flush()?;
-    Ok(messages.len())
+    Ok((messages.len(), path))
 }
 
 fn progress_bar(done: usize, total: usize, width: usize) -> String {
@@ -116,7 +121,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.jsonl");
         let (tx, mut rx) = mpsc::channel(16);
-        assert_eq!(export("orders", &messages, &path, &tx).unwrap(), 12_000);
+        assert_eq!(
+            export("orders", &messages, &path, &tx).unwrap(),
+            (12_000, path.clone())
+        );
         let text = std::fs::read_to_string(&path).unwrap();
         let back: Vec<Message> = text
             .lines()
