@@ -188,7 +188,7 @@ impl Action {
             Action::Utc => "messages: local time / UTC",
             Action::PartitionFilter => "messages: show one partition, the next, all",
             Action::Copy => "messages: copy the message (JSON) to the clipboard (OSC 52)",
-            Action::Export => "messages: export the marked range (or every loaded message) to JSONL",
+            Action::Export => "messages: export the marked range (or every loaded message) to a JSONL file you name",
             Action::Mark => "messages: start a range at the cursor (v again clears it)",
             Action::Skip => "messages: read past a batch that cannot be decoded",
             Action::Produce => "produce messages to the topic under the cursor",

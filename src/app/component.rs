@@ -53,10 +53,12 @@ impl Output {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
-    /// Write these messages of `topic` to a JSONL file.
+    /// Write these messages of `topic` to a new JSONL file at `path` (a
+    /// numbered name next to it when it is taken).
     Export {
         topic: String,
         messages: Vec<Message>,
+        path: std::path::PathBuf,
     },
     /// Clear the terminal and draw everything again.
     Redraw,

@@ -410,45 +410,68 @@ mod admin {
     }
 }
 
+/// `e`, then Enter on the name it offers (or typed instead): what goes to
+/// the file and where.
+fn export_now(
+    app: &mut App,
+    typed: Option<&str>,
+) -> (Vec<crate::model::Message>, std::path::PathBuf) {
+    use crate::app::{Effect, Output};
+    assert!(
+        app.press(Action::Export)
+            .iter()
+            .all(|o| !matches!(o, Output::Effect(_))),
+        "e asks first"
+    );
+    if let Some(name) = typed {
+        app.type_text(name);
+    }
+    let out = app.press(Action::Submit);
+    let Some((messages, path)) = out.into_iter().find_map(|o| match o {
+        Output::Effect(Effect::Export { messages, path, .. }) => Some((messages, path)),
+        _ => None,
+    }) else {
+        panic!("an export")
+    };
+    (messages, path)
+}
+
 #[test]
 fn v_marks_a_range_and_e_exports_only_it() {
-    use crate::app::{Effect, Output};
     let mut app = fixtures::messages_view();
     sent(app.press(Action::Top));
     sent(app.press(Action::Down));
     sent(app.press(Action::Mark));
     sent(app.press(Action::Down));
     sent(app.press(Action::Down));
-    let out = app.press(Action::Export);
-    let Some(Output::Effect(Effect::Export { messages, .. })) = out.into_iter().next() else {
-        panic!("an export")
-    };
+    let (messages, path) = export_now(&mut app, None);
     let ex = app.explorer().unwrap();
     let want: Vec<_> = ex.visible[1..4]
         .iter()
         .map(|&i| ex.messages[i].offset)
         .collect();
     assert_eq!(messages.iter().map(|m| m.offset).collect::<Vec<_>>(), want);
+    let name = path.display().to_string();
+    assert!(
+        name.starts_with("creel-orders-") && name.ends_with(".jsonl"),
+        "{name}"
+    );
     assert!(app
         .shared
         .status
         .as_ref()
         .unwrap()
         .text
-        .contains("3 messages marked"));
+        .contains("exporting 3 messages"));
     // Upwards works the same; v again clears: everything loaded.
     sent(app.press(Action::Top));
-    let out = app.press(Action::Export);
-    let Some(Output::Effect(Effect::Export { messages, .. })) = out.into_iter().next() else {
-        panic!("an export")
-    };
+    let (messages, _) = export_now(&mut app, None);
     assert_eq!(messages.len(), 2, "from the top to the mark");
     sent(app.press(Action::Mark));
-    let out = app.press(Action::Export);
-    let Some(Output::Effect(Effect::Export { messages, .. })) = out.into_iter().next() else {
-        panic!("an export")
-    };
+    // A name typed replaces the one offered.
+    let (messages, path) = export_now(&mut app, Some("/tmp/mine.jsonl"));
     assert_eq!(messages.len(), app.explorer().unwrap().visible.len());
+    assert_eq!(path, std::path::PathBuf::from("/tmp/mine.jsonl"));
 }
 
 #[test]

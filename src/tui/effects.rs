@@ -23,21 +23,11 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
         }
         // The loop clears the terminal itself.
         Effect::Redraw => {}
-        Effect::Export { topic, messages } => {
-            let safe: String = topic
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let path = PathBuf::from(format!(
-                "creel-{safe}-{}.jsonl",
-                chrono::Local::now().format("%Y%m%d-%H%M%S")
-            ));
+        Effect::Export {
+            topic,
+            messages,
+            path,
+        } => {
             let notes = notes.clone();
             tokio::task::spawn_blocking(move || {
                 let r = export(&topic, &messages, &path, &notes);

@@ -31,6 +31,11 @@ pub enum PromptKind {
         topic: String,
         partitions: Option<Vec<i32>>,
     },
+    /// The file to export these messages of `topic` to.
+    Export {
+        topic: String,
+        messages: Vec<crate::model::Message>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,6 +81,23 @@ impl LinePrompt {
         }
     }
 
+    /// `e`: the file name, a default ready to accept (Enter) or to replace
+    /// by typing; a folder may be named too.
+    pub fn export(topic: &str, messages: Vec<crate::model::Message>, default: &str) -> LinePrompt {
+        LinePrompt {
+            kind: PromptKind::Export {
+                topic: topic.into(),
+                messages,
+            },
+            line: {
+                let mut l = LineInput::with_text(default);
+                l.select_all();
+                l
+            },
+            error: None,
+        }
+    }
+
     fn check_filter(&mut self) {
         let mut f = Filter::default();
         f.set(&self.line.text);
@@ -84,7 +106,7 @@ impl LinePrompt {
 
     fn submit(&mut self, shared: &Shared) -> Vec<Output> {
         let text = self.line.text.trim().to_string();
-        match &self.kind {
+        match &mut self.kind {
             PromptKind::Filter => vec![Output::Nav(Nav::Close)],
             PromptKind::Command => vec![Output::Nav(Nav::Close), Output::Nav(Nav::Run(text))],
             PromptKind::Start { topic, partitions } => {
@@ -108,6 +130,22 @@ impl LinePrompt {
                         vec![]
                     }
                 }
+            }
+            PromptKind::Export { topic, messages } => {
+                if text.is_empty() {
+                    self.error = Some("name a file".into());
+                    return vec![];
+                }
+                let path = std::path::PathBuf::from(expand_home(&text));
+                vec![
+                    Output::Nav(Nav::Close),
+                    Output::info(format!("exporting {} messages…", messages.len())),
+                    Output::Effect(crate::app::component::Effect::Export {
+                        topic: topic.clone(),
+                        messages: std::mem::take(messages),
+                        path,
+                    }),
+                ]
             }
         }
     }
@@ -185,6 +223,7 @@ impl LinePrompt {
             PromptKind::Filter => "/",
             PromptKind::Command => ":",
             PromptKind::Start { .. } => "start at: ",
+            PromptKind::Export { .. } => "export to: ",
         };
         let mut spans = vec![
             Span::styled(label, theme::key()),
@@ -204,6 +243,13 @@ impl LinePrompt {
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         place_cursor(frame, area, label.chars().count() + self.line.cursor);
+    }
+}
+
+fn expand_home(p: &str) -> String {
+    match (p.strip_prefix("~/"), std::env::var("HOME")) {
+        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
+        _ => p.to_string(),
     }
 }
 

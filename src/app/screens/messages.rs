@@ -146,15 +146,10 @@ impl Component for MessagesScreen {
                     .iter()
                     .map(|&i| ex.messages[i].clone())
                     .collect();
-                let what = if ex.mark.is_some() {
-                    format!("the {} messages marked", messages.len())
-                } else {
-                    format!("the {} messages loaded", messages.len())
-                };
-                vec![
-                    Output::Effect(Effect::Export { topic, messages }),
-                    Output::info(format!("exporting {what}…")),
-                ]
+                let default = default_export_name(&topic, shared.now);
+                vec![Output::Nav(Nav::Open(Box::new(Overlay::Prompt(
+                    crate::app::overlays::prompt::LinePrompt::export(&topic, messages, &default),
+                ))))]
             }
             Action::Skip => match ex.skip_stall() {
                 Some((partition, offset)) => vec![
@@ -367,6 +362,22 @@ impl Columns {
     fn value(&self) -> usize {
         usize::from(self.widths[4])
     }
+}
+
+/// `creel-<topic>-<time>.jsonl` in the current folder, the topic's name
+/// made safe for a file name.
+fn default_export_name(topic: &str, now: chrono::DateTime<chrono::Local>) -> String {
+    let safe: String = topic
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("creel-{safe}-{}.jsonl", now.format("%Y%m%d-%H%M%S"))
 }
 
 /// "5" when every held message is shown, "5 of 9" under a partition filter.
