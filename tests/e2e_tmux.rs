@@ -556,3 +556,51 @@ fn a_panic_on_a_worker_thread_ends_creel_with_the_terminal_restored() {
     assert!(s.contains("CREEL_PANIC_FOR_TEST"), "{s}");
     assert!(!t.alternate_screen_on(), "{s}");
 }
+
+/// `:profile` lists the config's profiles and switches to another without
+/// restarting: the header changes at once, nothing of the old cluster
+/// stays on screen, and an unknown name is refused where it was typed.
+#[test]
+fn profile_switches_clusters_without_restarting() {
+    let broker = Broker::kafka();
+    let b = broker.bootstrap();
+    let topic = broker.name("switch");
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(create_topics(&b, &[(&topic, 1)]));
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "default_profile = \"kafka\"\n[profiles.kafka]\nbootstrap_servers = \"{b}\"\n[profiles.gone]\nbootstrap_servers = \"127.0.0.1:1\"\nlabel = \"gone\"\n"
+        ),
+    )
+    .unwrap();
+    let t = Tmux::start(&format!("{} --config {}", creel(), cfg.display()));
+    t.wait_for(&topic, Duration::from_secs(20));
+    t.keys(&[":"]);
+    t.type_text("profile");
+    t.keys(&["Enter"]);
+    t.wait_for("profiles: gone, kafka* (here)", Duration::from_secs(5));
+    t.keys(&[":"]);
+    t.type_text("profile nosuch");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        "cannot switch to profile nosuch: unknown profile",
+        Duration::from_secs(5),
+    );
+    t.keys(&[":"]);
+    t.type_text("ctx gone");
+    t.keys(&["Enter"]);
+    let s = t.wait_for(
+        "switched to profile gone (127.0.0.1:1)",
+        Duration::from_secs(5),
+    );
+    assert!(s.lines().next().unwrap().contains(" gone "), "{s}");
+    assert!(!s.contains(&topic), "nothing of the old cluster: {s}");
+    t.wait_for("all brokers down", Duration::from_secs(15));
+    t.keys(&["q"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}

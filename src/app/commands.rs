@@ -126,6 +126,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         true,
     ),
     cmd(
+        "profile",
+        &["ctx", "context"],
+        "[NAME]",
+        "switch to another profile of the config file (none named: list them)",
+        false,
+    ),
+    cmd(
         "refresh",
         &["r"],
         "",

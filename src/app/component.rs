@@ -62,6 +62,11 @@ pub enum Effect {
     },
     /// Clear the terminal and draw everything again.
     Redraw,
+    /// Connect to this profile of the config file instead: a new worker,
+    /// a fresh view, nothing of the old cluster kept.
+    SwitchProfile(String),
+    /// Say which profiles the config file has.
+    ListProfiles,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,6 +2,7 @@
 //! line, and what "the current topic" means on each screen.
 
 use super::commands::{self, COMMANDS};
+use super::component::Effect;
 use super::component::{Nav, Output};
 use super::input::{Edit, LineInput};
 use super::overlays::Overlay;
@@ -111,6 +112,8 @@ impl App {
             }
             "help" => vec![Output::Nav(Nav::Open(Box::new(Overlay::help())))],
             "refresh" => self.refresh(),
+            "profile" if rest.is_empty() => vec![Output::Effect(Effect::ListProfiles)],
+            "profile" => vec![Output::Effect(Effect::SwitchProfile(rest.to_string()))],
             "produce" => vec![Output::Nav(Nav::Produce {
                 topic: self.context_topic(),
                 replay: None,

@@ -54,6 +54,8 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         exit_when_loaded: cli.global.exit_when_loaded.clone(),
         exit_after_first_frame: cli.global.exit_after_first_frame.clone(),
         refresh_when: None,
+        config: cli.global.config.clone(),
+        overrides: overrides.clone(),
     };
     let code = match cli.command {
         None => {

@@ -21,8 +21,8 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
             let mut out = std::io::stdout();
             let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
         }
-        // The loop clears the terminal itself.
-        Effect::Redraw => {}
+        // The loop does these itself.
+        Effect::Redraw | Effect::SwitchProfile(_) | Effect::ListProfiles => {}
         Effect::Export {
             topic,
             messages,

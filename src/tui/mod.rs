@@ -25,6 +25,10 @@ pub struct TuiOptions {
     /// `creel demo`: fires when its topics exist, and the view refreshes
     /// then instead of at the next period.
     pub refresh_when: Option<std::sync::mpsc::Receiver<()>>,
+    /// Where `:profile` finds the other profiles, and what of the command
+    /// line still holds after a switch.
+    pub config: Option<PathBuf>,
+    pub overrides: crate::config::Overrides,
 }
 
 pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
@@ -59,12 +63,8 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
     result
 }
 
-async fn event_loop(
-    guard: &mut TerminalGuard,
-    settings: &Settings,
-    mut worker: WorkerHandle,
-    opts: &mut TuiOptions,
-) -> anyhow::Result<()> {
+/// The app for `settings`, as at start: nothing of another cluster in it.
+fn fresh_app(settings: &Settings) -> App {
     let mut app = App::new(
         &settings.profile_name,
         &settings.bootstrap_servers,
@@ -82,6 +82,30 @@ async fn event_loop(
             .into_iter()
             .map(|(name, text)| crate::app::produce::TemplateFile::from_file(&name, &text)),
     );
+    app
+}
+
+/// `:profile NAME`: the settings of that profile, as the config file says
+/// it (without the -b and -X of the command line, which were for the
+/// first cluster; --read-only and --group still hold).
+fn switch_settings(opts: &TuiOptions, name: &str) -> Result<Settings, String> {
+    let overrides = crate::config::Overrides {
+        profile: Some(name.to_string()),
+        read_only: opts.overrides.read_only,
+        groups: opts.overrides.groups.clone(),
+        refresh_secs: opts.overrides.refresh_secs,
+        ..Default::default()
+    };
+    crate::config::resolve(opts.config.as_deref(), &overrides).map_err(|e| e.to_string())
+}
+
+async fn event_loop(
+    guard: &mut TerminalGuard,
+    settings: &Settings,
+    mut worker: WorkerHandle,
+    opts: &mut TuiOptions,
+) -> anyhow::Result<()> {
+    let mut app = fresh_app(settings);
     let mut input = EventStream::new();
     // Effects (copy, export) report back here.
     let (notes_tx, mut notes_rx) = tokio::sync::mpsc::channel(16);
@@ -149,6 +173,52 @@ async fn event_loop(
             match output {
                 Output::Command(cmd) => send(&mut app, &worker, cmd),
                 Output::Effect(Effect::Redraw) => guard.terminal.clear()?,
+                Output::Effect(Effect::ListProfiles) => {
+                    let said = match crate::config::list_profiles(opts.config.as_deref()) {
+                        Ok((list, _)) if list.is_empty() => {
+                            Status::error("the config file defines no profile")
+                        }
+                        Ok((list, _)) => Status::info(format!(
+                            "profiles: {} (* default) · :profile NAME switches",
+                            list.iter()
+                                .map(|p| format!(
+                                    "{}{}{}",
+                                    p.name,
+                                    if p.is_default { "*" } else { "" },
+                                    if p.name == app.shared.label.profile {
+                                        " (here)"
+                                    } else {
+                                        ""
+                                    }
+                                ))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                        Err(e) => Status::error(e.to_string()),
+                    };
+                    app.shared.say(said);
+                }
+                Output::Effect(Effect::SwitchProfile(name)) => {
+                    let next = switch_settings(opts, &name)
+                        .and_then(|s| spawn_worker(&s).map(|w| (s, w)).map_err(|e| e.to_string()));
+                    match next {
+                        Ok((s, w)) => {
+                            // The old cluster's worker stops; its late
+                            // events die with its channel.
+                            worker.shutdown();
+                            worker = w;
+                            app = fresh_app(&s);
+                            app.shared.say(Status::info(format!(
+                                "switched to profile {} ({})",
+                                s.profile_name, s.bootstrap_servers
+                            )));
+                            guard.terminal.clear()?;
+                        }
+                        Err(e) => app.shared.say(Status::error(format!(
+                            "cannot switch to profile {name}: {e}"
+                        ))),
+                    }
+                }
                 Output::Effect(effect) => effects::run(effect, &notes_tx),
                 // `App` says statuses and navigates itself.
                 Output::Status(_) | Output::Nav(_) => {}
