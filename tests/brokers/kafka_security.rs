@@ -78,6 +78,11 @@ fn config(dir: &Path) -> PathBuf {
     .concat();
     let path = dir.join("config.toml");
     std::fs::write(&path, text).unwrap();
+    // Private, as a file with passwords should be (else creel warns).
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
     path
 }
 
