@@ -5,6 +5,14 @@ use std::fs::{File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
+/// `~/x` as the user means it: under $HOME (other paths as they are).
+pub fn expand_home(p: &str) -> PathBuf {
+    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
+        _ => PathBuf::from(p),
+    }
+}
+
 /// A new file at `path`, or at `stem-1.ext`, `stem-2.ext`... when that
 /// name is taken: created exclusively (O_CREAT|O_EXCL, which also refuses
 /// a symlink at the name) with mode 0600. Returns the path used.

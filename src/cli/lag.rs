@@ -38,8 +38,9 @@ pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
             }
         };
     let only = (!args.groups.is_empty()).then_some(args.groups.as_slice());
-    let samples = args.samples.max(crate::app::lag::MIN_SAMPLES);
-    let mut book = LagBook::new(samples);
+    let mut book = LagBook::new(args.samples);
+    // The book's window (at least MIN_SAMPLES) is how many samples to take.
+    let samples = book.window;
     let progress = super::print::Progress::stderr();
     let mut taken = 0;
     loop {
@@ -76,9 +77,10 @@ pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
             for why in &unknown {
                 eprintln!("creel: cannot tell: {why}");
             }
-            print(&snap, &book, &unknown, args.json)?;
+            let verdict = Verdict::of(&snap, &book, &unknown);
+            print(&snap, &book, &unknown, verdict, args.json)?;
             if !args.watch {
-                return Ok(exit_code(&snap, &book, &unknown));
+                return Ok(ExitCode::from(verdict.code()));
             }
         }
         std::thread::sleep(args.interval);
@@ -124,27 +126,48 @@ fn status_of(book: &LagBook, group: &str) -> Option<LagStatus> {
 
 /// "OK", "WARN"..., or "collecting 2/6" while the window fills (--watch).
 fn status_word(book: &LagBook, group: &str) -> String {
-    match book.judged.get(group) {
-        Some(j) => match (j.collecting, j.status) {
-            (Some((have, need)), _) => format!("collecting {have}/{need}"),
-            (None, Some(s)) => s.word().to_string(),
-            (None, None) => "-".into(),
-        },
-        None => "-".into(),
-    }
+    book.judged
+        .get(group)
+        .map_or_else(|| "-".into(), |j| j.word())
 }
 
-fn exit_code(snap: &GroupsSnapshot, book: &LagBook, unknown: &[String]) -> ExitCode {
-    let bad = snap
-        .groups
-        .iter()
-        .any(|g| status_of(book, &g.id).is_some_and(|s| s != LagStatus::Ok));
-    if !unknown.is_empty() {
-        ExitCode::from(exit::CANNOT_TELL)
-    } else if bad {
-        ExitCode::from(exit::NO)
-    } else {
-        ExitCode::SUCCESS
+/// The answer of a run, for the exit code and the JSON alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Verdict {
+    Ok,
+    Lagging,
+    CannotTell,
+}
+
+impl Verdict {
+    fn of(snap: &GroupsSnapshot, book: &LagBook, unknown: &[String]) -> Verdict {
+        let bad = snap
+            .groups
+            .iter()
+            .any(|g| status_of(book, &g.id).is_some_and(|s| s != LagStatus::Ok));
+        if !unknown.is_empty() {
+            Verdict::CannotTell
+        } else if bad {
+            Verdict::Lagging
+        } else {
+            Verdict::Ok
+        }
+    }
+
+    fn word(self) -> &'static str {
+        match self {
+            Verdict::Ok => "ok",
+            Verdict::Lagging => "lagging",
+            Verdict::CannotTell => "cannot tell",
+        }
+    }
+
+    fn code(self) -> u8 {
+        match self {
+            Verdict::Ok => 0,
+            Verdict::Lagging => exit::NO,
+            Verdict::CannotTell => exit::CANNOT_TELL,
+        }
     }
 }
 
@@ -152,6 +175,7 @@ fn print(
     snap: &GroupsSnapshot,
     book: &LagBook,
     unknown: &[String],
+    verdict: Verdict,
     as_json: bool,
 ) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
@@ -191,20 +215,9 @@ fn print(
                 })
             })
             .collect();
-        let bad = snap
-            .groups
-            .iter()
-            .any(|g| status_of(book, &g.id).is_some_and(|s| s != LagStatus::Ok));
-        let verdict = if !unknown.is_empty() {
-            "cannot tell"
-        } else if bad {
-            "lagging"
-        } else {
-            "ok"
-        };
         let doc = json!({
             "taken_at": snap.taken_at.to_rfc3339(),
-            "verdict": verdict,
+            "verdict": verdict.word(),
             "cannot_tell": unknown,
             "window": book.window,
             "groups": groups,

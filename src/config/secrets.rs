@@ -6,7 +6,6 @@
 //! any text before it is shown or logged.
 
 use std::io::Read;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -68,20 +67,13 @@ impl PropertyValue {
             PropertyValue::Env { env } => std::env::var(env)
                 .map_err(|_| format!("property {key}: environment variable {env} is not set")),
             PropertyValue::File { file } => {
-                let path = expand_home(file);
+                let path = crate::files::expand_home(file);
                 std::fs::read_to_string(&path)
                     .map(|s| s.trim_end_matches(['\n', '\r']).to_string())
                     .map_err(|e| format!("property {key}: cannot read {}: {e}", path.display()))
             }
             PropertyValue::Command { command } => run(key, command),
         }
-    }
-}
-
-fn expand_home(p: &str) -> PathBuf {
-    match (p.strip_prefix("~/"), std::env::var_os("HOME")) {
-        (Some(rest), Some(home)) => PathBuf::from(home).join(rest),
-        _ => PathBuf::from(p),
     }
 }
 

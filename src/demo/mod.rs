@@ -53,7 +53,7 @@ pub struct Demo {
 impl Demo {
     /// Start the cluster, seed it (about a second) and start the traffic.
     pub fn start() -> anyhow::Result<Demo> {
-        let mut demo = Demo::start_with()?;
+        let mut demo = Demo::start_in_background()?;
         if let Some(ready) = demo.ready.take() {
             ready
                 .recv()
@@ -68,15 +68,6 @@ impl Demo {
     /// librdkafka's mock cluster sometimes takes whole seconds to set a
     /// rack or create a topic. `take_ready` says when the history is in.
     pub fn start_in_background() -> anyhow::Result<Demo> {
-        Demo::start_with()
-    }
-
-    /// Fires when the history is in: the TUI then refreshes at once.
-    pub fn take_ready(&mut self) -> Option<std::sync::mpsc::Receiver<()>> {
-        self.ready.take()
-    }
-
-    fn start_with() -> anyhow::Result<Demo> {
         let catalog = Catalog::embedded()?;
         let stop = Arc::new(AtomicBool::new(false));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -116,6 +107,11 @@ impl Demo {
             owner: Some(owner),
             ready: Some(ready_rx),
         })
+    }
+
+    /// Fires when the history is in: the TUI then refreshes at once.
+    pub fn take_ready(&mut self) -> Option<std::sync::mpsc::Receiver<()>> {
+        self.ready.take()
     }
 
     /// Stop the traffic and close the cluster; returns how long it took.

@@ -99,6 +99,26 @@ fn switch_settings(opts: &TuiOptions, name: &str) -> Result<Settings, String> {
     crate::config::resolve(opts.config.as_deref(), &overrides).map_err(|e| e.to_string())
 }
 
+/// `:profile` alone: the config's profiles on the status line.
+fn profiles_status(opts: &TuiOptions, here: &str) -> Status {
+    match crate::config::list_profiles(opts.config.as_deref()) {
+        Ok((list, _)) if list.is_empty() => Status::error("the config file defines no profile"),
+        Ok((list, _)) => Status::info(format!(
+            "profiles: {} (* default) · :profile NAME switches",
+            list.iter()
+                .map(|p| format!(
+                    "{}{}{}",
+                    p.name,
+                    if p.is_default { "*" } else { "" },
+                    if p.name == here { " (here)" } else { "" }
+                ))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        Err(e) => Status::error(e.to_string()),
+    }
+}
+
 async fn event_loop(
     guard: &mut TerminalGuard,
     settings: &Settings,
@@ -174,28 +194,7 @@ async fn event_loop(
                 Output::Command(cmd) => send(&mut app, &worker, cmd),
                 Output::Effect(Effect::Redraw) => guard.terminal.clear()?,
                 Output::Effect(Effect::ListProfiles) => {
-                    let said = match crate::config::list_profiles(opts.config.as_deref()) {
-                        Ok((list, _)) if list.is_empty() => {
-                            Status::error("the config file defines no profile")
-                        }
-                        Ok((list, _)) => Status::info(format!(
-                            "profiles: {} (* default) · :profile NAME switches",
-                            list.iter()
-                                .map(|p| format!(
-                                    "{}{}{}",
-                                    p.name,
-                                    if p.is_default { "*" } else { "" },
-                                    if p.name == app.shared.label.profile {
-                                        " (here)"
-                                    } else {
-                                        ""
-                                    }
-                                ))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                        Err(e) => Status::error(e.to_string()),
-                    };
+                    let said = profiles_status(opts, &app.shared.label.profile);
                     app.shared.say(said);
                 }
                 Output::Effect(Effect::SwitchProfile(name)) => {

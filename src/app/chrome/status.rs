@@ -8,9 +8,9 @@ use crate::ui::theme;
 /// A group's status, or "collecting n/N" while its window fills: a status
 /// is never shown from fewer samples than the window.
 pub fn group(judged: Option<&crate::app::lag::GroupJudgement>) -> Span<'static> {
-    match judged.and_then(|j| j.collecting) {
-        Some((have, need)) => Span::styled(format!("collecting {have}/{need}"), theme::dim()),
-        None => span(judged.and_then(|j| j.status)),
+    match judged {
+        Some(j) if j.collecting.is_some() => Span::styled(j.word(), theme::dim()),
+        _ => span(judged.and_then(|j| j.status)),
     }
 }
 

@@ -169,6 +169,17 @@ pub struct GroupJudgement {
     pub history: VecDeque<(i64, i64)>,
 }
 
+impl GroupJudgement {
+    /// "OK", "WARN"..., "collecting 2/6" while the window fills, or "-".
+    pub fn word(&self) -> String {
+        match (self.collecting, self.status) {
+            (Some((have, need)), _) => format!("collecting {have}/{need}"),
+            (None, Some(s)) => s.word().to_string(),
+            (None, None) => "-".into(),
+        }
+    }
+}
+
 /// Sliding windows for every partition of every group, and the judgements.
 #[derive(Debug, Clone)]
 pub struct LagBook {

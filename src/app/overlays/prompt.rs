@@ -136,7 +136,7 @@ impl LinePrompt {
                     self.error = Some("name a file".into());
                     return vec![];
                 }
-                let path = std::path::PathBuf::from(expand_home(&text));
+                let path = crate::files::expand_home(&text);
                 vec![
                     Output::Nav(Nav::Close),
                     Output::info(format!("exporting {} messages…", messages.len())),
@@ -243,13 +243,6 @@ impl LinePrompt {
         }
         frame.render_widget(Paragraph::new(Line::from(spans)), area);
         place_cursor(frame, area, label.chars().count() + self.line.cursor);
-    }
-}
-
-fn expand_home(p: &str) -> String {
-    match (p.strip_prefix("~/"), std::env::var("HOME")) {
-        (Some(rest), Ok(home)) => format!("{home}/{rest}"),
-        _ => p.to_string(),
     }
 }
 
