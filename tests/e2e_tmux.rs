@@ -604,3 +604,129 @@ fn profile_switches_clusters_without_restarting() {
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
+
+/// Secure profiles through the TUI on the Kafka cluster: OIDC (a token
+/// from the cluster's own endpoint, checked by the broker) and Kerberos (a
+/// keytab, the cluster's own KDC) connect and list a topic; then a wrong
+/// password, a Kerberos keytab that is not there (kinit's complaints must
+/// not land on the screen) and a mistyped property are each said in the
+/// header or the status line. No secret, real or canary, is ever on screen,
+/// the help screen included.
+#[test]
+fn secure_profiles_connect_in_the_tui_and_no_secret_reaches_the_screen() {
+    const CANARY_WRONG: &str = "canary-e2e-wrong-9d3";
+    const CANARY_TYPO: &str = "canary-e2e-typo-9d3";
+    let k = common::kafka::cluster();
+    let broker = Broker::kafka();
+    let b = broker.bootstrap();
+    let topic = broker.name("secure-tui");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        create_topics(&b, &[(&topic, 1)]).await;
+        produce(&b, &topic, 0, 2).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ca = k.tls("ca.pem");
+    let profile = |name: &str, listener: &str, props: String| {
+        format!(
+            "[profiles.{name}]\nbootstrap_servers = \"{}\"\n[profiles.{name}.properties]\n{props}\n",
+            k.bootstrap(listener)
+        )
+    };
+    let kerberos = |keytab: &str| {
+        format!(
+            "\"security.protocol\" = \"SASL_PLAINTEXT\"\n\"sasl.mechanism\" = \"GSSAPI\"\n\"sasl.kerberos.principal\" = \"{}\"\n\"sasl.kerberos.keytab\" = \"{keytab}\"\n",
+            k.var("KAFKA_KRB_PRINCIPAL")
+        )
+    };
+    let scram = |pw: &str| {
+        format!(
+            "\"security.protocol\" = \"SASL_SSL\"\n\"ssl.ca.location\" = \"{}\"\n\"sasl.mechanism\" = \"SCRAM-SHA-512\"\n\"sasl.username\" = \"admin\"\n{pw}\n",
+            ca.display()
+        )
+    };
+    let text = [
+        profile(
+            "oidc",
+            "OAUTH",
+            format!(
+                "\"security.protocol\" = \"SASL_SSL\"\n\"ssl.ca.location\" = \"{}\"\n\"sasl.mechanism\" = \"OAUTHBEARER\"\n\"sasl.oauthbearer.method\" = \"oidc\"\n\"sasl.oauthbearer.client.id\" = \"{}\"\n\"sasl.oauthbearer.client.secret\" = {{ env = \"CREEL_E2E_OIDC_SECRET\" }}\n\"sasl.oauthbearer.token.endpoint.url\" = \"{}\"\n",
+                ca.display(),
+                k.var("KAFKA_OIDC_CLIENT_ID"),
+                k.var("KAFKA_OIDC_TOKEN_URL")
+            ),
+        ),
+        profile("kerberos", "KERBEROS", kerberos(k.var("KAFKA_KRB_KEYTAB"))),
+        profile("krb-no-keytab", "KERBEROS", kerberos("/nonexistent.keytab")),
+        profile(
+            "wrong",
+            "SASL_SSL",
+            scram("\"sasl.password\" = { env = \"CREEL_E2E_WRONG\" }"),
+        ),
+        profile(
+            "typo",
+            "SASL_SSL",
+            scram(&format!(
+                "\"sasl.password\" = \"admin-secret\"\n\"sasl.pasword\" = \"{CANARY_TYPO}\""
+            )),
+        ),
+    ]
+    .concat();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, text).unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&cfg, std::fs::Permissions::from_mode(0o600)).unwrap();
+    }
+    let oidc_secret = k.var("KAFKA_OIDC_CLIENT_SECRET");
+    let t = Tmux::start(&format!(
+        "KRB5_CONFIG={} KRB5CCNAME=FILE:{} CREEL_E2E_OIDC_SECRET={oidc_secret} CREEL_E2E_WRONG={CANARY_WRONG} {} --config {} --profile oidc",
+        k.var("KAFKA_KRB5_CONFIG"),
+        dir.path().join("ccache").display(),
+        creel(),
+        cfg.display()
+    ));
+    let clean = |s: &str, when: &str| {
+        for c in [oidc_secret, "admin-secret", CANARY_WRONG, CANARY_TYPO] {
+            assert!(!s.contains(c), "{when}: {c} on screen:\n{s}");
+        }
+    };
+    let switch = |name: &str| {
+        t.keys(&[":"]);
+        t.type_text(&format!("profile {name}"));
+        t.keys(&["Enter"]);
+    };
+    let s = t.wait_for(&topic, Duration::from_secs(20));
+    assert!(s.lines().next().unwrap().contains("oidc"), "{s}");
+    t.wait_for("● connected", Duration::from_secs(10));
+    clean(&t.screen(), "oidc");
+
+    switch("krb-no-keytab");
+    // Before any ticket is in the cache: with one, GSSAPI would use it.
+    let s = t.wait_for("Kerberos (GSSAPI)", Duration::from_secs(15));
+    assert!(!s.contains("kinit:"), "kinit wrote over the screen:\n{s}");
+    clean(&s, "krb-no-keytab");
+
+    switch("kerberos");
+    t.wait_for("switched to profile kerberos", Duration::from_secs(5));
+    let s = t.wait_for(&topic, Duration::from_secs(20));
+    clean(&s, "kerberos");
+
+    switch("wrong");
+    let s = t.wait_for(
+        "✖ cannot connect: authentication failed: the broker rejected the user name or password",
+        Duration::from_secs(15),
+    );
+    clean(&s, "wrong");
+
+    switch("typo");
+    let s = t.wait_for("sasl.pasword", Duration::from_secs(10));
+    clean(&s, "typo");
+
+    t.keys(&["?"]);
+    let s = t.wait_for("Help: keys", Duration::from_secs(2));
+    clean(&s, "help");
+    t.keys(&["Escape", "q"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+    clean(&s, "after exit");
+}

@@ -74,6 +74,26 @@ impl Settings {
     }
 }
 
+/// Kerberos without a keytab means the ticket the user got with `kinit`:
+/// librdkafka would refuse to start (its own kinit command needs a keytab),
+/// so creel turns its ticket refresh off and the user's ticket is used, as
+/// kcat users do with `-X sasl.kerberos.min.time.before.relogin=0`.
+fn use_own_kerberos_ticket(p: &mut BTreeMap<String, String>) {
+    let gssapi = ["sasl.mechanism", "sasl.mechanisms"]
+        .iter()
+        .any(|k| p.get(*k).is_some_and(|v| v.eq_ignore_ascii_case("GSSAPI")));
+    let told = [
+        "sasl.kerberos.keytab",
+        "sasl.kerberos.kinit.cmd",
+        "sasl.kerberos.min.time.before.relogin",
+    ]
+    .iter()
+    .any(|k| p.contains_key(*k));
+    if gssapi && !told {
+        p.insert("sasl.kerberos.min.time.before.relogin".into(), "0".into());
+    }
+}
+
 /// Read the embedded defaults and the user's file (if any), then apply the
 /// command line.
 pub fn resolve(
@@ -223,6 +243,7 @@ fn merge(
             ),
         });
     }
+    use_own_kerberos_ticket(&mut properties);
     if let Some(path) = &source {
         warn_if_readable(path, &profile);
     }

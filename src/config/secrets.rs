@@ -49,9 +49,15 @@ const SECRET_KEYS: [&str; 9] = [
     "credential",
 ];
 
+/// Last words of keys that say where or what a secret is, not the secret:
+/// `ssl.key.location`, `sasl.oauthbearer.token.endpoint.url`,
+/// `ssl.keystore.type`, `sasl.kerberos.keytab`. Hiding them would blank the
+/// very path or URL an error needs to name.
+const NOT_SECRET_ENDINGS: [&str; 5] = [".location", ".url", ".type", ".keytab", ".algorithm"];
+
 pub fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    SECRET_KEYS.iter().any(|w| k.contains(w))
+    SECRET_KEYS.iter().any(|w| k.contains(w)) && !NOT_SECRET_ENDINGS.iter().any(|e| k.ends_with(e))
 }
 
 impl PropertyValue {
@@ -184,5 +190,14 @@ mod tests {
             assert!(is_secret_key(k), "{k}");
         }
         assert!(!is_secret_key("security.protocol"));
+        for k in [
+            "ssl.key.location",
+            "ssl.keystore.location",
+            "ssl.keystore.type",
+            "sasl.oauthbearer.token.endpoint.url",
+            "sasl.kerberos.keytab",
+        ] {
+            assert!(!is_secret_key(k), "{k}");
+        }
     }
 }

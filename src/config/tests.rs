@@ -191,3 +191,32 @@ fn read_only_from_the_profile_or_the_command_line() {
     assert!(!on("dev", false));
     assert!(on("dev", true), "--read-only says so");
 }
+
+#[test]
+fn kerberos_without_a_keytab_uses_the_users_own_ticket() {
+    let f = write(
+        "[profiles.own]\nbootstrap_servers = \"x:1\"\n[profiles.own.properties]\n\"sasl.mechanism\" = \"GSSAPI\"\n\
+         [profiles.tab]\nbootstrap_servers = \"x:1\"\n[profiles.tab.properties]\n\"sasl.mechanism\" = \"GSSAPI\"\n\"sasl.kerberos.keytab\" = \"/k\"\n",
+    );
+    let props = |p: &str| {
+        resolve(
+            Some(f.path()),
+            &Overrides {
+                profile: Some(p.into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap()
+        .properties
+    };
+    assert_eq!(
+        props("own")
+            .get("sasl.kerberos.min.time.before.relogin")
+            .map(String::as_str),
+        Some("0")
+    );
+    assert_eq!(
+        props("tab").get("sasl.kerberos.min.time.before.relogin"),
+        None
+    );
+}

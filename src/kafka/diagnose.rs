@@ -44,6 +44,50 @@ pub fn explain(raw: &str, reason: &str) -> (Failure, String) {
             format!("authentication failed: the broker rejected the user name or password{how}"),
         );
     }
+    if has("failed to acquire sasl oauthbearer token") {
+        // librdkafka's OIDC client: the token endpoint said no, or could
+        // not be reached.
+        let said = reason
+            .split_once("token: ")
+            .map_or(reason, |(_, r)| r)
+            .trim();
+        if has("invalid_client") || has("unauthorized") || has("(401)") {
+            return (
+                Failure::Refused,
+                format!(
+                    "OAUTHBEARER: the token endpoint refused the client id or secret ({said}): \
+                     check sasl.oauthbearer.client.id and sasl.oauthbearer.client.secret"
+                ),
+            );
+        }
+        return (
+            Failure::Transient,
+            format!("OAUTHBEARER: no token from sasl.oauthbearer.token.endpoint.url: {said}"),
+        );
+    }
+    if has("sasl authentication error") && has("invalid_token") {
+        return (
+            Failure::Refused,
+            "authentication failed: the broker rejected the OAUTHBEARER token (invalid_token): \
+             its signature, audience, issuer or scope is not what the broker expects"
+                .into(),
+        );
+    }
+    if has("gssapi error") {
+        // Cyrus SASL's words after librdkafka's; the part after "GSSAPI
+        // Error:" is MIT Kerberos' own (no ticket, unknown server, skew).
+        let said = reason
+            .split_once("GSSAPI Error: ")
+            .map_or(reason, |(_, r)| r)
+            .trim();
+        return (
+            Failure::Refused,
+            format!(
+                "Kerberos (GSSAPI): {said}: check sasl.kerberos.principal and \
+                 sasl.kerberos.keytab (librdkafka runs kinit with them), or run kinit"
+            ),
+        );
+    }
     if has("unsupported sasl mechanism") || has("no common sasl mechanism") {
         return (
             Failure::Refused,
@@ -153,6 +197,27 @@ mod tests {
         assert_eq!(f, Failure::Transient);
         assert_eq!(s, "Connect to ipv4#127.0.0.1:1 failed: Connection refused");
         assert_eq!(explain1("something new").1, "something new");
+        // OIDC: the token endpoint refusing the client, or unreachable, and
+        // the broker refusing the token.
+        let (f, s) =
+            explain1(r#"Failed to acquire SASL OAUTHBEARER token: {"error": "invalid_client"}"#);
+        assert_eq!(f, Failure::Refused);
+        assert_eq!(
+            s,
+            r#"OAUTHBEARER: the token endpoint refused the client id or secret ({"error": "invalid_client"}): check sasl.oauthbearer.client.id and sasl.oauthbearer.client.secret"#
+        );
+        let (f, s) = explain1("Failed to acquire SASL OAUTHBEARER token: Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server");
+        assert_eq!(f, Failure::Transient);
+        assert_eq!(s, "OAUTHBEARER: no token from sasl.oauthbearer.token.endpoint.url: Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to server");
+        let (f, s) = explain1("Failed to initialize SASL authentication: SASL handshake failed (start (-1)): SASL(-1): generic failure: GSSAPI Error: No credentials were supplied, or the credentials were unavailable or inaccessible (No Kerberos credentials available (default cache: FILE:/tmp/cc))");
+        assert_eq!(f, Failure::Refused);
+        assert_eq!(s, "Kerberos (GSSAPI): No credentials were supplied, or the credentials were unavailable or inaccessible (No Kerberos credentials available (default cache: FILE:/tmp/cc)): check sasl.kerberos.principal and sasl.kerberos.keytab (librdkafka runs kinit with them), or run kinit");
+        let (f, s) = explain1(r#"SASL authentication error: {"status":"invalid_token"}"#);
+        assert_eq!(f, Failure::Refused);
+        assert!(
+            s.starts_with("authentication failed: the broker rejected the OAUTHBEARER token"),
+            "{s}"
+        );
         assert_eq!(
             code_text(RDKafkaErrorCode::TopicAuthorizationFailed),
             "not authorized: no ACL lets this user do that on the topic (TopicAuthorizationFailed)"

@@ -1,8 +1,8 @@
 //! Entering and leaving the terminal's raw, alternate-screen mode. Leaving
 //! happens on every path out: normal return, error (Drop) and panic (hook).
 
-use std::io::{stdout, Stdout};
-use std::sync::Once;
+use std::io::{stdout, IsTerminal, Stdout};
+use std::sync::{Mutex, Once};
 
 use crossterm::cursor::Show;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
@@ -20,10 +20,52 @@ pub struct TerminalGuard {
 
 static PANIC_HOOK: Once = Once::new();
 
+/// stderr as it was before the screen took over, while the screen is up.
+#[cfg(unix)]
+static SAVED_STDERR: Mutex<Option<std::os::fd::OwnedFd>> = Mutex::new(None);
+
+/// While the screen is up, stderr goes to /dev/null: C code under creel
+/// writes there on its own (librdkafka runs `kinit` for Kerberos, whose
+/// complaints would land in the middle of the screen). What matters reaches
+/// the screen as an error of its own; the log has librdkafka's lines.
+#[cfg(unix)]
+fn silence_stderr() {
+    if !std::io::stderr().is_terminal() {
+        return;
+    }
+    let Ok(null) = std::fs::File::options().write(true).open("/dev/null") else {
+        return;
+    };
+    let Ok(saved) = rustix::io::dup(std::io::stderr()) else {
+        return;
+    };
+    if rustix::stdio::dup2_stderr(&null).is_ok() {
+        *SAVED_STDERR.lock().unwrap_or_else(|e| e.into_inner()) = Some(saved);
+    }
+}
+
+#[cfg(unix)]
+fn unsilence_stderr() {
+    let saved = SAVED_STDERR
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take();
+    if let Some(fd) = saved {
+        let _ = rustix::stdio::dup2_stderr(&fd);
+    }
+}
+
+#[cfg(not(unix))]
+fn silence_stderr() {}
+
+#[cfg(not(unix))]
+fn unsilence_stderr() {}
+
 /// Put the terminal back as the shell expects it. Safe to call twice.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = execute!(stdout(), DisableMouseCapture, LeaveAlternateScreen, Show);
+    unsilence_stderr();
 }
 
 impl TerminalGuard {
@@ -49,6 +91,7 @@ impl TerminalGuard {
             return Err(e);
         }
         guard.terminal.clear()?;
+        silence_stderr();
         Ok(guard)
     }
 

@@ -1,5 +1,5 @@
 //! Secrets from the environment, a file or a command, on the Kafka
-//! cluster's SCRAM listener; and canaries: every secret, whatever its
+//! cluster's SCRAM and OIDC listeners; and canaries: every secret, whatever its
 //! source, is looked for in everything creel prints and writes (stdout,
 //! stderr, a trace-level log) across subcommands, against a good cluster,
 //! a wrong password, a mistyped property and an unreachable broker. None
@@ -13,6 +13,7 @@ use crate::common::{create_topics, kafka, produce, Broker};
 const CANARY_WRONG: &str = "canary-wrong-pw-5e1";
 const CANARY_TYPO: &str = "canary-typo-pw-5e1";
 const CANARY_JAAS: &str = "canary-jaas-5e1";
+const CANARY_OIDC: &str = "canary-oidc-secret-5e1";
 
 fn config(dir: &Path) -> std::path::PathBuf {
     let k = kafka::cluster();
@@ -23,7 +24,22 @@ fn config(dir: &Path) -> std::path::PathBuf {
             "[profiles.{name}]\nbootstrap_servers = \"{bootstrap}\"\n[profiles.{name}.properties]\n\"security.protocol\" = \"SASL_PLAINTEXT\"\n\"sasl.mechanism\" = \"SCRAM-SHA-512\"\n\"sasl.username\" = \"admin\"\n{props}\n"
         )
     };
+    let oidc = |name: &str, secret: &str| {
+        format!(
+            "[profiles.{name}]\nbootstrap_servers = \"{}\"\n[profiles.{name}.properties]\n\"security.protocol\" = \"SASL_SSL\"\n\"ssl.ca.location\" = \"{}\"\n\"sasl.mechanism\" = \"OAUTHBEARER\"\n\"sasl.oauthbearer.method\" = \"oidc\"\n\"sasl.oauthbearer.client.id\" = \"{}\"\n\"sasl.oauthbearer.client.secret\" = {secret}\n\"sasl.oauthbearer.token.endpoint.url\" = \"{}\"\n",
+            k.bootstrap("OAUTH"),
+            k.tls("ca.pem").display(),
+            k.var("KAFKA_OIDC_CLIENT_ID"),
+            k.var("KAFKA_OIDC_TOKEN_URL"),
+        )
+    };
+    std::fs::write(dir.join("oidc-wrong"), format!("{CANARY_OIDC}\n")).unwrap();
     let text = [
+        oidc("oidc", "{ env = \"CREEL_TEST_OIDC_SECRET\" }"),
+        oidc(
+            "oidc-wrong",
+            &format!("{{ file = \"{}\" }}", dir.join("oidc-wrong").display()),
+        ),
         profile("env", sasl, "\"sasl.password\" = { env = \"CREEL_TEST_KAFKA_PW\" }"),
         profile(
             "file",
@@ -74,6 +90,10 @@ fn creel(dir: &Path, config: &Path, profile: &str, args: &[&str], stdin: &str) -
     let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
         .env("CREEL_TEST_KAFKA_PW", "admin-secret")
         .env("CREEL_TEST_WRONG_PW", CANARY_WRONG)
+        .env(
+            "CREEL_TEST_OIDC_SECRET",
+            kafka::cluster().var("KAFKA_OIDC_CLIENT_SECRET"),
+        )
         .env("XDG_STATE_HOME", dir.join("state"))
         .env("HOME", dir)
         .arg("--config")
@@ -131,8 +151,8 @@ fn secrets_come_from_env_file_or_command_and_are_never_printed() {
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());
 
-    // Each source connects with the real password.
-    for profile in ["env", "file", "command"] {
+    // Each source connects with the real password (or OIDC secret).
+    for profile in ["env", "file", "command", "oidc"] {
         let r = creel(
             dir.path(),
             &cfg,
@@ -160,8 +180,18 @@ fn secrets_come_from_env_file_or_command_and_are_never_printed() {
         (&["search", "-t", &topic, "-e", "seq"], ""),
         (&["produce", "-t", &topic], "{\"canary\":false}\n"),
     ];
-    let canaries = ["admin-secret", CANARY_WRONG, CANARY_TYPO, CANARY_JAAS];
+    let oidc_secret = kafka::cluster().var("KAFKA_OIDC_CLIENT_SECRET");
+    let canaries = [
+        "admin-secret",
+        CANARY_WRONG,
+        CANARY_TYPO,
+        CANARY_JAAS,
+        CANARY_OIDC,
+        oidc_secret,
+    ];
     for profile in [
+        "oidc",
+        "oidc-wrong",
         "env",
         "file",
         "command",

@@ -1,7 +1,10 @@
 //! Authentication, TLS and ACLs on the Kafka cluster, each through a
 //! profile of creel's own config file: SCRAM, PLAIN, TLS verifying the
-//! cluster's CA, mutual TLS and SASL over TLS connect; a wrong password, an
-//! untrusted certificate, a missing client certificate and a missing ACL
+//! cluster's CA, mutual TLS, SASL over TLS and OAUTHBEARER with OIDC client
+//! credentials (tokens from the cluster's own token endpoint, which the
+//! broker checks against its key set) connect; a wrong password, a wrong
+//! OIDC client secret, an untrusted certificate, a missing client
+//! certificate and a missing ACL
 //! each give one sentence naming the cause, in the header the TUI draws and
 //! from the headless commands, with a non-zero exit.
 
@@ -39,7 +42,26 @@ fn config(dir: &Path) -> PathBuf {
         cert.display(),
         key.display()
     );
+    let oidc = |secret: &str| {
+        format!(
+            "\"sasl.mechanism\" = \"OAUTHBEARER\"\n\"sasl.oauthbearer.method\" = \"oidc\"\n\"sasl.oauthbearer.client.id\" = \"{}\"\n\"sasl.oauthbearer.client.secret\" = \"{secret}\"\n\"sasl.oauthbearer.token.endpoint.url\" = \"{}\"\n",
+            k.var("KAFKA_OIDC_CLIENT_ID"),
+            k.var("KAFKA_OIDC_TOKEN_URL")
+        )
+    };
     let text = [
+        profile(
+            "oidc",
+            "OAUTH",
+            "SASL_SSL",
+            ca_line(&ca) + &oidc(k.var("KAFKA_OIDC_CLIENT_SECRET")),
+        ),
+        profile(
+            "oidc-wrong-secret",
+            "OAUTH",
+            "SASL_SSL",
+            ca_line(&ca) + &oidc("not-the-secret"),
+        ),
         profile(
             "scram",
             "SASL_PLAINTEXT",
@@ -139,7 +161,7 @@ async fn every_mechanism_connects_through_a_profile() {
     common::produce(&broker.bootstrap(), &topic, 1, 3).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());
-    for profile in ["scram", "plain", "tls", "mtls", "sasl-ssl"] {
+    for profile in ["scram", "plain", "tls", "mtls", "sasl-ssl", "oidc"] {
         let out = creel(&cfg, profile, &["topics", "--json"]);
         assert!(
             out.status.success(),
@@ -185,6 +207,10 @@ async fn each_refusal_is_one_sentence_naming_its_cause() {
         (
             "wrong-password",
             "authentication failed: the broker rejected the user name or password (SASL SCRAM-SHA-512)",
+        ),
+        (
+            "oidc-wrong-secret",
+            r#"OAUTHBEARER: the token endpoint refused the client id or secret ({"error": "invalid_client"}): check sasl.oauthbearer.client.id and sasl.oauthbearer.client.secret"#,
         ),
         (
             "untrusted",
@@ -321,4 +347,134 @@ async fn a_missing_acl_is_said_and_what_is_allowed_works() {
     let e = app.explorer().unwrap().error.clone().unwrap();
     assert_eq!(e.kind, creel::protocol::ErrorKind::Unauthorized, "{e}");
     assert!(e.message.contains("not authorized"), "{e}");
+}
+
+/// Kerberos against the cluster's own KDC: with a keytab (librdkafka runs
+/// kinit), with the ticket a person got from `kinit` and a password (no
+/// keytab in the profile), and with a keytab that is not there, which is
+/// one sentence naming Kerberos, at once.
+#[test]
+fn kerberos_connects_with_a_keytab_or_a_kinit_ticket() {
+    let k = kafka::cluster();
+    let broker = Broker::kafka();
+    let topic = broker.name("krb");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        create_topics(&broker.bootstrap(), &[(&topic, 1)]).await;
+        common::produce(&broker.bootstrap(), &topic, 0, 3).await;
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let profile = |name: &str, extra: &str| {
+        format!(
+            "[profiles.{name}]\nbootstrap_servers = \"{}\"\n[profiles.{name}.properties]\n\"security.protocol\" = \"SASL_PLAINTEXT\"\n\"sasl.mechanism\" = \"GSSAPI\"\n\"sasl.kerberos.service.name\" = \"kafka\"\n{extra}\n",
+            k.bootstrap("KERBEROS")
+        )
+    };
+    let principal = format!(
+        "\"sasl.kerberos.principal\" = \"{}\"\n",
+        k.var("KAFKA_KRB_PRINCIPAL")
+    );
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        [
+            profile(
+                "keytab",
+                &format!(
+                    "{principal}\"sasl.kerberos.keytab\" = \"{}\"",
+                    k.var("KAFKA_KRB_KEYTAB")
+                ),
+            ),
+            profile("ticket", ""),
+            profile(
+                "no-keytab",
+                &format!("{principal}\"sasl.kerberos.keytab\" = \"/nonexistent.keytab\""),
+            ),
+        ]
+        .concat(),
+    )
+    .unwrap();
+    let run = |profile: &str, cache: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+            .env("KRB5_CONFIG", k.var("KAFKA_KRB5_CONFIG"))
+            .env(
+                "KRB5CCNAME",
+                format!("FILE:{}", dir.path().join(cache).display()),
+            )
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--profile", profile])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // A keytab: librdkafka gets the ticket itself, into an empty cache.
+    let out = run(
+        "keytab",
+        "cache-keytab",
+        &["tail", "-t", &topic, "-o", "beginning", "-e"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().count(),
+        3,
+        "{out:?}"
+    );
+    // A person's own ticket, from kinit and a password.
+    let kinit = std::process::Command::new("kinit")
+        .env("KRB5_CONFIG", k.var("KAFKA_KRB5_CONFIG"))
+        .env(
+            "KRB5CCNAME",
+            format!("FILE:{}", dir.path().join("cache-own").display()),
+        )
+        .arg(k.var("KAFKA_KRB_PRINCIPAL"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            writeln!(c.stdin.take().unwrap(), "{}", k.var("KAFKA_KRB_PASSWORD"))?;
+            c.wait()
+        })
+        .expect("kinit (Debian: krb5-user)");
+    assert!(kinit.success());
+    let out = run("ticket", "cache-own", &["topics", "--json"]);
+    assert!(out.status.success(), "{out:?}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v.as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["name"] == topic.as_str() && t["messages"] == 3),
+        "{v}"
+    );
+    // The same profile without a ticket is refused in one sentence.
+    let t = std::time::Instant::now();
+    let out = run("ticket", "cache-empty", &["topics"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("creel: cannot read the cluster at ")
+            && last.contains(": Kerberos (GSSAPI): No credentials were supplied")
+            && last.ends_with("check sasl.kerberos.principal and sasl.kerberos.keytab (librdkafka runs kinit with them), or run kinit"),
+        "{stderr}"
+    );
+    // A keytab that is not there: kinit says so (its own words, on stderr,
+    // as with kcat), then creel's sentence.
+    let out = run("no-keytab", "cache-none", &["topics"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("kinit: Key table file '/nonexistent.keytab' not found"),
+        "{stderr}"
+    );
+    assert!(
+        stderr
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .contains("Kerberos (GSSAPI)"),
+        "{stderr}"
+    );
 }
