@@ -32,6 +32,19 @@ pub struct Profile {
     /// TLS certificate and host name checks; off only when a profile says
     /// `tls_verify = false` (the header then says TLS NOT VERIFIED).
     pub tls_verify: Option<bool>,
+    /// AWS MSK IAM: creel signs the OAUTHBEARER token itself.
+    pub aws_msk_iam: Option<MskIam>,
+}
+
+/// Where MSK IAM credentials come from: the AWS default chain (environment,
+/// ~/.aws, SSO, instance or task role), a named AWS profile, or a role to
+/// assume.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MskIam {
+    pub region: String,
+    pub aws_profile: Option<String>,
+    pub role_arn: Option<String>,
 }
 
 /// The shape of a config file, defaults and user file alike.
@@ -58,11 +71,9 @@ pub enum ConfigError {
         column: usize,
         message: String,
     },
-    #[error("cannot read config file {path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    // The reason is text, not a `source`: a chain would say it twice.
+    #[error("cannot read config file {path}: {reason}")]
+    Io { path: PathBuf, reason: String },
     #[error("unknown profile {name:?}; known profiles: {}", if known.is_empty() { "(none)".to_string() } else { known.join(", ") })]
     UnknownProfile { name: String, known: Vec<String> },
     #[error(
@@ -94,21 +105,42 @@ pub fn default_config_file() -> Option<PathBuf> {
 }
 
 fn must_exist(path: PathBuf) -> Result<Option<PathBuf>, ConfigError> {
-    if path.is_file() {
-        Ok(Some(path))
-    } else {
-        Err(ConfigError::Io {
-            source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
-            path,
-        })
-    }
+    let reason = match std::fs::metadata(&path) {
+        Ok(m) if !m.is_dir() => return Ok(Some(path)),
+        Ok(_) => "it is a folder".to_string(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => "no such file".to_string(),
+        Err(e) => e.to_string(),
+    };
+    Err(ConfigError::Io { path, reason })
 }
 
+/// Config files that can be read only once (a pipe, `--config <(...)`),
+/// kept for the later reads a profile switch or `:profile` makes.
+static READ_ONCE: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+
 pub fn load_file(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let kept = READ_ONCE
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, t)| t.clone());
+    let text = match kept {
+        Some(t) => t,
+        None => {
+            let t = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            })?;
+            if !path.is_file() {
+                READ_ONCE
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((path.to_path_buf(), t.clone()));
+            }
+            t
+        }
+    };
     parse(&text, path)
 }
 

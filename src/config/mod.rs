@@ -5,7 +5,7 @@ mod load;
 pub mod secrets;
 
 pub use crate::app::keymap::{Key, KeyBindings, Keymap};
-pub use load::{config_path, load_file, user_templates, ConfigError, FileConfig, Profile};
+pub use load::{config_path, load_file, user_templates, ConfigError, FileConfig, MskIam, Profile};
 pub use secrets::{redact, PropertyValue};
 
 use std::collections::BTreeMap;
@@ -50,6 +50,8 @@ pub struct Settings {
     pub color: Option<String>,
     /// TLS checks turned off by the profile (`tls_verify = false`).
     pub tls_unverified: bool,
+    /// AWS MSK IAM: the OAUTHBEARER token is signed by creel.
+    pub msk_iam: Option<MskIam>,
 }
 
 impl Settings {
@@ -70,6 +72,17 @@ impl Settings {
             label: None,
             color: None,
             tls_unverified: false,
+            msk_iam: None,
+        }
+    }
+}
+
+/// librdkafka takes file paths as they are; a config file's `~/` means the
+/// home folder, as it does for secret files.
+fn expand_home_in_paths(p: &mut BTreeMap<String, String>) {
+    for (k, v) in p.iter_mut() {
+        if (k.ends_with(".location") || k.ends_with(".keytab")) && v.starts_with("~/") {
+            *v = crate::files::expand_home(v).display().to_string();
         }
     }
 }
@@ -244,6 +257,23 @@ fn merge(
         });
     }
     use_own_kerberos_ticket(&mut properties);
+    expand_home_in_paths(&mut properties);
+    if profile.aws_msk_iam.is_some() {
+        // The AWS SDK reads these itself; creel never prints them either.
+        secrets::remember(
+            ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]
+                .iter()
+                .filter_map(|k| std::env::var(k).ok()),
+        );
+        // MSK's IAM listener is SASL over TLS with OAUTHBEARER; the
+        // profile need not say so.
+        for (k, v) in [
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "OAUTHBEARER"),
+        ] {
+            properties.entry(k.into()).or_insert_with(|| v.into());
+        }
+    }
     if let Some(path) = &source {
         warn_if_readable(path, &profile);
     }
@@ -277,6 +307,7 @@ fn merge(
         label: profile.label.clone(),
         color: profile.color.clone(),
         tls_unverified,
+        msk_iam: profile.aws_msk_iam.clone(),
     })
 }
 

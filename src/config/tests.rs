@@ -220,3 +220,70 @@ fn kerberos_without_a_keytab_uses_the_users_own_ticket() {
         None
     );
 }
+
+#[test]
+fn home_in_file_paths_is_expanded_and_the_example_parses() {
+    let f = write(
+        "[profiles.p]\nbootstrap_servers = \"x:1\"\n[profiles.p.properties]\n\"ssl.ca.location\" = \"~/ca.pem\"\n\"ssl.cipher.suites\" = \"~/not-a-path\"\n",
+    );
+    let s = resolve(
+        Some(f.path()),
+        &Overrides {
+            profile: Some("p".into()),
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
+    assert_eq!(
+        s.properties["ssl.ca.location"],
+        home.join("ca.pem").display().to_string()
+    );
+    assert_eq!(s.properties["ssl.cipher.suites"], "~/not-a-path");
+    // config/example.toml is what README points people at: it must load,
+    // every profile listed.
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/example.toml");
+    let (profiles, _) = list_profiles(Some(&example)).unwrap();
+    for name in [
+        "local",
+        "staging",
+        "prod",
+        "confluent",
+        "aiven",
+        "oidc",
+        "kerberos",
+    ] {
+        assert!(profiles.iter().any(|p| p.name == name), "{name}");
+    }
+}
+
+#[test]
+fn a_config_read_from_a_pipe_is_read_once_and_kept() {
+    // `--config <(...)`: the shell hands creel a pipe, which can be read
+    // only once; a profile switch reads the config again.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config.pipe");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let writer = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            std::fs::write(
+                &fifo,
+                "default_profile = \"p\"\n[profiles.p]\nbootstrap_servers = \"piped:1\"\n",
+            )
+            .unwrap();
+        })
+    };
+    assert_eq!(config_path(Some(&fifo)).unwrap(), Some(fifo.clone()));
+    for _ in 0..2 {
+        let s = resolve(Some(&fifo), &Overrides::default()).unwrap();
+        assert_eq!(s.bootstrap_servers, "piped:1");
+    }
+    writer.join().unwrap();
+    let (profiles, _) = list_profiles(Some(&fifo)).unwrap();
+    assert!(profiles.iter().any(|p| p.name == "p" && p.is_default));
+}

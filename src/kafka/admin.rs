@@ -16,6 +16,7 @@ use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use super::admin_ffi;
+use super::context::CreelContext;
 use super::error::{code_error, op_error};
 use super::reader::{offsets_at, partition_marks, topic_partitions};
 use super::watermarks;
@@ -287,7 +288,10 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             cfg.set("group.id", group)
                 .set("enable.auto.commit", "false")
                 .set("statistics.interval.ms", "0");
-            let committer: BaseConsumer = cfg.create().map_err(|e| internal(op, e))?;
+            let committer: BaseConsumer<CreelContext> = cfg
+                .create_with_context(CreelContext::new(None))
+                .map_err(|e| internal(op, e))?;
+            super::msk_iam::authenticate(committer.client());
             let mut tpl = TopicPartitionList::new();
             for (t, p, o) in offsets {
                 tpl.add_partition_offset(t, *p, Offset::Offset(*o))
@@ -438,7 +442,10 @@ fn delete_group_offsets(
     }
     let mut cfg = base.clone();
     cfg.set("statistics.interval.ms", "0");
-    let client: BaseConsumer = cfg.create().map_err(|e| internal(op, e))?;
+    let client: BaseConsumer<CreelContext> = cfg
+        .create_with_context(CreelContext::new(None))
+        .map_err(|e| internal(op, e))?;
+    super::msk_iam::authenticate(client.client());
     match admin_ffi::delete_group_offsets(client.client(), group, parts, TIMEOUT) {
         Err(e) if e.kind == ErrorKind::Unsupported => {
             if let Ok(mut l) = OFFSET_DELETE_UNSUPPORTED.lock() {
@@ -554,8 +561,8 @@ fn source_name(s: ConfigSource) -> &'static str {
 /// The clients a headless admin command uses: the same work as the
 /// worker's admin jobs, for `creel topic ...` and `creel group ...`.
 pub struct AdminClients {
-    admin: AdminClient<rdkafka::client::DefaultClientContext>,
-    consumer: BaseConsumer,
+    admin: AdminClient<CreelContext>,
+    consumer: BaseConsumer<CreelContext>,
     base: ClientConfig,
 }
 
@@ -566,14 +573,20 @@ impl AdminClients {
         let mut base = super::client::client_config(settings);
         base.set("statistics.interval.ms", "0");
         let make = |e: rdkafka::error::KafkaError| internal(Op::Connect, e);
+        let admin: AdminClient<CreelContext> = base
+            .create_with_context(CreelContext::new(None))
+            .map_err(make)?;
+        super::msk_iam::authenticate(admin.inner());
+        // Plans count to the high watermark, like the worker's client.
+        let consumer: BaseConsumer<CreelContext> = base
+            .clone()
+            .set("isolation.level", "read_uncommitted")
+            .create_with_context(CreelContext::new(None))
+            .map_err(make)?;
+        super::msk_iam::authenticate(consumer.client());
         Ok(AdminClients {
-            admin: base.create().map_err(make)?,
-            // Plans count to the high watermark, like the worker's client.
-            consumer: base
-                .clone()
-                .set("isolation.level", "read_uncommitted")
-                .create()
-                .map_err(make)?,
+            admin,
+            consumer,
             base,
         })
     }

@@ -32,6 +32,7 @@ impl ClientError {
 /// The properties every creel client starts from; the user's profile and
 /// -X flags override any of them.
 pub fn client_config(settings: &Settings) -> ClientConfig {
+    super::msk_iam::configure(settings.msk_iam.as_ref());
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &settings.bootstrap_servers)
         .set("client.id", "creel")
@@ -62,8 +63,11 @@ pub(crate) fn consumer(
     // Message counts and lag want the high watermark, not the last stable
     // offset, whatever the readers use.
     cfg.set("isolation.level", "read_uncommitted");
-    cfg.create_with_context(context)
-        .map_err(|e| ClientError::create(&e))
+    let c: BaseConsumer<CreelContext> = cfg
+        .create_with_context(context)
+        .map_err(|e| ClientError::create(&e))?;
+    super::msk_iam::authenticate(c.client());
+    Ok(c)
 }
 
 /// Whether the cluster can be reached with these settings: a small
@@ -78,6 +82,7 @@ pub fn check_connection(settings: &Settings, timeout: Duration) -> Result<(), Op
     let c: BaseConsumer<CreelContext> = cfg
         .create_with_context(CreelContext::new(None))
         .map_err(|e| OpError::new(op, ErrorKind::Invalid, ClientError::create(&e).to_string()))?;
+    super::msk_iam::authenticate(c.client());
     let deadline = Instant::now() + timeout;
     loop {
         let step =

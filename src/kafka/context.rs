@@ -85,6 +85,17 @@ impl CreelContext {
 }
 
 impl ClientContext for CreelContext {
+    // A token creel makes (AWS MSK IAM), renewed when librdkafka asks on a
+    // polled client; OIDC is librdkafka's own and never comes here.
+    const ENABLE_REFRESH_OAUTH_TOKEN: bool = true;
+
+    fn generate_oauth_token(
+        &self,
+        _config: Option<&str>,
+    ) -> Result<rdkafka::client::OAuthToken, Box<dyn std::error::Error>> {
+        super::msk_iam::token().map_err(Into::into)
+    }
+
     fn log(&self, level: RDKafkaLogLevel, fac: &str, msg: &str) {
         // Some connection failures (a plaintext client at a TLS listener)
         // reach only the log, never the error callback.

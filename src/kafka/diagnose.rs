@@ -51,6 +51,10 @@ pub fn explain(raw: &str, reason: &str) -> (Failure, String) {
             .split_once("token: ")
             .map_or(reason, |(_, r)| r)
             .trim();
+        if said.starts_with("MSK IAM:") || said.starts_with("OAUTHBEARER needs") {
+            // creel's own token source said why (no AWS credentials...).
+            return (Failure::Refused, said.to_string());
+        }
         if has("invalid_client") || has("unauthorized") || has("(401)") {
             return (
                 Failure::Refused,

@@ -12,6 +12,7 @@ mod error;
 mod groups;
 mod jobs;
 pub mod mock;
+mod msk_iam;
 mod produce;
 mod reader;
 mod refresh;
@@ -27,3 +28,10 @@ pub use reader::reading_config;
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};
+
+/// The MSK IAM token creel would send for `source`, for tests that check
+/// it with another SigV4 implementation.
+#[cfg(feature = "test-support")]
+pub fn msk_iam_token(source: &crate::config::MskIam) -> Result<String, String> {
+    msk_iam::token_for(source.clone()).map(|t| t.token)
+}

@@ -27,7 +27,16 @@ struct Counting {
     stats: Arc<Mutex<ProduceStats>>,
 }
 
-impl ClientContext for Counting {}
+impl ClientContext for Counting {
+    const ENABLE_REFRESH_OAUTH_TOKEN: bool = true;
+
+    fn generate_oauth_token(
+        &self,
+        _config: Option<&str>,
+    ) -> Result<rdkafka::client::OAuthToken, Box<dyn std::error::Error>> {
+        super::msk_iam::token().map_err(Into::into)
+    }
+}
 
 /// A failed delivery report carries no timestamp: the record's own travels
 /// in the opaque, as milliseconds + 1 (0: the producer's clock).
@@ -136,6 +145,7 @@ pub fn produce_blocking(
                 format!("cannot create a producer: {e}"),
             )
         })?;
+    super::msk_iam::authenticate(producer.client());
     let started = Instant::now();
     // A topic that does not exist would only fail after the message
     // timeout, as "timed out": ask first, and say so at once. (Asking

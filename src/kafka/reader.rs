@@ -10,6 +10,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::{Headers, Message as _};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
+use super::context::CreelContext;
 use super::error::{code_error, op_error};
 use super::jobs::Job;
 use super::watermarks;
@@ -74,14 +75,21 @@ pub fn reading_config(base: &ClientConfig) -> ClientConfig {
     cfg
 }
 
-pub(super) fn consumer(op: Op, base: &ClientConfig) -> Result<BaseConsumer, OpError> {
-    reading_config(base).create().map_err(|e| {
-        OpError::new(
-            op,
-            ErrorKind::Invalid,
-            format!("cannot create a consumer: {e}"),
-        )
-    })
+/// The consumer every read and search uses.
+pub(super) type Reader = BaseConsumer<CreelContext>;
+
+pub(super) fn consumer(op: Op, base: &ClientConfig) -> Result<Reader, OpError> {
+    let c: Reader = reading_config(base)
+        .create_with_context(CreelContext::new(None))
+        .map_err(|e| {
+            OpError::new(
+                op,
+                ErrorKind::Invalid,
+                format!("cannot create a consumer: {e}"),
+            )
+        })?;
+    super::msk_iam::authenticate(c.client());
+    Ok(c)
 }
 
 /// A start that could not be honoured, what was taken instead, and why.
@@ -89,7 +97,7 @@ type FellBack = Option<(StartAt, String)>;
 
 /// Where each partition starts: (partition, from, to) plus watermarks.
 fn resolve(
-    c: &BaseConsumer,
+    c: &Reader,
     topic: &str,
     req: &ReadRequest,
 ) -> Result<(Vec<PartitionSpan>, FellBack), OpError> {

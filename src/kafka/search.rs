@@ -17,7 +17,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::error::op_error;
 use super::jobs::Job;
-use super::reader::{consumer, offsets_at, owned, partition_marks, stuck_at, topic_partitions};
+use super::reader::{
+    consumer, offsets_at, owned, partition_marks, stuck_at, topic_partitions, Reader,
+};
 use super::refresh::SharedConsumer;
 use super::watermarks;
 use crate::model::StartAt;
@@ -41,7 +43,7 @@ pub fn live_search_consumers() -> usize {
 }
 
 /// A consumer counted while it lives, in the process and in its search.
-struct Counted<'a>(BaseConsumer, &'a AtomicUsize);
+struct Counted<'a>(Reader, &'a AtomicUsize);
 
 impl<'a> Counted<'a> {
     fn new(base: &ClientConfig, search: &'a AtomicUsize) -> Result<Counted<'a>, OpError> {
@@ -279,7 +281,7 @@ fn resolve<C: ConsumerContext>(
 
 /// Take partitions from the queue until the scanner holds its window.
 fn take_more(
-    c: &BaseConsumer,
+    c: &Reader,
     sh: &Shared<'_>,
     to: &mut BTreeMap<i32, i64>,
     positions: &mut BTreeMap<i32, i64>,
@@ -302,7 +304,7 @@ fn take_more(
 
 /// A partition is read to its end: stop fetching it, take another.
 fn finished(
-    c: &BaseConsumer,
+    c: &Reader,
     sh: &Shared<'_>,
     p: i32,
     to: &mut BTreeMap<i32, i64>,

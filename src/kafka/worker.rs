@@ -63,6 +63,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
             .create_with_context(CreelContext::new(None))
             .map_err(|e| ClientError::create(&e))?,
     );
+    super::msk_iam::authenticate(admin.inner());
     let shutdown = CancellationToken::new();
     let (jobs, finished) = Jobs::new(shutdown.clone(), ev_tx.clone());
     let worker = Worker {
@@ -257,8 +258,13 @@ impl Worker {
     /// librdkafka delivers a consumer's statistics and error callbacks only
     /// from `poll`: this job serves them while the worker lives. The
     /// consumer is never assigned a partition, so poll returns no message.
+    ///
+    /// The admin client is never polled (rust-rdkafka's admin client reads
+    /// only its own results): an MSK IAM token is set on it again each
+    /// minute from the cache, which renews it well before it expires.
     fn serve_callbacks(&mut self) {
         let consumer = self.consumer.clone();
+        let admin = self.admin.clone();
         self.jobs.spawn(
             JobSpec {
                 kind: JobKind::Callbacks,
@@ -267,8 +273,13 @@ impl Worker {
                 on_timeout: None,
             },
             move |job| {
+                let mut token_set = Instant::now();
                 while !job.cancelled() {
                     let _ = consumer.poll(Duration::from_millis(100));
+                    if token_set.elapsed() >= Duration::from_secs(60) {
+                        super::msk_iam::authenticate(admin.inner());
+                        token_set = Instant::now();
+                    }
                 }
                 true
             },

@@ -14,6 +14,7 @@ const CANARY_WRONG: &str = "canary-wrong-pw-5e1";
 const CANARY_TYPO: &str = "canary-typo-pw-5e1";
 const CANARY_JAAS: &str = "canary-jaas-5e1";
 const CANARY_OIDC: &str = "canary-oidc-secret-5e1";
+const CANARY_AWS: &str = "canary-aws-secret-key-5e1";
 
 fn config(dir: &Path) -> std::path::PathBuf {
     let k = kafka::cluster();
@@ -34,7 +35,13 @@ fn config(dir: &Path) -> std::path::PathBuf {
         )
     };
     std::fs::write(dir.join("oidc-wrong"), format!("{CANARY_OIDC}\n")).unwrap();
+    let msk = format!(
+        "[profiles.msk]\nbootstrap_servers = \"{}\"\naws_msk_iam = {{ region = \"eu-west-1\" }}\n[profiles.msk.properties]\n\"ssl.ca.location\" = \"{}\"\n",
+        k.bootstrap("OAUTH"),
+        k.tls("ca.pem").display()
+    );
     let text = [
+        msk,
         oidc("oidc", "{ env = \"CREEL_TEST_OIDC_SECRET\" }"),
         oidc(
             "oidc-wrong",
@@ -90,6 +97,9 @@ fn creel(dir: &Path, config: &Path, profile: &str, args: &[&str], stdin: &str) -
     let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
         .env("CREEL_TEST_KAFKA_PW", "admin-secret")
         .env("CREEL_TEST_WRONG_PW", CANARY_WRONG)
+        .env("AWS_ACCESS_KEY_ID", "AKIDCREELCANARY")
+        .env("AWS_SECRET_ACCESS_KEY", CANARY_AWS)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env(
             "CREEL_TEST_OIDC_SECRET",
             kafka::cluster().var("KAFKA_OIDC_CLIENT_SECRET"),
@@ -187,9 +197,11 @@ fn secrets_come_from_env_file_or_command_and_are_never_printed() {
         CANARY_TYPO,
         CANARY_JAAS,
         CANARY_OIDC,
+        CANARY_AWS,
         oidc_secret,
     ];
     for profile in [
+        "msk",
         "oidc",
         "oidc-wrong",
         "env",

@@ -76,6 +76,18 @@ fn config(dir: &Path) -> PathBuf {
         ),
         profile("tls", "SSL", "SSL", ca_line(&ca)),
         profile("mtls", "MTLS", "SSL", ca_line(&ca) + &client_cert),
+        // Inline PEM, each read from a file source (a whole PEM block).
+        profile(
+            "mtls-inline",
+            "MTLS",
+            "SSL",
+            format!(
+                "\"ssl.ca.pem\" = {{ file = \"{}\" }}\n\"ssl.certificate.pem\" = {{ file = \"{}\" }}\n\"ssl.key.pem\" = {{ file = \"{}\" }}\n",
+                ca.display(),
+                cert.display(),
+                key.display()
+            ),
+        ),
         profile(
             "sasl-ssl",
             "SASL_SSL",
@@ -161,7 +173,15 @@ async fn every_mechanism_connects_through_a_profile() {
     common::produce(&broker.bootstrap(), &topic, 1, 3).await;
     let dir = tempfile::tempdir().unwrap();
     let cfg = config(dir.path());
-    for profile in ["scram", "plain", "tls", "mtls", "sasl-ssl", "oidc"] {
+    for profile in [
+        "scram",
+        "plain",
+        "tls",
+        "mtls",
+        "mtls-inline",
+        "sasl-ssl",
+        "oidc",
+    ] {
         let out = creel(&cfg, profile, &["topics", "--json"]);
         assert!(
             out.status.success(),
@@ -477,4 +497,64 @@ fn kerberos_connects_with_a_keytab_or_a_kinit_ticket() {
             .contains("Kerberos (GSSAPI)"),
         "{stderr}"
     );
+}
+
+/// AWS MSK IAM, on a broker that is not MSK: creel signs a token and the
+/// broker gets it over SASL/OAUTHBEARER (Kafka's JWT validator then
+/// refuses it, as any non-MSK broker would, and creel says so at once);
+/// without AWS credentials, the profile's failure names MSK IAM. Neither
+/// prints the AWS secret key.
+#[test]
+fn an_msk_iam_token_reaches_the_broker_and_missing_credentials_are_said() {
+    let k = kafka::cluster();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[profiles.msk]\nbootstrap_servers = \"{}\"\naws_msk_iam = {{ region = \"eu-west-1\" }}\n[profiles.msk.properties]\n\"ssl.ca.location\" = \"{}\"\n",
+            k.bootstrap("OAUTH"),
+            k.tls("ca.pem").display()
+        ),
+    )
+    .unwrap();
+    let run = |with_credentials: bool| {
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_creel"));
+        c.env("HOME", dir.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_PROFILE");
+        if with_credentials {
+            c.env("AWS_ACCESS_KEY_ID", "AKIDCREELKAFKA")
+                .env("AWS_SECRET_ACCESS_KEY", "canary-aws-secret-5e1");
+        }
+        let t = std::time::Instant::now();
+        let out = c
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--profile", "msk", "topics"])
+            .output()
+            .unwrap();
+        (out, t.elapsed())
+    };
+    let (out, took) = run(true);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(
+            "authentication failed: the broker rejected the OAUTHBEARER token (invalid_token)"
+        ),
+        "{stderr}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    assert!(!stderr.contains("canary-aws-secret-5e1"), "{stderr}");
+    let (out, took) = run(false);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(": MSK IAM: no token, the AWS credentials could not be had"),
+        "{stderr}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
 }

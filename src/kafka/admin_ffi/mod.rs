@@ -15,6 +15,7 @@
 mod cluster;
 mod configs;
 mod groups;
+mod oauth;
 #[cfg(test)]
 mod tests;
 
@@ -24,6 +25,7 @@ pub use groups::{
     delete_group_offsets, describe_consumer_groups, list_consumer_groups, list_group_offsets,
     GroupDescription,
 };
+pub use oauth::{set_oauth_failure, set_oauth_token};
 
 use std::ffi::CStr;
 use std::os::raw::{c_char, c_void};
