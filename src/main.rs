@@ -6,6 +6,18 @@ use creel::cli::exit;
 
 fn main() -> ExitCode {
     let started = Instant::now();
+    // A panic's message goes through the same redaction as every error: it
+    // may quote a value that came from a secret.
+    std::panic::set_hook(Box::new(|info| {
+        let backtrace = std::backtrace::Backtrace::capture();
+        eprintln!(
+            "creel panicked: {}",
+            creel::redact::redact(&info.to_string())
+        );
+        if backtrace.status() == std::backtrace::BacktraceStatus::Captured {
+            eprintln!("{}", creel::redact::redact(&backtrace.to_string()));
+        }
+    }));
     let cli = match creel::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -28,7 +28,7 @@ pub struct Overrides {
 }
 
 /// Everything creel needs to connect and draw, resolved once at start-up.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Settings {
     /// Shown in the header: the profile's name, or "cli" for a bare -b.
     pub profile_name: String,
@@ -52,6 +52,40 @@ pub struct Settings {
     pub tls_unverified: bool,
     /// AWS MSK IAM: the OAUTHBEARER token is signed by creel.
     pub msk_iam: Option<MskIam>,
+}
+
+impl std::fmt::Debug for Settings {
+    // Debug output (a log line, a panic) never holds a secret: properties
+    // named like secrets are masked, the rest redacted by value.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let properties: BTreeMap<&str, String> = self
+            .properties
+            .iter()
+            .map(|(k, v)| {
+                let shown = if secrets::is_secret_key(k) {
+                    "•••".to_string()
+                } else {
+                    redact(v).into_owned()
+                };
+                (k.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("Settings")
+            .field("profile_name", &self.profile_name)
+            .field("bootstrap_servers", &self.bootstrap_servers)
+            .field("properties", &properties)
+            .field("refresh", &self.refresh)
+            .field("groups_refresh", &self.groups_refresh)
+            .field("watched_groups", &self.watched_groups)
+            .field("lag_window", &self.lag_window)
+            .field("source", &self.source)
+            .field("read_only", &self.read_only)
+            .field("label", &self.label)
+            .field("color", &self.color)
+            .field("tls_unverified", &self.tls_unverified)
+            .field("msk_iam", &self.msk_iam)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Settings {

@@ -287,3 +287,22 @@ fn a_config_read_from_a_pipe_is_read_once_and_kept() {
     let (profiles, _) = list_profiles(Some(&fifo)).unwrap();
     assert!(profiles.iter().any(|p| p.name == "p" && p.is_default));
 }
+
+#[test]
+fn settings_debug_output_holds_no_secret() {
+    let f = write(
+        "[profiles.p]\nbootstrap_servers = \"x:1\"\n[profiles.p.properties]\n\"sasl.password\" = \"canary-debug-pw-41\"\n\"sasl.username\" = \"visible-user\"\n",
+    );
+    let s = resolve(
+        Some(f.path()),
+        &Overrides {
+            profile: Some("p".into()),
+            ..Overrides::default()
+        },
+    )
+    .unwrap();
+    let debug = format!("{s:?}");
+    assert!(!debug.contains("canary-debug-pw-41"), "{debug}");
+    assert!(debug.contains("visible-user"), "{debug}");
+    assert!(debug.contains("\"sasl.password\": \"•••\""), "{debug}");
+}
