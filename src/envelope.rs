@@ -4,57 +4,87 @@
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use serde_json::{json, Map, Value};
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::model::{Message, TimestampKind};
 
+/// A message's envelope, written straight from the message: `creel tail
+/// --json` writes one per message, and building a `Value` map for each
+/// (allocations, hashing every key) was most of its time.
+pub struct Envelope<'a> {
+    pub topic: &'a str,
+    pub message: &'a Message,
+}
+
 /// Put `bytes` under `field`, adding `<field>_encoding: base64` when they
 /// are not UTF-8.
-fn put_bytes(obj: &mut Map<String, Value>, field: &str, bytes: Option<&[u8]>) {
-    match bytes {
-        None => {
-            obj.insert(field.into(), Value::Null);
+fn put_bytes<M: SerializeMap>(
+    map: &mut M,
+    field: &str,
+    encoding: &str,
+    bytes: Option<&[u8]>,
+) -> Result<(), M::Error> {
+    match bytes.map(|b| (b, std::str::from_utf8(b))) {
+        None => map.serialize_entry(field, &()),
+        Some((_, Ok(s))) => map.serialize_entry(field, s),
+        Some((b, Err(_))) => {
+            map.serialize_entry(field, &STANDARD.encode(b))?;
+            map.serialize_entry(encoding, "base64")
         }
-        Some(b) => match std::str::from_utf8(b) {
-            Ok(s) => {
-                obj.insert(field.into(), Value::String(s.into()));
-            }
-            Err(_) => {
-                obj.insert(field.into(), Value::String(STANDARD.encode(b)));
-                obj.insert(format!("{field}_encoding"), Value::String("base64".into()));
-            }
-        },
+    }
+}
+
+struct Header<'a>(&'a str, Option<&'a [u8]>);
+
+impl Serialize for Header<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("key", self.0)?;
+        put_bytes(&mut map, "value", "value_encoding", self.1)?;
+        map.end()
+    }
+}
+
+struct Headers<'a>(&'a [(String, Option<Vec<u8>>)]);
+
+impl Serialize for Headers<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            seq.serialize_element(&Header(k, v.as_deref()))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Envelope<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let m = self.message;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("topic", self.topic)?;
+        map.serialize_entry("partition", &m.partition)?;
+        map.serialize_entry("offset", &m.offset)?;
+        map.serialize_entry("timestamp", &m.timestamp)?;
+        map.serialize_entry(
+            "timestamp_type",
+            match m.timestamp_kind {
+                TimestampKind::Create => "create",
+                TimestampKind::LogAppend => "log_append",
+                TimestampKind::None => "none",
+            },
+        )?;
+        put_bytes(&mut map, "key", "key_encoding", m.key.as_deref())?;
+        put_bytes(&mut map, "value", "value_encoding", m.value.as_deref())?;
+        map.serialize_entry("headers", &Headers(&m.headers))?;
+        map.end()
     }
 }
 
 pub fn to_json(topic: &str, m: &Message) -> Value {
-    let mut obj = Map::new();
-    obj.insert("topic".into(), json!(topic));
-    obj.insert("partition".into(), json!(m.partition));
-    obj.insert("offset".into(), json!(m.offset));
-    obj.insert("timestamp".into(), json!(m.timestamp));
-    obj.insert(
-        "timestamp_type".into(),
-        json!(match m.timestamp_kind {
-            TimestampKind::Create => "create",
-            TimestampKind::LogAppend => "log_append",
-            TimestampKind::None => "none",
-        }),
-    );
-    put_bytes(&mut obj, "key", m.key.as_deref());
-    put_bytes(&mut obj, "value", m.value.as_deref());
-    let headers: Vec<Value> = m
-        .headers
-        .iter()
-        .map(|(k, v)| {
-            let mut h = Map::new();
-            h.insert("key".into(), json!(k));
-            put_bytes(&mut h, "value", v.as_deref());
-            Value::Object(h)
-        })
-        .collect();
-    obj.insert("headers".into(), Value::Array(headers));
-    Value::Object(obj)
+    serde_json::to_value(Envelope { topic, message: m })
+        .expect("an envelope is strings, numbers and nulls")
 }
 
 fn get_bytes(obj: &Map<String, Value>, field: &str) -> Result<Option<Vec<u8>>, String> {
@@ -140,5 +170,30 @@ mod tests {
         let line = v.to_string();
         let back = from_json(&serde_json::from_str(&line).unwrap()).unwrap();
         assert_eq!(back, ("t".to_string(), m));
+    }
+
+    /// The envelope's text is fixed: scripts read it. Field order, base64
+    /// with its `_encoding` field, nulls and empty strings, exactly.
+    #[test]
+    fn the_written_text_is_exactly_the_documented_envelope() {
+        let m = Message {
+            partition: 1,
+            offset: 7,
+            timestamp: None,
+            timestamp_kind: TimestampKind::None,
+            key: Some(vec![0xff]),
+            value: Some("{\"a\":\"\u{e9}\"}".as_bytes().to_vec()),
+            headers: vec![("h".into(), None), ("b".into(), Some(vec![0x80]))],
+        };
+        let text = serde_json::to_string(&Envelope {
+            topic: "t",
+            message: &m,
+        })
+        .unwrap();
+        assert_eq!(
+            text,
+            r#"{"topic":"t","partition":1,"offset":7,"timestamp":null,"timestamp_type":"none","key":"/w==","key_encoding":"base64","value":"{\"a\":\"é\"}","headers":[{"key":"h","value":null},{"key":"b","value":"gA==","value_encoding":"base64"}]}"#
+        );
+        assert_eq!(to_json("t", &m).to_string(), text);
     }
 }

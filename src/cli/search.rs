@@ -72,7 +72,7 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         let mut worker = spawn_worker(settings)?;
         worker.commands.send(Command::Search(req)).await?;
         let how = super::tail::Output::new(args.json);
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let mut code = ExitCode::from(super::exit::NO);
         loop {
             let ev = tokio::select! {

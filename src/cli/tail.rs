@@ -5,9 +5,9 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use crate::config::Settings;
-use crate::kafka::spawn_worker;
+use crate::kafka::read_headless;
 use crate::model::{Message, StartAt};
-use crate::protocol::{Command, Event, ReadKind, ReadRequest, ReadStart};
+use crate::protocol::{Event, ReadKind, ReadRequest, ReadStart};
 use crate::ui::bytes::escaped;
 
 pub struct TailArgs {
@@ -35,7 +35,6 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let code = rt.block_on(async {
-        let mut worker = spawn_worker(settings)?;
         let req = ReadRequest {
             session: 1,
             topic: args.topic.clone(),
@@ -45,12 +44,14 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
             tail: !args.exit_at_end,
             kind: ReadKind::Initial,
         };
-        worker.commands.send(Command::ReadMessages(req)).await?;
+        let mut read = read_headless(settings, req);
         let how = Output::new(args.json);
-        let mut out = std::io::stdout().lock();
+        // Rust's stdout writes each line at once (a system call per
+        // message); a buffer flushed after each batch does one per batch.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let mut printed = 0usize;
         let limit = args.count.unwrap_or(usize::MAX);
-        while let Some(ev) = worker.events.recv().await {
+        while let Some(ev) = read.events.recv().await {
             match ev {
                 Event::Messages { batch, .. } => {
                     for m in batch.iter().take(limit - printed) {
@@ -73,7 +74,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
                 _ => {}
             }
         }
-        worker.shutdown();
+        read.cancel.cancel();
         Ok(ExitCode::SUCCESS)
     })?;
     rt.shutdown_timeout(std::time::Duration::from_millis(300));
@@ -106,7 +107,7 @@ pub(super) fn print(
     how: Output,
 ) -> std::io::Result<()> {
     if how.json {
-        let doc = crate::envelope::to_json(topic, m);
+        let doc = crate::envelope::Envelope { topic, message: m };
         if how.tty {
             let text = serde_json::to_string(&doc)?;
             return writeln!(out, "{}", crate::ui::text::tty_safe_json(&text));

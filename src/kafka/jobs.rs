@@ -49,6 +49,16 @@ pub struct Job {
 }
 
 impl Job {
+    /// A job outside the worker's runtime (a headless read), reporting to
+    /// `events`.
+    pub fn standalone(events: mpsc::Sender<Event>, cancel: CancellationToken) -> Job {
+        Job {
+            generation: 0,
+            cancel,
+            events,
+        }
+    }
+
     pub fn cancelled(&self) -> bool {
         self.cancel.is_cancelled()
     }

@@ -24,7 +24,7 @@ mod worker;
 pub use client::{check_connection, client_config, ClientError};
 pub use groups::GroupsClient;
 pub use produce::{jsonl_records, open_jsonl, produce_blocking, producer_config};
-pub use reader::reading_config;
+pub use reader::{read_headless, reading_config, HeadlessRead};
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};
