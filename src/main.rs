@@ -6,6 +6,7 @@ use creel::cli::exit;
 
 fn main() -> ExitCode {
     let started = Instant::now();
+    creel::kafka::return_freed_memory();
     // A panic's message goes through the same redaction as every error: it
     // may quote a value that came from a secret.
     std::panic::set_hook(Box::new(|info| {

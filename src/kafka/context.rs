@@ -7,7 +7,6 @@ use rdkafka::client::ClientContext;
 use rdkafka::config::RDKafkaLogLevel;
 use rdkafka::consumer::ConsumerContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
-use rdkafka::statistics::Statistics;
 use tokio::sync::mpsc;
 
 use crate::model::BrokerCounts;
@@ -115,7 +114,24 @@ impl ClientContext for CreelContext {
         }
     }
 
-    fn stats(&self, stats: Statistics) {
+    /// Only the brokers' states are read. rust-rdkafka's default builds
+    /// the whole `Statistics` (every topic and partition the client knows:
+    /// tens of megabytes a second on a cluster of 10,000 topics).
+    fn stats_raw(&self, statistics: &[u8]) {
+        #[derive(serde::Deserialize)]
+        struct Broker<'a> {
+            nodeid: i32,
+            #[serde(borrow)]
+            state: std::borrow::Cow<'a, str>,
+        }
+        #[derive(serde::Deserialize)]
+        struct Brokers<'a> {
+            #[serde(borrow)]
+            brokers: std::collections::HashMap<std::borrow::Cow<'a, str>, Broker<'a>>,
+        }
+        let Ok(stats) = serde_json::from_slice::<Brokers>(statistics) else {
+            return;
+        };
         // Bootstrap entries (nodeid -1) are addresses, not brokers.
         let brokers = stats.brokers.values().filter(|b| b.nodeid >= 0);
         let (mut up, mut total) = (0, 0);

@@ -21,6 +21,7 @@ mod snapshot;
 mod watermarks;
 mod worker;
 
+pub use admin_ffi::return_freed_memory;
 pub use client::{check_connection, client_config, ClientError};
 pub use groups::GroupsClient;
 pub use produce::{jsonl_records, open_jsonl, produce_blocking, producer_config};

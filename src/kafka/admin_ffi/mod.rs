@@ -1,6 +1,8 @@
 //! Admin APIs that rust-rdkafka 0.39 does not wrap, called through
-//! rdkafka-sys. All of creel's unsafe code lives in this folder (the crate
-//! denies `unsafe_code` everywhere else).
+//! rdkafka-sys, and creel's two other calls into C (an OAUTHBEARER token
+//! set on a client, glibc's allocator thresholds). All of creel's unsafe
+//! code lives in this folder (the crate denies `unsafe_code` everywhere
+//! else).
 //!
 //! The safe functions take a reference to a live rdkafka client, so the
 //! handle they use cannot outlive it. Ownership rules (from librdkafka's
@@ -12,6 +14,7 @@
 //! group) is attributed to the request it answers.
 #![allow(unsafe_code)]
 
+mod allocator;
 mod cluster;
 mod configs;
 mod groups;
@@ -19,6 +22,7 @@ mod oauth;
 #[cfg(test)]
 mod tests;
 
+pub use allocator::return_freed_memory;
 pub use cluster::{describe_cluster, ClusterDescription};
 pub use configs::incremental_alter_topic_configs;
 pub use groups::{
