@@ -4,12 +4,14 @@
 //! rdkafka (tests/boundaries.rs checks it).
 
 pub mod admin;
+mod admin_clients;
 mod admin_ffi;
 mod client;
 mod context;
 mod diagnose;
 mod error;
 mod groups;
+mod headless;
 mod jobs;
 pub mod mock;
 mod msk_iam;
@@ -22,10 +24,11 @@ mod watermarks;
 mod worker;
 
 pub use admin_ffi::return_freed_memory;
+pub use client::reading_config;
 pub use client::{check_connection, client_config, ClientError};
 pub use groups::GroupsClient;
+pub use headless::{read_headless, HeadlessRead};
 pub use produce::{jsonl_records, open_jsonl, produce_blocking, producer_config};
-pub use reader::{read_headless, reading_config, HeadlessRead};
 pub use search::live_search_consumers;
 pub use snapshot::fetch_snapshot_blocking;
 pub use worker::{spawn_worker, WorkerHandle};

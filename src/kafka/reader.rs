@@ -10,6 +10,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::{Headers, Message as _};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
+use super::client::reading_config;
 use super::context::CreelContext;
 use super::error::{code_error, op_error};
 use super::jobs::Job;
@@ -27,23 +28,6 @@ const FLUSH_AT: usize = 1_000;
 /// Batches the user asked to skip: (partition, offset of the batch).
 pub type SkipList = std::sync::Arc<std::sync::Mutex<Vec<(i32, i64)>>>;
 
-/// A read for a headless command (`creel tail`): no worker, one consumer
-/// on a thread of its own, and at most a few batches between it and the
-/// printer, so memory does not grow when printing is slower than reading.
-pub struct HeadlessRead {
-    pub events: tokio::sync::mpsc::Receiver<Event>,
-    pub cancel: tokio_util::sync::CancellationToken,
-}
-
-pub fn read_headless(settings: &crate::config::Settings, req: ReadRequest) -> HeadlessRead {
-    let (tx, events) = tokio::sync::mpsc::channel(4);
-    let cancel = tokio_util::sync::CancellationToken::new();
-    let job = Job::standalone(tx, cancel.clone());
-    let base = super::client::client_config(settings);
-    std::thread::spawn(move || read_job(&job, &base, req, &SkipList::default()));
-    HeadlessRead { events, cancel }
-}
-
 /// A read, as a job: its messages, its end, or why it stopped.
 pub fn read_job(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> bool {
     let (session, kind) = (req.session, req.kind);
@@ -58,44 +42,6 @@ pub fn read_job(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipLi
             false
         }
     }
-}
-
-/// The settings every message reader and search scanner uses, on top of
-/// the client's.
-pub fn reading_config(base: &ClientConfig) -> ClientConfig {
-    let mut cfg = base.clone();
-    let defaults = [
-        // Fetches and a prefetch queue sized for throughput without holding
-        // tens of megabytes: librdkafka's defaults (50 MB fetches, a 64 MB
-        // queue per consumer) read no faster here and cost more memory than
-        // kcat; these read 100,000 messages in the same time with ~25 MB
-        // less (benches/tail_vs_kcat.rs).
-        ("fetch.max.bytes", "4194304"),
-        ("max.partition.fetch.bytes", "1048576"),
-        ("queued.max.messages.kbytes", "2048"),
-        ("queued.min.messages", "10000"),
-        // When the local queue is full, librdkafka waits this long before
-        // fetching a partition again (1 s by default): a reader draining
-        // the queue fast would sit idle most of that second.
-        ("fetch.queue.backoff.ms", "10"),
-        // A shorter long-poll at the end of a partition: closing a reader
-        // waits for the fetch in flight.
-        ("fetch.wait.max.ms", "100"),
-        // What a transactional producer aborted, or has not committed yet,
-        // is not shown (as Kafka's own consumers default to it); -X
-        // isolation.level=read_uncommitted shows everything.
-        ("isolation.level", "read_committed"),
-    ];
-    for (k, v) in defaults {
-        // The user's -X and profile properties win.
-        if cfg.get(k).is_none() {
-            cfg.set(k, v);
-        }
-    }
-    cfg.set("enable.partition.eof", "true")
-        .set("auto.offset.reset", "earliest")
-        .set("statistics.interval.ms", "0");
-    cfg
 }
 
 /// The consumer every read and search uses.
