@@ -10,6 +10,7 @@ mod common;
 
 mod admin;
 mod groups;
+mod kafka_big_messages;
 mod kafka_compression;
 mod kafka_secrets;
 mod kafka_security;
