@@ -51,9 +51,13 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let mut printed = 0usize;
         let limit = args.count.unwrap_or(usize::MAX);
+        // While brokers are away every fetch fails, in a few words that
+        // alternate: each is said once per outage (until messages flow).
+        let mut said: Vec<String> = vec![];
         while let Some(ev) = read.events.recv().await {
             match ev {
                 Event::Messages { batch, .. } => {
+                    said.clear();
                     for m in batch.iter().take(limit - printed) {
                         print(&mut out, &args.topic, m, how)?;
                         printed += 1;
@@ -64,7 +68,11 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
                     }
                 }
                 Event::MessagesFailed { error, .. } => {
-                    eprintln!("creel: {error}");
+                    let text = error.to_string();
+                    if !said.contains(&text) {
+                        eprintln!("creel: {text}");
+                        said.push(text);
+                    }
                     if printed == 0 {
                         return Ok::<_, anyhow::Error>(ExitCode::from(super::exit::CANNOT_TELL));
                     }
