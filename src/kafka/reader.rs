@@ -24,6 +24,10 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Send what was read at least this often, so the list moves while reading.
 const FLUSH_EVERY: Duration = Duration::from_millis(100);
 const FLUSH_AT: usize = 1_000;
+/// Or this many bytes of keys and values: a batch of big messages (8 MiB
+/// each) is sent one message at a time, so what waits between the reader
+/// and its user stays small.
+const FLUSH_BYTES: usize = 1 << 20;
 
 /// Batches the user asked to skip: (partition, offset of the batch).
 pub type SkipList = std::sync::Arc<std::sync::Mutex<Vec<(i32, i64)>>>;
@@ -356,6 +360,7 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
         c.assign(&tpl).map_err(|e| op_error(op, &e))?;
     }
     let mut batch: Vec<Message> = Vec::new();
+    let mut batch_bytes = 0usize;
     let mut delivered = 0usize;
     let mut last_flush = Instant::now();
     // Tail only when every partition was read to its end: a partition cut
@@ -440,6 +445,7 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
                         .entry(p)
                         .and_modify(|d| *d = (d.0.min(o), d.1.max(o + 1)))
                         .or_insert((o, o + 1));
+                    batch_bytes += m.payload_len() + m.key().map_or(0, <[u8]>::len);
                     batch.push(owned(&m));
                     if to.get(&p).is_some_and(|t| m.offset() + 1 >= *t) {
                         done.insert(p);
@@ -490,7 +496,11 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
             }
             Some(Err(_)) | None => {}
         }
-        if batch.len() >= FLUSH_AT || (!batch.is_empty() && last_flush.elapsed() >= FLUSH_EVERY) {
+        if batch.len() >= FLUSH_AT
+            || batch_bytes >= FLUSH_BYTES
+            || (!batch.is_empty() && last_flush.elapsed() >= FLUSH_EVERY)
+        {
+            batch_bytes = 0;
             delivered += batch.len();
             if !send(Event::Messages {
                 session: req.session,
