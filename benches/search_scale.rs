@@ -20,8 +20,10 @@ use creel::model::StartAt;
 use creel::protocol::{Command, Event};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 // The mock cluster keeps about 5 MB per partition (older segments are
 // dropped), so 1,000,000 messages of 200 bytes need this many.
@@ -29,13 +31,6 @@ const PARTITIONS: i32 = 48;
 const TOPIC: &str = "events";
 
 fn load(bootstrap: &str, n: usize) -> usize {
-    let p: BaseProducer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .set("linger.ms", "20")
-        .set("batch.num.messages", "10000")
-        .set("queue.buffering.max.messages", "1000000")
-        .create()
-        .expect("producer");
     let kinds = [
         "page.view",
         "cart.add",
@@ -43,16 +38,14 @@ fn load(bootstrap: &str, n: usize) -> usize {
         "payment.captured",
         "search",
     ];
-    let mut planted = 0;
-    for i in 0..n {
-        // One in a thousand carries the needle the search looks for.
+    // One in a thousand carries the needle the search looks for.
+    common::produce_generated(bootstrap, TOPIC, PARTITIONS, n, |i| {
         let note = if i % 1000 == 999 {
-            planted += 1;
             format!("NEEDLE-{i}")
         } else {
             format!("note-{}", fastrand::u32(..))
         };
-        let value = format!(
+        format!(
             r#"{{"type":"{}","id":"evt-{i:08}","user":"user-{}","session":"{:016x}","amount":{}.{:02},"country":"{}","note":"{note}","ts":{}}}"#,
             kinds[i % kinds.len()],
             fastrand::u32(..100_000),
@@ -61,26 +54,9 @@ fn load(bootstrap: &str, n: usize) -> usize {
             fastrand::u32(..100),
             ["FR", "DE", "US", "JP", "BR"][fastrand::usize(..5)],
             1_800_000_000_000u64 + i as u64,
-        );
-        let key = format!("user-{}", i % 5000);
-        loop {
-            let r = BaseRecord::to(TOPIC)
-                .key(&key)
-                .payload(&value)
-                .partition((i % PARTITIONS as usize) as i32);
-            match p.send(r) {
-                Ok(()) => break,
-                Err(_) => {
-                    p.poll(Duration::from_millis(5));
-                }
-            }
-        }
-        if i % 10_000 == 0 {
-            p.poll(Duration::ZERO);
-        }
-    }
-    p.flush(Duration::from_secs(120)).expect("flush");
-    planted
+        )
+    });
+    n / 1000
 }
 
 /// Consumers over a share of the partitions each, reading everything.

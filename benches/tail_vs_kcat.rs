@@ -13,25 +13,18 @@
 
 use std::io::Read;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
 use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::ClientConfig;
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 const PARTITIONS: i32 = 48;
 const TOPIC: &str = "events";
 
 fn load(bootstrap: &str, n: usize) {
-    let p: BaseProducer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .set("linger.ms", "20")
-        .set("batch.num.messages", "10000")
-        .set("queue.buffering.max.messages", "1000000")
-        .create()
-        .expect("producer");
-    for i in 0..n {
-        let value = format!(
+    common::produce_generated(bootstrap, TOPIC, PARTITIONS, n, |i| {
+        format!(
             r#"{{"type":"order.created","id":"evt-{i:08}","user":"user-{}","session":"{:016x}","amount":{}.{:02},"note":"note-{}","ts":{}}}"#,
             fastrand::u32(..100_000),
             fastrand::u64(..),
@@ -39,31 +32,17 @@ fn load(bootstrap: &str, n: usize) {
             fastrand::u32(..100),
             fastrand::u32(..),
             1_800_000_000_000u64 + i as u64,
-        );
-        let key = format!("user-{}", i % 5000);
-        loop {
-            let r = BaseRecord::to(TOPIC)
-                .key(&key)
-                .payload(&value)
-                .partition((i % PARTITIONS as usize) as i32);
-            match p.send(r) {
-                Ok(()) => break,
-                Err(_) => {
-                    p.poll(Duration::from_millis(5));
-                }
-            }
-        }
-        if i % 10_000 == 0 {
-            p.poll(Duration::ZERO);
-        }
-    }
-    p.flush(Duration::from_secs(120)).expect("flush");
+        )
+    });
 }
 
 /// (seconds, peak MB, lines printed) of one run under GNU time.
 fn measure(program: &str, args: &[&str]) -> (f64, f64, usize) {
     let report = std::env::temp_dir().join(format!("creel-bench-time-{}", std::process::id()));
+    // cargo puts its build folders on LD_LIBRARY_PATH for benches, where a
+    // librdkafka it built may sit: the tools run as a user would run them.
     let mut child = Command::new("/usr/bin/time")
+        .env_remove("LD_LIBRARY_PATH")
         .arg("-o")
         .arg(&report)
         .args(["-f", "%e %M", program])
@@ -114,6 +93,7 @@ fn main() {
     );
     let creel = env!("CARGO_BIN_EXE_creel");
     let kcat = Command::new("kcat")
+        .env_remove("LD_LIBRARY_PATH")
         .arg("-V")
         .output()
         .ok()

@@ -201,28 +201,7 @@ fn tui_report(args: &[&str], hook: &str) -> serde_json::Value {
         args.join(" "),
         report.display()
     );
-    // A new session started while the previous one's server is exiting
-    // fails with "server exited unexpectedly": try again.
-    let ok = (0..3).any(|attempt| {
-        if attempt > 0 {
-            std::thread::sleep(Duration::from_millis(300));
-        }
-        Command::new("tmux")
-            .args([
-                "new-session",
-                "-d",
-                "-s",
-                &session,
-                "-x",
-                "160",
-                "-y",
-                "45",
-                &cmd,
-            ])
-            .status()
-            .expect("tmux")
-            .success()
-    });
+    let ok = common::tmux_session(&session, 160, 45, &[&cmd]);
     assert!(ok, "tmux failed");
     let v = common::wait_for(Duration::from_secs(60), "the TUI's report", || {
         let text = std::fs::read_to_string(&report).ok()?;

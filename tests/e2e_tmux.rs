@@ -26,30 +26,7 @@ impl Tmux {
         let script = format!(
             "{cmd}; echo EXIT=$?; stty -a | grep -q -- '-icanon' && echo RAW || echo COOKED; sleep 600"
         );
-        // A session started while the last one's server is exiting fails
-        // with "server exited unexpectedly": try again.
-        let ok = (0..3).any(|attempt| {
-            if attempt > 0 {
-                std::thread::sleep(Duration::from_millis(300));
-            }
-            Command::new("tmux")
-                .args([
-                    "new-session",
-                    "-d",
-                    "-s",
-                    &session,
-                    "-x",
-                    "120",
-                    "-y",
-                    "40",
-                    "sh",
-                    "-c",
-                    &script,
-                ])
-                .status()
-                .unwrap()
-                .success()
-        });
+        let ok = common::tmux_session(&session, 120, 40, &["sh", "-c", &script]);
         assert!(ok, "tmux new-session failed");
         Tmux { session }
     }

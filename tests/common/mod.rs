@@ -527,3 +527,60 @@ pub fn read_plain(bootstrap: &str, topic: &str, isolation: &str) -> Vec<(i32, i6
     }
     out
 }
+
+/// Start a detached tmux session running `command` (`-x COLS -y ROWS`).
+/// A session started while the last one's server is exiting fails with
+/// "server exited unexpectedly": tried again, three times in all.
+pub fn tmux_session(name: &str, cols: u16, rows: u16, command: &[&str]) -> bool {
+    let (cols, rows) = (cols.to_string(), rows.to_string());
+    (0..3).any(|attempt| {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        Command::new("tmux")
+            .args(["new-session", "-d", "-s", name, "-x", &cols, "-y", &rows])
+            .args(command)
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// Write `n` messages to `topic`, message i to partition i % partitions,
+/// keyed `user-(i % 5000)`, its value made by `value(i)`; fast (batched,
+/// retried when the local queue is full) and flushed before returning.
+pub fn produce_generated(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+    n: usize,
+    value: impl Fn(usize) -> String,
+) {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    let p: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("linger.ms", "20")
+        .set("batch.num.messages", "10000")
+        .set("queue.buffering.max.messages", "1000000")
+        .create()
+        .expect("producer");
+    for i in 0..n {
+        let v = value(i);
+        let key = format!("user-{}", i % 5000);
+        loop {
+            let r = BaseRecord::to(topic)
+                .key(&key)
+                .payload(&v)
+                .partition((i % partitions as usize) as i32);
+            match p.send(r) {
+                Ok(()) => break,
+                Err(_) => {
+                    p.poll(Duration::from_millis(5));
+                }
+            }
+        }
+        if i % 10_000 == 0 {
+            p.poll(Duration::ZERO);
+        }
+    }
+    p.flush(Duration::from_secs(120)).expect("flush");
+}
