@@ -8,6 +8,18 @@ fn write(text: &str) -> tempfile::NamedTempFile {
     f
 }
 
+/// The settings of `profile` in the config file `f`.
+fn resolve_profile(f: &tempfile::NamedTempFile, profile: &str) -> Settings {
+    resolve(
+        Some(f.path()),
+        &Overrides {
+            profile: Some(profile.into()),
+            ..Overrides::default()
+        },
+    )
+    .unwrap()
+}
+
 #[test]
 fn embedded_defaults_parse_and_bind_every_action() {
     let cfg = load::parse(DEFAULT_TOML, std::path::Path::new("default.toml")).unwrap();
@@ -198,17 +210,7 @@ fn kerberos_without_a_keytab_uses_the_users_own_ticket() {
         "[profiles.own]\nbootstrap_servers = \"x:1\"\n[profiles.own.properties]\n\"sasl.mechanism\" = \"GSSAPI\"\n\
          [profiles.tab]\nbootstrap_servers = \"x:1\"\n[profiles.tab.properties]\n\"sasl.mechanism\" = \"GSSAPI\"\n\"sasl.kerberos.keytab\" = \"/k\"\n",
     );
-    let props = |p: &str| {
-        resolve(
-            Some(f.path()),
-            &Overrides {
-                profile: Some(p.into()),
-                ..Overrides::default()
-            },
-        )
-        .unwrap()
-        .properties
-    };
+    let props = |p: &str| resolve_profile(&f, p).properties;
     assert_eq!(
         props("own")
             .get("sasl.kerberos.min.time.before.relogin")
@@ -226,14 +228,7 @@ fn home_in_file_paths_is_expanded_and_the_example_parses() {
     let f = write(
         "[profiles.p]\nbootstrap_servers = \"x:1\"\n[profiles.p.properties]\n\"ssl.ca.location\" = \"~/ca.pem\"\n\"ssl.cipher.suites\" = \"~/not-a-path\"\n",
     );
-    let s = resolve(
-        Some(f.path()),
-        &Overrides {
-            profile: Some("p".into()),
-            ..Overrides::default()
-        },
-    )
-    .unwrap();
+    let s = resolve_profile(&f, "p");
     let home = std::path::PathBuf::from(std::env::var_os("HOME").unwrap());
     assert_eq!(
         s.properties["ssl.ca.location"],
@@ -293,14 +288,7 @@ fn settings_debug_output_holds_no_secret() {
     let f = write(
         "[profiles.p]\nbootstrap_servers = \"x:1\"\n[profiles.p.properties]\n\"sasl.password\" = \"canary-debug-pw-41\"\n\"sasl.username\" = \"visible-user\"\n",
     );
-    let s = resolve(
-        Some(f.path()),
-        &Overrides {
-            profile: Some("p".into()),
-            ..Overrides::default()
-        },
-    )
-    .unwrap();
+    let s = resolve_profile(&f, "p");
     let debug = format!("{s:?}");
     assert!(!debug.contains("canary-debug-pw-41"), "{debug}");
     assert!(debug.contains("visible-user"), "{debug}");

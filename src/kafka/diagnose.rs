@@ -28,6 +28,12 @@ pub enum Failure {
     Transient,
 }
 
+/// What a library said after `marker` (all of it when the marker is
+/// missing).
+fn after<'a>(reason: &'a str, marker: &str) -> &'a str {
+    reason.split_once(marker).map_or(reason, |(_, r)| r).trim()
+}
+
 /// One sentence for a librdkafka connection error: `raw` as librdkafka
 /// said it, `reason` the part of it after the broker's name.
 pub fn explain(raw: &str, reason: &str) -> (Failure, String) {
@@ -47,10 +53,7 @@ pub fn explain(raw: &str, reason: &str) -> (Failure, String) {
     if has("failed to acquire sasl oauthbearer token") {
         // librdkafka's OIDC client: the token endpoint said no, or could
         // not be reached.
-        let said = reason
-            .split_once("token: ")
-            .map_or(reason, |(_, r)| r)
-            .trim();
+        let said = after(reason, "token: ");
         if said.starts_with("MSK IAM:") || said.starts_with("OAUTHBEARER needs") {
             // creel's own token source said why (no AWS credentials...).
             return (Failure::Refused, said.to_string());
@@ -80,10 +83,7 @@ pub fn explain(raw: &str, reason: &str) -> (Failure, String) {
     if has("gssapi error") {
         // Cyrus SASL's words after librdkafka's; the part after "GSSAPI
         // Error:" is MIT Kerberos' own (no ticket, unknown server, skew).
-        let said = reason
-            .split_once("GSSAPI Error: ")
-            .map_or(reason, |(_, r)| r)
-            .trim();
+        let said = after(reason, "GSSAPI Error: ");
         return (
             Failure::Refused,
             format!(

@@ -9,7 +9,7 @@ use std::time::Duration;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 
-use crate::common::{create_topics, Broker};
+use crate::common::{create_topics, creel_at, json_lines, Broker};
 
 const SIZE: usize = 8 * 1024 * 1024;
 const COUNT: usize = 10;
@@ -46,35 +46,23 @@ fn ten_messages_of_8_mib_are_read_whole_and_searched() {
             .expect("8 MiB message written");
         }
     });
-    let creel = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
-            .args(["-b", &b])
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let creel = |args: &[&str]| creel_at(&b, args);
     let out = creel(&["tail", "-t", &topic, "-o", "beginning", "-e", "--json"]);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let values: Vec<String> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            v["value"].as_str().unwrap().to_string()
-        })
+    let values: Vec<String> = json_lines(&out.stdout)
+        .iter()
+        .map(|v| v["value"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(values.len(), COUNT);
     for (i, v) in values.iter().enumerate() {
         assert_eq!(v.as_bytes(), value(i).as_slice(), "message {i} whole");
     }
     let out = creel(&["search", "-t", &topic, "-e", "END-OF-7$", "--json"]);
-    let hits: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let hits = json_lines(&out.stdout);
     assert_eq!(hits.len(), 1, "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(hits[0]["offset"], 7);
     assert!(String::from_utf8_lossy(&out.stderr).contains("scanned 10 messages, matched 1"));

@@ -7,7 +7,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use crate::common::{create_topics, Broker};
+use crate::common::{create_topics, creel_at as creel, json_lines, Broker};
 
 const MESSAGES: usize = 2_000;
 
@@ -31,14 +31,6 @@ fn kcat_produce(bootstrap: &str, topic: &str, codec: &str, lines: &str) {
         "kcat -z {codec}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn creel(bootstrap: &str, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_creel"))
-        .args(["-b", bootstrap])
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -76,21 +68,15 @@ fn every_codec_is_read_and_searched_exactly() {
             "{codec}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let read: Vec<String> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap();
-                v["value"].as_str().unwrap().to_string()
-            })
+        let read: Vec<String> = json_lines(&out.stdout)
+            .iter()
+            .map(|v| v["value"].as_str().unwrap().to_string())
             .collect();
         assert_eq!(read.len(), MESSAGES, "{codec}: every message once");
         assert_eq!(read, lines, "{codec}: in order, byte for byte");
 
         let out = creel(&b, &["search", "-t", &topic, "-e", "NEEDLE-", "--json"]);
-        let hits: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect();
+        let hits = json_lines(&out.stdout);
         assert_eq!(hits.len(), 1, "{codec}: {hits:?}");
         assert_eq!(hits[0]["offset"], MESSAGES as i64 / 2, "{codec}");
         assert_eq!(hits[0]["value"].as_str().unwrap(), lines[MESSAGES / 2]);

@@ -584,3 +584,20 @@ pub fn produce_generated(
     }
     p.flush(Duration::from_secs(120)).expect("flush");
 }
+
+/// `creel -b BOOTSTRAP ARGS...`, run to its end.
+pub fn creel_at(bootstrap: &str, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", bootstrap])
+        .args(args)
+        .output()
+        .expect("run creel")
+}
+
+/// Each line of a `--json` output (tail, search), parsed.
+pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect()
+}
