@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::model::{Message, TimestampKind};
+use crate::schema::Decoding;
 
 /// A message's envelope, written straight from the message: `creel tail
 /// --json` writes one per message, and building a `Value` map for each
@@ -16,6 +17,59 @@ use crate::model::{Message, TimestampKind};
 pub struct Envelope<'a> {
     pub topic: &'a str,
     pub message: &'a Message,
+    /// The key and value through their schemas, when a registry is set:
+    /// written beside the raw bytes, which stay what import reads.
+    pub decoded: Option<(&'a Decoding, &'a Decoding)>,
+}
+
+/// `<field>_decoded` and `<field>_schema`, or `<field>_decode_error`.
+fn put_decoded<M: SerializeMap>(
+    map: &mut M,
+    topic: &str,
+    field: &str,
+    d: &Decoding,
+) -> Result<(), M::Error> {
+    match d {
+        Decoding::Plain => Ok(()),
+        Decoding::Decoded {
+            json,
+            schema,
+            type_name,
+        } => {
+            map.serialize_entry(&format!("{field}_decoded"), json)?;
+            let subject = schema.subject_for(topic, field);
+            map.serialize_entry(
+                &format!("{field}_schema"),
+                &SchemaRef {
+                    id: schema.id,
+                    kind: schema.kind.name(),
+                    subject: subject.map(|s| s.0),
+                    version: subject.map(|s| s.1),
+                    message: type_name.as_deref(),
+                },
+            )
+        }
+        Decoding::Pending { id } => map.serialize_entry(
+            &format!("{field}_decode_error"),
+            &format!("schema id {id} not fetched yet"),
+        ),
+        Decoding::Failed { reason, .. } => {
+            map.serialize_entry(&format!("{field}_decode_error"), reason)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SchemaRef<'a> {
+    id: u32,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    subject: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<&'a str>,
 }
 
 /// Put `bytes` under `field`, adding `<field>_encoding: base64` when they
@@ -78,12 +132,20 @@ impl Serialize for Envelope<'_> {
         put_bytes(&mut map, "key", "key_encoding", m.key.as_deref())?;
         put_bytes(&mut map, "value", "value_encoding", m.value.as_deref())?;
         map.serialize_entry("headers", &Headers(&m.headers))?;
+        if let Some((key, value)) = self.decoded {
+            put_decoded(&mut map, self.topic, "key", key)?;
+            put_decoded(&mut map, self.topic, "value", value)?;
+        }
         map.end()
     }
 }
 
 pub fn to_json(topic: &str, m: &Message) -> Value {
-    serde_json::to_value(Envelope { topic, message: m })
+    serde_json::to_value(Envelope {
+        topic,
+        message: m,
+        decoded: None,
+    })
         .expect("an envelope is strings, numbers and nulls")
 }
 
@@ -188,6 +250,7 @@ mod tests {
         let text = serde_json::to_string(&Envelope {
             topic: "t",
             message: &m,
+            decoded: None,
         })
         .unwrap();
         assert_eq!(

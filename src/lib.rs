@@ -15,5 +15,6 @@ pub mod kafka;
 pub mod model;
 pub mod protocol;
 pub mod redact;
+pub mod schema;
 pub mod tui;
 pub mod ui;

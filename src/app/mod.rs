@@ -10,6 +10,7 @@ pub mod chrome;
 pub mod commands;
 pub mod component;
 mod cursor;
+pub mod decoded;
 pub mod explorer;
 #[cfg(any(test, feature = "test-support"))]
 pub mod fixtures;

@@ -55,6 +55,11 @@ pub struct Shared {
     pub admin_pending: Option<u64>,
     /// The last error said, kept to be read in full (`!`).
     pub last_said_error: Option<String>,
+    /// Schemas by id, when the profile names a registry: looked up here,
+    /// fetched by the worker.
+    pub decoders: Option<std::sync::Arc<crate::schema::Decoders>>,
+    /// The registry did not answer the last fetch: the header says so.
+    pub registry_down: Option<String>,
     next_session: u64,
 }
 
@@ -87,8 +92,32 @@ impl Shared {
             keymap: Keymap::defaults(),
             admin_pending: None,
             last_said_error: None,
+            decoders: None,
+            registry_down: None,
             next_session: 0,
         }
+    }
+
+    /// Ask the worker for the schemas of these messages' keys and values
+    /// that are in the wire format and not known yet.
+    pub fn fetch_schemas<'a>(
+        &self,
+        messages: impl IntoIterator<Item = &'a crate::model::Message>,
+    ) -> Vec<super::component::Output> {
+        let Some(d) = &self.decoders else {
+            return vec![];
+        };
+        let mut ids: Vec<u32> = messages
+            .into_iter()
+            .flat_map(|m| [m.key.as_deref(), m.value.as_deref()])
+            .filter_map(|b| b.and_then(crate::schema::wire::split).map(|(id, _)| id))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter()
+            .filter(|id| d.claim(*id))
+            .map(|id| super::component::Output::Command(crate::protocol::Command::FetchSchema { id }))
+            .collect()
     }
 
     /// A new session number for a read, search, send or admin action:
@@ -179,6 +208,9 @@ impl Shared {
             _ => Changed::Nothing,
         };
         match event {
+            Event::SchemaFetched { error, .. } => {
+                self.registry_down = error.filter(|e| e.starts_with("schema registry unreachable"));
+            }
             Event::RefreshStarted { generation } => {
                 if generation >= self.generation {
                     self.refreshing = true;

@@ -59,6 +59,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true)]
     pub read_only: bool,
 
+    /// A Schema Registry URL (overrides the profile's), as kcat's -r: Avro,
+    /// Protobuf and JSON Schema messages are shown decoded
+    #[arg(short = 'r', long, global = true, value_name = "URL")]
+    pub schema_registry: Option<String>,
+
     /// Seconds between automatic refreshes
     #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..))]
     pub refresh: Option<u64>,
@@ -89,6 +94,7 @@ impl GlobalArgs {
             refresh_secs: self.refresh,
             read_only: self.read_only,
             groups: vec![],
+            schema_registry: self.schema_registry.clone(),
         }
     }
 }
@@ -199,6 +205,11 @@ pub enum Cmd {
         /// One JSON envelope per match (like creel tail --json)
         #[arg(long)]
         json: bool,
+        /// Match Avro, Protobuf and JSON Schema keys and values as their
+        /// decoded JSON, as `creel tail` shows them (needs -r or a
+        /// profile's schema_registry)
+        #[arg(long)]
+        decoded: bool,
     },
     /// Produce messages: each line of stdin as a value (like kcat -P), a
     /// template N times (--template, -n), or the lines of a JSONL export

@@ -111,6 +111,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
             max_matches,
             max_scanned,
             json,
+            decoded,
         }) => search::run(
             &settings,
             search::SearchArgs {
@@ -125,6 +126,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 max_matches,
                 max_scanned,
                 json,
+                decoded,
             },
         )?,
         Some(Cmd::Produce {

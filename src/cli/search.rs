@@ -23,6 +23,7 @@ pub struct SearchArgs {
     pub max_matches: Option<u64>,
     pub max_scanned: Option<u64>,
     pub json: bool,
+    pub decoded: bool,
 }
 
 fn request(args: &SearchArgs) -> Result<SearchRequest, String> {
@@ -43,6 +44,7 @@ fn request(args: &SearchArgs) -> Result<SearchRequest, String> {
             target,
             case_insensitive: args.ignore_case,
             invert: args.invert,
+            decoded: args.decoded,
         },
         partitions: (!args.partitions.is_empty()).then(|| args.partitions.clone()),
         from,
@@ -61,6 +63,10 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(super::exit::USAGE));
         }
     };
+    if args.decoded && settings.schema_registry.is_none() {
+        eprintln!("creel: --decoded needs a schema registry (-r URL, or schema_registry in the profile)");
+        return Ok(ExitCode::from(super::exit::USAGE));
+    }
     if let Err(code) = super::reach(settings) {
         return Ok(code);
     }
@@ -70,6 +76,7 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         .build()?;
     let code = rt.block_on(async {
         let mut worker = spawn_worker(settings)?;
+        let decoders = worker.decoders.clone();
         worker.commands.send(Command::Search(req)).await?;
         let how = super::tail::Output::new(args.json);
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -87,7 +94,7 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
             match ev {
                 Event::SearchProgress { hits, error, .. } => {
                     for h in &hits {
-                        super::tail::print(&mut out, &args.topic, &h.message, how)?;
+                        super::tail::print(&mut out, &args.topic, &h.message, how, decoders.as_deref())?;
                     }
                     out.flush()?;
                     if let Some(e) = error {

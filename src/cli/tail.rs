@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use crate::config::Settings;
 use crate::kafka::read_headless;
 use crate::model::{Message, StartAt};
+use crate::schema::{Decoders, Decoding};
 use crate::protocol::{Event, ReadKind, ReadRequest, ReadStart};
 use crate::ui::bytes::escaped;
 
@@ -30,6 +31,13 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
     if let Err(code) = super::reach(settings) {
         return Ok(code);
     }
+    let decoders = match crate::schema::Decoders::for_settings(settings) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("creel: {e}");
+            return Ok(ExitCode::from(super::exit::USAGE));
+        }
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -59,7 +67,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
                 Event::Messages { batch, .. } => {
                     said.clear();
                     for m in batch.iter().take(limit - printed) {
-                        print(&mut out, &args.topic, m, how)?;
+                        print(&mut out, &args.topic, m, how, decoders.as_deref())?;
                         printed += 1;
                     }
                     out.flush()?;
@@ -113,9 +121,20 @@ pub(super) fn print(
     topic: &str,
     m: &Message,
     how: Output,
+    decoders: Option<&Decoders>,
 ) -> std::io::Result<()> {
+    let decoded = decoders.map(|d| {
+        (
+            d.decode_blocking(m.key.as_deref()),
+            d.decode_blocking(m.value.as_deref()),
+        )
+    });
     if how.json {
-        let doc = crate::envelope::Envelope { topic, message: m };
+        let doc = crate::envelope::Envelope {
+            topic,
+            message: m,
+            decoded: decoded.as_ref().map(|(k, v)| (k, v)),
+        };
         if how.tty {
             let text = serde_json::to_string(&doc)?;
             return writeln!(out, "{}", crate::ui::text::tty_safe_json(&text));
@@ -123,9 +142,13 @@ pub(super) fn print(
         serde_json::to_writer(&mut *out, &doc)?;
         return writeln!(out);
     }
-    let show = |b: &Option<Vec<u8>>| match b {
-        None => "null".to_string(),
-        Some(b) => escaped(b, usize::MAX),
+    let show = |b: &Option<Vec<u8>>, d: Option<&Decoding>| match (b, d) {
+        (None, _) => "null".to_string(),
+        (Some(_), Some(Decoding::Decoded { json, .. })) => escaped(json.to_string().as_bytes(), usize::MAX),
+        (Some(b), Some(Decoding::Failed { reason, .. })) => {
+            format!("{} (not decoded: {reason})", escaped(b, usize::MAX))
+        }
+        (Some(b), _) => escaped(b, usize::MAX),
     };
     let ts = m
         .timestamp
@@ -137,8 +160,8 @@ pub(super) fn print(
         "{}/{}\t{ts}\t{}\t{}",
         m.partition,
         m.offset,
-        show(&m.key),
-        show(&m.value)
+        show(&m.key, decoded.as_ref().map(|d| &d.0)),
+        show(&m.value, decoded.as_ref().map(|d| &d.1))
     )
 }
 

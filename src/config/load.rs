@@ -34,6 +34,22 @@ pub struct Profile {
     pub tls_verify: Option<bool>,
     /// AWS MSK IAM: creel signs the OAUTHBEARER token itself.
     pub aws_msk_iam: Option<MskIam>,
+    /// The Schema Registry that decodes this cluster's Avro, Protobuf and
+    /// JSON Schema messages.
+    pub schema_registry: Option<RegistryProfile>,
+}
+
+/// A Schema Registry (Confluent's REST API): basic auth or a bearer token,
+/// each from the same sources as Kafka secrets.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistryProfile {
+    pub url: String,
+    pub username: Option<super::secrets::PropertyValue>,
+    pub password: Option<super::secrets::PropertyValue>,
+    pub token: Option<super::secrets::PropertyValue>,
+    /// PEM file of the CA certificates that signed the registry's.
+    pub ca_location: Option<String>,
 }
 
 /// Where MSK IAM credentials come from: the AWS default chain (environment,

@@ -5,7 +5,10 @@ mod load;
 pub mod secrets;
 
 pub use crate::app::keymap::{Key, KeyBindings, Keymap};
-pub use load::{config_path, load_file, user_templates, ConfigError, FileConfig, MskIam, Profile};
+pub use load::{
+    config_path, load_file, user_templates, ConfigError, FileConfig, MskIam, Profile,
+    RegistryProfile,
+};
 pub use secrets::{redact, PropertyValue};
 
 use std::collections::BTreeMap;
@@ -25,6 +28,8 @@ pub struct Overrides {
     pub read_only: bool,
     /// --group: groups to watch besides the profile's.
     pub groups: Vec<String>,
+    /// --schema-registry: a registry URL, over the profile's.
+    pub schema_registry: Option<String>,
 }
 
 /// Everything creel needs to connect and draw, resolved once at start-up.
@@ -52,6 +57,8 @@ pub struct Settings {
     pub tls_unverified: bool,
     /// AWS MSK IAM: the OAUTHBEARER token is signed by creel.
     pub msk_iam: Option<MskIam>,
+    /// Where Avro, Protobuf and JSON Schema messages find their schemas.
+    pub schema_registry: Option<crate::schema::RegistrySettings>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -84,6 +91,7 @@ impl std::fmt::Debug for Settings {
             .field("color", &self.color)
             .field("tls_unverified", &self.tls_unverified)
             .field("msk_iam", &self.msk_iam)
+            .field("schema_registry", &self.schema_registry)
             .finish_non_exhaustive()
     }
 }
@@ -107,6 +115,7 @@ impl Settings {
             color: None,
             tls_unverified: false,
             msk_iam: None,
+            schema_registry: None,
         }
     }
 }
@@ -322,6 +331,7 @@ fn merge(
         .or(groups_refresh_secs)
         .unwrap_or(5)
         .max(1);
+    let schema_registry = registry_settings(&profile_name, profile.schema_registry.as_ref(), cli)?;
     Ok(Settings {
         profile_name,
         bootstrap_servers,
@@ -342,7 +352,50 @@ fn merge(
         color: profile.color.clone(),
         tls_unverified,
         msk_iam: profile.aws_msk_iam.clone(),
+        schema_registry,
     })
+}
+
+/// The profile's registry, or the command line's URL over it; its secrets
+/// resolved now and remembered for redaction.
+fn registry_settings(
+    profile_name: &str,
+    profile: Option<&RegistryProfile>,
+    cli: &Overrides,
+) -> Result<Option<crate::schema::RegistrySettings>, ConfigError> {
+    let resolve = |key: &str, v: Option<&PropertyValue>| -> Result<Option<String>, ConfigError> {
+        let Some(v) = v else { return Ok(None) };
+        let value = v
+            .resolve(&format!("schema_registry.{key}"))
+            .map_err(|message| ConfigError::Secret {
+                profile: profile_name.to_string(),
+                message,
+            })?;
+        if key != "username" {
+            secrets::remember(vec![value.clone()]);
+        }
+        Ok(Some(value))
+    };
+    let url = cli
+        .schema_registry
+        .clone()
+        .or_else(|| profile.map(|p| p.url.clone()));
+    let Some(url) = url else { return Ok(None) };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(ConfigError::Invalid {
+            profile: profile_name.to_string(),
+            message: format!("schema_registry url {url:?} must start with http:// or https://"),
+        });
+    }
+    Ok(Some(crate::schema::RegistrySettings {
+        url,
+        username: resolve("username", profile.and_then(|p| p.username.as_ref()))?,
+        password: resolve("password", profile.and_then(|p| p.password.as_ref()))?,
+        token: resolve("token", profile.and_then(|p| p.token.as_ref()))?,
+        ca_location: profile
+            .and_then(|p| p.ca_location.as_deref())
+            .map(crate::files::expand_home),
+    }))
 }
 
 /// A config file holding a plain-text secret that others can read gets a

@@ -105,6 +105,7 @@ fn cli_overrides_profile() {
         refresh_secs: Some(2),
         read_only: false,
         groups: vec!["from-cli".into()],
+        schema_registry: None,
     };
     let s = resolve(Some(f.path()), &cli).unwrap();
     assert!(

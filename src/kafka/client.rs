@@ -13,6 +13,8 @@ use crate::protocol::{ErrorKind, Op, OpError};
 pub enum ClientError {
     #[error("cannot create a Kafka client: {0}")]
     Create(String),
+    #[error("{reason}")]
+    Config { reason: String },
 }
 
 impl ClientError {

@@ -23,6 +23,9 @@ use super::reader::{
 use super::refresh::SharedConsumer;
 use super::watermarks;
 use crate::model::StartAt;
+use std::borrow::Cow;
+
+use crate::schema::Decoders;
 use crate::protocol::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
 use crate::protocol::{ErrorKind, Event, Op, OpError, PartitionSpan};
 
@@ -77,15 +80,18 @@ pub fn search_job(
     meta: &SharedConsumer,
     base: &ClientConfig,
     req: SearchRequest,
+    decoders: Option<&Decoders>,
 ) -> bool {
     let events = job.events();
-    run(meta, base, &req, &events, &job.cancel)
+    run(meta, base, &req, &events, &job.cancel, decoders)
 }
 
 /// What the scanners share.
 struct Shared<'a> {
     req: &'a SearchRequest,
     matcher: Matcher,
+    /// Set for a search on decoded JSON (`--decoded`).
+    decoded: Option<&'a Decoders>,
     events: &'a mpsc::Sender<Event>,
     cancel: &'a CancellationToken,
     started: Instant,
@@ -109,10 +115,11 @@ fn run(
     req: &SearchRequest,
     events: &mpsc::Sender<Event>,
     cancel: &CancellationToken,
+    decoders: Option<&Decoders>,
 ) -> bool {
     let started = Instant::now();
     let open = AtomicUsize::new(0);
-    let outcome = search(meta, base, req, events, cancel, started, &open);
+    let outcome = search(meta, base, req, events, cancel, started, &open, decoders);
     let (outcome, scanned, matched) = match outcome {
         Ok(x) => x,
         Err(e) => (SearchOutcome::Failed(e), 0, 0),
@@ -138,6 +145,7 @@ fn search(
     cancel: &CancellationToken,
     started: Instant,
     open: &AtomicUsize,
+    decoders: Option<&Decoders>,
 ) -> Result<(SearchOutcome, u64, u64), OpError> {
     let matcher = Matcher::new(&req.query)
         .map_err(|e| OpError::new(OP, ErrorKind::Invalid, format!("regex: {e}")))?;
@@ -170,6 +178,7 @@ fn search(
     let shared = Shared {
         req,
         matcher,
+        decoded: decoders.filter(|_| req.query.decoded),
         events,
         cancel,
         started,
@@ -383,7 +392,7 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), OpError> {
                 } else {
                     local_scanned += 1;
                 }
-                if let Some(span) = test(&sh.matcher, &m) {
+                if let Some(span) = test(&sh.matcher, &m, sh.decoded) {
                     if sh.matched.fetch_add(1, Ordering::SeqCst) >= limit_matches {
                         sh.stop_reason.store(1, Ordering::SeqCst);
                         sh.stop.store(true, Ordering::SeqCst);
@@ -453,6 +462,7 @@ fn scan(base: &ClientConfig, sh: &Shared<'_>) -> Result<(), OpError> {
 fn test(
     matcher: &Matcher,
     m: &BorrowedMessage<'_>,
+    decoded: Option<&Decoders>,
 ) -> Option<Option<crate::protocol::search::MatchSpan>> {
     use crate::protocol::search::SearchIn;
     // Reading headers is a call into librdkafka: only when looked at.
@@ -463,7 +473,31 @@ fn test(
     let iter = headers
         .into_iter()
         .flat_map(|h| h.iter().map(|h| (h.key, h.value)));
-    matcher.test(m.key(), m.payload(), iter)
+    let Some(d) = decoded else {
+        return matcher.test(m.key(), m.payload(), iter);
+    };
+    // The regex sees the JSON the user sees; only the fields it looks at
+    // are decoded, and bytes not in the wire format are matched as they are.
+    let t = matcher.target;
+    let key = match t {
+        SearchIn::All | SearchIn::Key => as_seen(d, m.key()),
+        _ => m.key().map(Cow::Borrowed),
+    };
+    let value = match t {
+        SearchIn::All | SearchIn::Value => as_seen(d, m.payload()),
+        _ => m.payload().map(Cow::Borrowed),
+    };
+    matcher.test(key.as_deref(), value.as_deref(), iter)
+}
+
+/// A key or value as the list shows it: decoded JSON text, or its bytes.
+fn as_seen<'a>(d: &Decoders, bytes: Option<&'a [u8]>) -> Option<Cow<'a, [u8]>> {
+    match d.decode_blocking(bytes) {
+        crate::schema::Decoding::Decoded { json, .. } => {
+            Some(Cow::Owned(serde_json::to_vec(&json).unwrap_or_default()))
+        }
+        _ => bytes.map(Cow::Borrowed),
+    }
 }
 
 fn hit(

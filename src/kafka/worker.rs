@@ -11,6 +11,8 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
+use crate::schema::Decoders;
+
 use super::client::{client_config, consumer, ClientError};
 use super::context::CreelContext;
 use super::jobs::{Finished, Job, JobKind, JobSpec, Jobs};
@@ -25,6 +27,8 @@ use crate::protocol::{Command, ErrorKind, Event, Op, OpError, ReadKind, ReadRequ
 pub struct WorkerHandle {
     pub commands: mpsc::Sender<Command>,
     pub events: mpsc::Receiver<Event>,
+    /// Schemas by id, shared with the UI (which only looks them up).
+    pub decoders: Option<Arc<Decoders>>,
     shutdown: CancellationToken,
 }
 
@@ -66,6 +70,7 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
     super::msk_iam::authenticate(admin.inner());
     let shutdown = CancellationToken::new();
     let (jobs, finished) = Jobs::new(shutdown.clone(), ev_tx.clone());
+    let decoders = Decoders::for_settings(settings).map_err(|reason| ClientError::Config { reason })?;
     let worker = Worker {
         consumer,
         admin,
@@ -80,11 +85,13 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
         read_only: settings.read_only,
         shutdown: shutdown.clone(),
         jobs,
+        decoders: decoders.clone(),
     };
     tokio::spawn(worker.run(cmd_rx, finished));
     Ok(WorkerHandle {
         commands: cmd_tx,
         events: ev_rx,
+        decoders,
         shutdown,
     })
 }
@@ -163,6 +170,7 @@ struct Worker {
     read_only: bool,
     shutdown: CancellationToken,
     jobs: Jobs,
+    decoders: Option<Arc<Decoders>>,
 }
 
 impl Worker {
@@ -219,8 +227,10 @@ impl Worker {
                     }
                 }
             }
+            Command::FetchSchema { id } => self.fetch_schema(id),
             Command::Search(req) => {
                 let (meta, base) = (self.consumer.clone(), self.base_config.clone());
+                let decoders = self.decoders.clone();
                 self.jobs.spawn(
                     JobSpec {
                         kind: JobKind::Search,
@@ -228,7 +238,7 @@ impl Worker {
                         deadline: None,
                         on_timeout: None,
                     },
-                    move |job| super::search::search_job(job, &meta, &base, req),
+                    move |job| super::search::search_job(job, &meta, &base, req, decoders.as_deref()),
                 );
             }
             Command::CancelSearch => self.jobs.cancel(JobKind::Search),
@@ -253,6 +263,34 @@ impl Worker {
                 partitions,
             } => self.plan_reset(group, target, topic, partitions),
         }
+    }
+
+    /// Fetch a schema off the UI thread; a registry that did not answer is
+    /// asked again after the decoders' backoff, until it does.
+    fn fetch_schema(&self, id: u32) {
+        let Some(decoders) = self.decoders.clone() else {
+            return;
+        };
+        let events = self.events.clone();
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            loop {
+                let d = decoders.clone();
+                let result = tokio::task::spawn_blocking(move || d.fetch(id).map(|_| ())).await;
+                let error = match result {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e),
+                    Err(_) => return,
+                };
+                let retry = decoders.retry_in(id);
+                let _ = events.send(Event::SchemaFetched { id, error }).await;
+                let Some(wait) = retry else { return };
+                tokio::select! {
+                    _ = tokio::time::sleep(wait) => {}
+                    _ = shutdown.cancelled() => return,
+                }
+            }
+        });
     }
 
     /// librdkafka delivers a consumer's statistics and error callbacks only

@@ -24,6 +24,8 @@ pub enum Command {
     StopMessages,
     /// Read past the batch at this offset that cannot be decoded.
     SkipBatch { partition: i32, offset: i64 },
+    /// Fetch the schema with this id (the UI met it in a message).
+    FetchSchema { id: u32 },
     /// Scan a topic for a regex; a new search cancels the one running.
     Search(SearchRequest),
     /// Stop the running search; it still reports what it found.
@@ -55,6 +57,7 @@ impl Command {
             | Command::ReadMessages(_)
             | Command::StopMessages
             | Command::SkipBatch { .. }
+            | Command::FetchSchema { .. }
             | Command::Search(_)
             | Command::CancelSearch
             | Command::StopProduce
@@ -143,6 +146,8 @@ pub enum Event {
         all_down: bool,
         refused: bool,
     },
+    /// A schema was fetched (`error: None`) or could not be.
+    SchemaFetched { id: u32, error: Option<String> },
     /// librdkafka's statistics: how many brokers it is connected to.
     BrokerCounts(BrokerCounts),
     /// A new view of every consumer group.

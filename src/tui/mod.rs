@@ -126,6 +126,7 @@ async fn event_loop(
     opts: &mut TuiOptions,
 ) -> anyhow::Result<()> {
     let mut app = fresh_app(settings);
+    app.shared.decoders = worker.decoders.clone();
     let mut input = EventStream::new();
     // Effects (copy, export) report back here.
     let (notes_tx, mut notes_rx) = tokio::sync::mpsc::channel(16);
@@ -207,6 +208,7 @@ async fn event_loop(
                             worker.shutdown();
                             worker = w;
                             app = fresh_app(&s);
+                            app.shared.decoders = worker.decoders.clone();
                             app.shared.say(Status::info(format!(
                                 "switched to profile {} ({})",
                                 s.profile_name, s.bootstrap_servers

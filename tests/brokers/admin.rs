@@ -502,6 +502,7 @@ fn covers(cmd: &Command) -> bool {
         | Command::ReadMessages(_)
         | Command::StopMessages
         | Command::SkipBatch { .. }
+        | Command::FetchSchema { .. }
         | Command::Search(_)
         | Command::CancelSearch
         | Command::StopProduce

@@ -98,6 +98,7 @@ fn request(topic: &str, pattern: &str, target: SearchIn) -> SearchRequest {
             target,
             case_insensitive: false,
             invert: false,
+            decoded: false,
         },
         partitions: None,
         from: StartAt::Beginning,

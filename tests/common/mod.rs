@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod kafka;
+pub mod registry;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;

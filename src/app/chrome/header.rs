@@ -66,6 +66,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
         }
         None => first.push(Span::styled("brokers ?/?", theme::dim())),
     }
+    if app.registry_down.is_some() {
+        first.push(sep.clone());
+        first.push(Span::styled("schema registry unreachable", theme::bad()));
+    }
 
     let mut second = vec![Span::raw(" ")];
     match &app.connection {

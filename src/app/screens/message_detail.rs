@@ -12,6 +12,7 @@ use crate::app::action::{Action, Mode};
 use crate::app::component::{hint, Component, Effect, Hint, Input, Nav, Output};
 use crate::app::shared::Shared;
 use crate::model::{Message, TimestampKind};
+use crate::schema::{Decoding, SchemaInfo};
 use crate::protocol::search::Matcher;
 use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
 use crate::ui::text::{sanitize, wrap_line};
@@ -27,6 +28,8 @@ pub struct MessageDetail {
     pub topic: String,
     pub message: Message,
     pub hex: bool,
+    /// Show the value's schema instead of the value (Tab).
+    pub schema: bool,
     pub scroll: usize,
     /// Marks what a search matched.
     pub highlight: Option<Matcher>,
@@ -45,6 +48,7 @@ impl MessageDetail {
             topic: topic.into(),
             message,
             hex: false,
+            schema: false,
             scroll: 0,
             highlight,
             back_to,
@@ -67,6 +71,10 @@ impl Component for MessageDetail {
                 return Some(vec![Output::Nav(Nav::Back { to: self.back_to })]);
             }
             Action::Hex => self.hex = !self.hex,
+            Action::NextTab | Action::PrevTab => {
+                self.schema = !self.schema;
+                self.scroll = 0;
+            }
             Action::Down => self.scroll += 1,
             Action::Up => self.scroll = self.scroll.saturating_sub(1),
             Action::PageDown => self.scroll += page,
@@ -74,10 +82,18 @@ impl Component for MessageDetail {
             Action::Top => self.scroll = 0,
             Action::Copy => {
                 let m = &self.message;
+                let decoded = shared
+                    .decoders
+                    .as_ref()
+                    .map(|d| (d.decode_now(m.key.as_deref()), d.decode_now(m.value.as_deref())));
+                let text = serde_json::to_string(&crate::envelope::Envelope {
+                    topic: &self.topic,
+                    message: m,
+                    decoded: decoded.as_ref().map(|(k, v)| (k, v)),
+                })
+                .unwrap_or_default();
                 return Some(vec![
-                    Output::Effect(Effect::Copy(
-                        crate::envelope::to_json(&self.topic, m).to_string(),
-                    )),
+                    Output::Effect(Effect::Copy(text)),
                     Output::info(format!(
                         "copied {}/{} to the clipboard",
                         m.partition, m.offset
@@ -103,6 +119,7 @@ impl Component for MessageDetail {
         vec![
             hint(Action::Back, "back"),
             hint(Action::Hex, "hex"),
+            hint(Action::NextTab, "schema"),
             hint(Action::Copy, "copy"),
             hint(Action::Help, "help"),
             hint(Action::Quit, "quit"),
@@ -128,7 +145,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
         ]),
         Line::from(vec![
             Span::styled(" key ", theme::dim()),
-            preview(m.key.as_deref(), usize::MAX),
+            super::messages::shown(shared, m.key.as_deref(), 4_000),
             Span::styled(
                 format!(
                     "  · key {} · value {}",
@@ -142,6 +159,27 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
             ),
         ]),
     ];
+    let decoded = shared
+        .decoders
+        .as_ref()
+        .map(|d| d.decode_now(m.value.as_deref()));
+    match &decoded {
+        Some(Decoding::Decoded {
+            schema, type_name, ..
+        }) => head.push(Line::from(vec![
+            Span::styled(" value schema ", theme::dim()),
+            Span::raw(schema_words(schema, &detail.topic, type_name.as_deref())),
+        ])),
+        Some(Decoding::Failed { reason, .. }) => head.push(Line::from(vec![
+            Span::styled(" value not decoded ", theme::warn()),
+            Span::raw(sanitize(reason)),
+        ])),
+        Some(Decoding::Pending { id }) => head.push(Line::styled(
+            format!(" value schema id {id}: fetching…"),
+            theme::dim(),
+        )),
+        _ => {}
+    }
     for (k, v) in &m.headers {
         head.push(Line::from(vec![
             Span::styled(format!(" header {} = ", sanitize(k)), theme::dim()),
@@ -193,6 +231,42 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
             vec![Line::styled("(empty value: zero bytes)", theme::dim())],
         ),
         Some(v) if detail.hex => ("hex", page(hex_lines(v), detail.scroll, height)),
+        Some(_) if detail.schema => match &decoded {
+            Some(Decoding::Decoded { schema, .. }) => (
+                "schema",
+                schema_lines(schema, &detail.topic)
+                    .into_iter()
+                    .skip(detail.scroll)
+                    .take(height)
+                    .collect(),
+            ),
+            _ => (
+                "schema",
+                vec![Line::styled(
+                    "no schema: this value is not in the Schema Registry wire format, or no registry is set",
+                    theme::dim(),
+                )],
+            ),
+        },
+        Some(_) if matches!(decoded, Some(Decoding::Decoded { .. })) => {
+            let Some(Decoding::Decoded { json, schema, .. }) = &decoded else {
+                unreachable!("matched above")
+            };
+            let text = serde_json::to_vec(json).unwrap_or_default();
+            (
+                match schema.kind {
+                    crate::schema::SchemaKind::Avro => "Avro, decoded",
+                    crate::schema::SchemaKind::Protobuf => "Protobuf, decoded",
+                    crate::schema::SchemaKind::Json => "JSON Schema",
+                },
+                json_lines(&text)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .skip(detail.scroll)
+                    .take(height)
+                    .collect(),
+            )
+        }
         Some(v) => match (v.len() <= JSON_LIMIT).then(|| json_lines(v)).flatten() {
             Some(json) => (
                 "json",
@@ -218,7 +292,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
     let title = Line::from(vec![
         Span::styled(" Value ", theme::title()),
         Span::styled(
-            format!("({mode}; x toggles hex; j/k scroll) "),
+            format!("({mode}; x toggles hex; Tab the schema; j/k scroll) "),
             theme::dim(),
         ),
     ]);
@@ -226,6 +300,29 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
         Paragraph::new(lines).block(Block::bordered().title(title)),
         body,
     );
+}
+
+/// "AVRO · orders-value v2 · id 3 · shop.Payment"
+fn schema_words(s: &SchemaInfo, topic: &str, type_name: Option<&str>) -> String {
+    let mut words = vec![s.kind.name().to_string()];
+    if let Some((subject, v)) = s.subject_for(topic, "value") {
+        words.push(format!("{} v{v}", sanitize(subject)));
+    }
+    words.push(format!("id {}", s.id));
+    if let Some(t) = type_name {
+        words.push(sanitize(t));
+    }
+    words.join(" · ")
+}
+
+/// The schema's text: JSON pretty, `.proto` as written.
+fn schema_lines(s: &SchemaInfo, topic: &str) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(schema_words(s, topic, None), theme::dim())];
+    match json_lines(s.text.as_bytes()) {
+        Some(j) => lines.extend(j),
+        None => lines.extend(s.text.lines().map(|l| Line::raw(escaped(l.as_bytes(), 4_000)))),
+    }
+    lines
 }
 
 fn page(lines: Vec<String>, scroll: usize, height: usize) -> Vec<Line<'static>> {

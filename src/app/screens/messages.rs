@@ -200,7 +200,7 @@ impl Component for MessagesScreen {
         Some(out)
     }
 
-    fn apply(&mut self, event: &Event, _shared: &mut Shared) -> Vec<Output> {
+    fn apply(&mut self, event: &Event, shared: &mut Shared) -> Vec<Output> {
         let Some(ex) = &mut self.explorer else {
             return vec![];
         };
@@ -217,6 +217,7 @@ impl Component for MessagesScreen {
         if !mine {
             return vec![];
         }
+        let mut fetches = vec![];
         let mut out = vec![];
         match event.clone() {
             Event::MessagesStarted { kind, spans, .. } => ex.started(kind, &spans),
@@ -226,7 +227,10 @@ impl Component for MessagesScreen {
                 ex.start = start;
                 return vec![Output::error(reason)];
             }
-            Event::Messages { kind, batch, .. } => ex.add(kind, batch),
+            Event::Messages { kind, batch, .. } => {
+                fetches = shared.fetch_schemas(batch.iter());
+                ex.add(kind, batch);
+            }
             Event::MessagesFailed { kind, error, .. } => {
                 ex.error = Some(error);
                 if ex.loading == Some(kind) {
@@ -258,9 +262,11 @@ impl Component for MessagesScreen {
             let back = Some(ex.return_to);
             self.open_detail(back);
         }
-        out.into_iter()
-            .map(|r| Output::Command(Command::ReadMessages(r)))
-            .collect()
+        fetches.extend(
+            out.into_iter()
+                .map(|r| Output::Command(Command::ReadMessages(r))),
+        );
+        fetches
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
@@ -320,11 +326,20 @@ pub fn preview(b: Option<&[u8]>, max: usize) -> Span<'static> {
     }
 }
 
-fn value_preview(m: &Message, max: usize, hex: bool) -> Span<'static> {
+/// A key or value as the list shows it: decoded through its schema when
+/// in the wire format.
+pub fn shown(shared: &Shared, b: Option<&[u8]>, max: usize) -> Span<'static> {
+    match b {
+        Some(b) if !b.is_empty() => crate::app::decoded::preview(shared, b, max),
+        b => preview(b, max),
+    }
+}
+
+fn value_preview(shared: &Shared, m: &Message, max: usize, hex: bool) -> Span<'static> {
     match &m.value {
         None => Span::styled("null (tombstone)", theme::warn()),
         Some(v) if hex && !v.is_empty() => Span::raw(hex_preview(v, max)),
-        v => preview(v.as_deref(), max),
+        v => shown(shared, v.as_deref(), max),
     }
 }
 
@@ -563,8 +578,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             if marked.as_ref().is_some_and(|r| r.contains(&i)) {
                 style = style.patch(theme::marked());
             }
-            let key = preview(m.key.as_deref(), cols.key());
-            let value = value_preview(m, cols.value(), ex.hex);
+            let key = shown(app, m.key.as_deref(), cols.key());
+            let value = value_preview(app, m, cols.value(), ex.hex);
             if compact {
                 Row::new([
                     Cell::from(m.partition.to_string()),

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
 use ratatui::Frame;
 
-use super::messages::{preview, timestamp};
+use super::messages::{shown, timestamp};
 use super::ScreenId;
 use crate::app::action::{Action, Mode};
 use crate::app::component::{hint, Component, Hint, Input, Nav, OpenMessages, Output, StartSearch};
@@ -155,10 +155,11 @@ impl Component for SearchScreen {
         })
     }
 
-    fn apply(&mut self, event: &Event, _shared: &mut Shared) -> Vec<Output> {
+    fn apply(&mut self, event: &Event, shared: &mut Shared) -> Vec<Output> {
         let Some(s) = &mut self.view else {
             return vec![];
         };
+        let mut out = vec![];
         match event {
             Event::SearchStarted { session, spans } if *session == s.request.session => {
                 s.started(spans.clone())
@@ -172,6 +173,7 @@ impl Component for SearchScreen {
                 error,
             } if *session == s.request.session => {
                 s.progress(positions, *scanned, *elapsed_ms);
+                out = shared.fetch_schemas(hits.iter().map(|h| &h.message));
                 s.add(hits.clone());
                 if error.is_some() {
                     s.error = error.clone();
@@ -186,7 +188,7 @@ impl Component for SearchScreen {
             } if *session == s.request.session => s.finish(outcome.clone(), *scanned, *elapsed_ms),
             _ => {}
         }
-        vec![]
+        out
     }
 
     fn draw(&self, frame: &mut Frame, area: Rect, shared: &Shared) {
@@ -329,11 +331,11 @@ fn progress_lines(s: &SearchView, width: usize) -> Vec<Line<'static>> {
 
 /// The value column: the match and its context when it is in the value
 /// or a header; the start of the value otherwise.
-fn value_cell(h: &SearchHit, max: usize) -> Line<'static> {
+fn value_cell(shared: &Shared, h: &SearchHit, max: usize) -> Line<'static> {
     let m = &h.message;
     match h.span {
         Some(sp) if sp.field == Field::Value => Line::from(around(
-            m.value.as_deref().unwrap_or_default(),
+            &crate::app::decoded::searchable(shared, m.value.as_deref().unwrap_or_default()),
             sp.start,
             sp.end,
             max,
@@ -361,19 +363,22 @@ fn value_cell(h: &SearchHit, max: usize) -> Line<'static> {
                     spans.extend(around(v, sp.start, sp.end, left));
                     Line::from(spans)
                 }
-                _ => Line::from(preview(m.value.as_deref(), max)),
+                _ => Line::from(shown(shared, m.value.as_deref(), max)),
             }
         }
-        None => Line::from(preview(m.value.as_deref(), max)),
+        None => Line::from(shown(shared, m.value.as_deref(), max)),
     }
 }
 
-fn key_cell(h: &SearchHit, max: usize) -> Line<'static> {
+fn key_cell(shared: &Shared, h: &SearchHit, max: usize) -> Line<'static> {
     match (h.span, h.message.key.as_deref()) {
-        (Some(sp), Some(k)) if sp.field == Field::Key => {
-            Line::from(around(k, sp.start, sp.end, max))
-        }
-        (_, k) => Line::from(preview(k, max)),
+        (Some(sp), Some(k)) if sp.field == Field::Key => Line::from(around(
+            &crate::app::decoded::searchable(shared, k),
+            sp.start,
+            sp.end,
+            max,
+        )),
+        (_, k) => Line::from(shown(shared, k, max)),
     }
 }
 
@@ -471,8 +476,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
             if compact {
                 let w = usize::from(col[3]);
                 let cell = match h.span {
-                    Some(sp) if sp.field == Field::Key => key_cell(h, w),
-                    _ => value_cell(h, w),
+                    Some(sp) if sp.field == Field::Key => key_cell(app, h, w),
+                    _ => value_cell(app, h, w),
                 };
                 Row::new([
                     Cell::from(m.partition.to_string()),
@@ -485,8 +490,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
                     Cell::from(m.partition.to_string()),
                     right(thousands(m.offset)),
                     Cell::from(ts),
-                    Cell::from(key_cell(h, usize::from(col[3]))),
-                    Cell::from(value_cell(h, usize::from(col[4]))),
+                    Cell::from(key_cell(app, h, usize::from(col[3]))),
+                    Cell::from(value_cell(app, h, usize::from(col[4]))),
                     right(size(h.value_size)),
                 ])
             }

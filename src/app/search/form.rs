@@ -187,6 +187,9 @@ impl SearchForm {
             target: self.target,
             case_insensitive: self.ignore_case,
             invert: self.invert,
+            // The regex sees what the list shows: decoded JSON where a
+            // registry decodes it.
+            decoded: true,
         }
     }
 

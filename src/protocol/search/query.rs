@@ -90,6 +90,9 @@ pub struct Query {
     pub case_insensitive: bool,
     /// Select the messages that do not match.
     pub invert: bool,
+    /// Match Avro, Protobuf and JSON Schema keys and values as their
+    /// decoded JSON (needs a schema registry).
+    pub decoded: bool,
 }
 
 /// A pattern that does not compile: where and why, for the search bar.
@@ -312,6 +315,7 @@ mod tests {
         let inv = Matcher::new(&Query {
             pattern: "ORD".into(),
             invert: true,
+            decoded: false,
             ..Query::default()
         })
         .unwrap();

@@ -1,0 +1,16 @@
+//! Schema Registry support: the Confluent wire format, the registry's REST
+//! API, and decoders for Avro, Protobuf and JSON Schema.
+
+pub mod avro;
+pub mod decode;
+pub mod memory;
+pub mod protobuf;
+pub mod registry;
+pub mod wire;
+
+pub use decode::{Decoder, Decoders, Decoding, SchemaInfo};
+pub use memory::MemoryRegistry;
+pub use registry::{
+    HttpRegistry, Reference, RegisteredSchema, RegistryError, RegistrySettings, SchemaKind,
+    SchemaSource,
+};
