@@ -146,7 +146,7 @@ pub fn to_json(topic: &str, m: &Message) -> Value {
         message: m,
         decoded: None,
     })
-        .expect("an envelope is strings, numbers and nulls")
+    .expect("an envelope is strings, numbers and nulls")
 }
 
 fn get_bytes(obj: &Map<String, Value>, field: &str) -> Result<Option<Vec<u8>>, String> {

@@ -106,6 +106,45 @@ async fn demo_seeds_topics_runs_traffic_and_groups_reach_every_status() {
 
 /// The command that makes screenshots/ works from a clean start: every
 /// picture is written, from the demo's live data.
+/// The demo serves its schemas over loopback: `creel -r URL tail --json`
+/// (another process, as a user in another terminal) decodes every Avro and
+/// Protobuf record, keys and values.
+#[test]
+fn demo_registry_decodes_its_avro_and_protobuf_topics_for_other_processes() {
+    let demo = Demo::start().expect("demo starts");
+    for (topic, kind, message) in [
+        ("returns", "AVRO", None),
+        (
+            "loyalty-points",
+            "PROTOBUF",
+            Some("shop.loyalty.PointsEarned"),
+        ),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+            .args(["-b", &demo.bootstrap, "-r", &demo.registry_url])
+            .args(["tail", "-t", topic, "-o", "beginning", "-n", "50", "--json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 50);
+        for l in &lines {
+            assert_eq!(l["value_schema"]["type"], kind, "{l}");
+            assert_eq!(l["value_schema"]["subject"], format!("{topic}-value"));
+            assert_eq!(l["value_schema"]["message"].as_str(), message);
+            assert!(l["value_decoded"].is_object(), "{l}");
+            assert_eq!(l["key_schema"]["subject"], format!("{topic}-key"));
+        }
+    }
+}
+
 #[test]
 fn demo_screenshots_are_taken_from_live_data() {
     let dir = tempfile::tempdir().unwrap();

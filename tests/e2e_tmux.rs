@@ -228,8 +228,8 @@ fn groups_screen_shows_lag_and_partitions() {
 fn demo_walks_topics_groups_brokers_messages_and_quits() {
     let t = Tmux::start(&format!("{} demo", creel()));
     // The demo's cluster makes its topics while the screen is already up:
-    // all seven come, not necessarily in the first frame.
-    let s = t.wait_for("Topics (7 of 7)", Duration::from_secs(30));
+    // all nine come, not necessarily in the first frame.
+    let s = t.wait_for("Topics (9 of 9)", Duration::from_secs(30));
     assert!(s.contains("│ demo │"), "{s}");
     assert!(s.contains("clickstream"), "{s}");
     t.wait_for("brokers 3/3 up", Duration::from_secs(10));
@@ -265,6 +265,42 @@ fn demo_walks_topics_groups_brokers_messages_and_quits() {
         "quit took {:?}",
         asked.elapsed()
     );
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+}
+
+/// The demo's Avro and Protobuf topics, decoded through its registry: the
+/// list shows JSON, the detail names the schema, `l` shows the schema.
+#[test]
+fn demo_avro_and_protobuf_topics_are_shown_decoded() {
+    let t = Tmux::start(&format!("{} demo", creel()));
+    t.wait_for("Topics (9 of 9)", Duration::from_secs(30));
+    t.keys(&["/"]);
+    t.type_text("returns");
+    t.keys(&["Enter"]);
+    t.wait_for("Topics (1 of 9)", Duration::from_secs(10));
+    t.keys(&["m", "Enter"]);
+    let s = t.wait_for("{\"return_id\":\"RET-", Duration::from_secs(20));
+    assert!(s.contains("\"order_id\":\"ORD-"), "{s}");
+    assert!(s.contains("\"RET-"), "the Avro string key, decoded:\n{s}");
+    t.keys(&["Enter"]);
+    let s = t.wait_for(
+        "value schema AVRO · returns-value v1",
+        Duration::from_secs(5),
+    );
+    assert!(s.contains("Avro, decoded"), "{s}");
+    t.keys(&["l"]);
+    t.wait_for("\"name\": \"Return\"", Duration::from_secs(5));
+    // Protobuf: the message type the indexes chose is named.
+    t.keys(&["Escape", "Escape", "Escape", "/"]);
+    t.type_text("loyalty");
+    t.keys(&["Enter"]);
+    t.wait_for("Topics (1 of 9)", Duration::from_secs(10));
+    t.keys(&["m", "Enter"]);
+    t.wait_for("\"points\":\"", Duration::from_secs(20));
+    t.keys(&["Enter"]);
+    t.wait_for("shop.loyalty.PointsEarned", Duration::from_secs(5));
+    t.keys(&["q"]);
+    let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
 }
 

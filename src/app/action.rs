@@ -177,7 +177,7 @@ impl Action {
             Action::ToggleInternal => "topics: show or hide internal topics",
             Action::SortNext => "sort by the next column (search: flip the order)",
             Action::SortReverse => "reverse the sort order",
-            Action::NextTab => "next tab (topic or group detail)",
+            Action::NextTab => "next tab (topic or group detail; a message's schema)",
             Action::PrevTab => "previous tab",
             Action::Messages => {
                 "read messages of the topic (or partition) under the cursor; search: the match in its stream"

@@ -116,7 +116,9 @@ impl Shared {
         ids.dedup();
         ids.into_iter()
             .filter(|id| d.claim(*id))
-            .map(|id| super::component::Output::Command(crate::protocol::Command::FetchSchema { id }))
+            .map(|id| {
+                super::component::Output::Command(crate::protocol::Command::FetchSchema { id })
+            })
             .collect()
     }
 

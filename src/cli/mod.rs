@@ -263,6 +263,10 @@ fn demo(
     opts.refresh_when = demo.take_ready();
     settings.profile_name = "demo".into();
     settings.bootstrap_servers = demo.bootstrap.clone();
+    settings.schema_registry = Some(crate::schema::RegistrySettings {
+        url: demo.registry_url.clone(),
+        ..Default::default()
+    });
     // The mock cluster cannot list groups: name the demo's own.
     settings.watched_groups = crate::demo::GROUPS.iter().map(|g| g.to_string()).collect();
     if let Some(dir) = screenshots {
@@ -277,8 +281,8 @@ fn demo(
     if print_bootstrap {
         println!("{}", demo.bootstrap);
         eprintln!(
-            "creel: demo cluster running; try `creel -b {}` in another terminal. Ctrl-C stops it.",
-            demo.bootstrap
+            "creel: demo cluster running; try `creel -b {} -r {}` in another terminal (-r: its schema registry). Ctrl-C stops it.",
+            demo.bootstrap, demo.registry_url
         );
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -64,7 +64,9 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         }
     };
     if args.decoded && settings.schema_registry.is_none() {
-        eprintln!("creel: --decoded needs a schema registry (-r URL, or schema_registry in the profile)");
+        eprintln!(
+            "creel: --decoded needs a schema registry (-r URL, or schema_registry in the profile)"
+        );
         return Ok(ExitCode::from(super::exit::USAGE));
     }
     if let Err(code) = super::reach(settings) {

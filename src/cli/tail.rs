@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use crate::config::Settings;
 use crate::kafka::read_headless;
 use crate::model::{Message, StartAt};
-use crate::schema::{Decoders, Decoding};
 use crate::protocol::{Event, ReadKind, ReadRequest, ReadStart};
+use crate::schema::{Decoders, Decoding};
 use crate::ui::bytes::escaped;
 
 pub struct TailArgs {
@@ -144,7 +144,9 @@ pub(super) fn print(
     }
     let show = |b: &Option<Vec<u8>>, d: Option<&Decoding>| match (b, d) {
         (None, _) => "null".to_string(),
-        (Some(_), Some(Decoding::Decoded { json, .. })) => escaped(json.to_string().as_bytes(), usize::MAX),
+        (Some(_), Some(Decoding::Decoded { json, .. })) => {
+            escaped(json.to_string().as_bytes(), usize::MAX)
+        }
         (Some(b), Some(Decoding::Failed { reason, .. })) => {
             format!("{} (not decoded: {reason})", escaped(b, usize::MAX))
         }
@@ -195,6 +197,7 @@ mod tests {
                 json: true,
                 tty: true,
             },
+            None,
         )
         .unwrap();
         let text = String::from_utf8(tty).unwrap();
@@ -208,6 +211,7 @@ mod tests {
                 json: true,
                 tty: false,
             },
+            None,
         )
         .unwrap();
         let a: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -223,6 +227,7 @@ mod tests {
                 json: false,
                 tty: true,
             },
+            None,
         )
         .unwrap();
         let plain = String::from_utf8(plain).unwrap();

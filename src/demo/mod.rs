@@ -4,6 +4,7 @@
 
 mod catalog;
 mod events;
+mod schemas;
 pub mod screenshots;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +17,7 @@ use catalog::Catalog;
 use events::Event;
 
 /// The topics of the shop, with their partition counts.
-pub const TOPICS: [(&str, i32); 7] = [
+pub const TOPICS: [(&str, i32); 9] = [
     ("orders", 6),
     ("payments", 3),
     ("shipments", 3),
@@ -24,6 +25,9 @@ pub const TOPICS: [(&str, i32); 7] = [
     ("binary-blobs", 2),
     ("inventory-snapshots", 3),
     ("tracing-spans", 2),
+    // Avro and Protobuf in the Schema Registry wire format.
+    (schemas::RETURNS, 3),
+    (schemas::LOYALTY, 3),
 ];
 
 /// The demo's consumer groups: one keeps up, one falls behind, one stopped.
@@ -41,6 +45,9 @@ pub const PLANTED_ORDER: &str = "ORD-PLANTED-7731";
 
 pub struct Demo {
     pub bootstrap: String,
+    /// The demo's schema registry, served on loopback.
+    pub registry_url: String,
+    _registry: crate::schema::serve::Served,
     stop: Arc<AtomicBool>,
     /// The thread that owns the mock cluster (it is not Send): it writes
     /// the history, runs the traffic and the groups, and closes the
@@ -69,6 +76,8 @@ impl Demo {
     /// rack or create a topic. `take_ready` says when the history is in.
     pub fn start_in_background() -> anyhow::Result<Demo> {
         let catalog = Catalog::embedded()?;
+        let schemas = Arc::new(schemas::Schemas::new()?);
+        let registry = crate::schema::serve::Served::start(schemas.registry.clone())?;
         let stop = Arc::new(AtomicBool::new(false));
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -82,11 +91,11 @@ impl Demo {
                 for (topic, partitions) in TOPICS {
                     mock.create_topic(topic, partitions, 3)?;
                 }
-                seed(&bootstrap, &catalog)?;
+                seed(&bootstrap, &catalog, &schemas)?;
                 let _ = ready_tx.send(());
                 let traffic_thread = spawn("creel-demo-traffic", {
                     let (b, stop, catalog) = (bootstrap.clone(), stop.clone(), catalog.clone());
-                    move || traffic(&b, &catalog, &stop)
+                    move || traffic(&b, &catalog, &schemas, &stop)
                 })?;
                 let groups_thread = spawn("creel-demo-groups", {
                     let (b, stop) = (bootstrap.clone(), stop.clone());
@@ -103,6 +112,8 @@ impl Demo {
             .map_err(|_| anyhow::anyhow!("the demo cluster did not start (see --log)"))?;
         Ok(Demo {
             bootstrap,
+            registry_url: registry.url.clone(),
+            _registry: registry,
             stop,
             owner: Some(owner),
             ready: Some(ready_rx),
@@ -163,7 +174,7 @@ fn send(p: &TrafficProducer, e: &Event, timestamp_ms: Option<i64>) -> anyhow::Re
 
 /// Hours of history, oldest first, with timestamps spread over the past
 /// SEED_HOURS so time-based rewinds find something; plus planted events.
-fn seed(bootstrap: &str, c: &Catalog) -> anyhow::Result<()> {
+fn seed(bootstrap: &str, c: &Catalog, s: &schemas::Schemas) -> anyhow::Result<()> {
     let p = TrafficProducer::new(bootstrap)?;
     let mut rng = fastrand::Rng::with_seed(7731);
     let now = chrono::Utc::now();
@@ -184,6 +195,10 @@ fn seed(bootstrap: &str, c: &Catalog) -> anyhow::Result<()> {
             send(&p, &events::blob(&mut rng), ts)?;
             send(&p, &events::inventory(&mut rng, c), ts)?;
             send(&p, &events::span(&mut rng), ts)?;
+            send(&p, &s.a_return(&mut rng, seq, at.timestamp_millis()), ts)?;
+        }
+        if seq % 3 == 0 {
+            send(&p, &s.loyalty(&mut rng, c, at.timestamp_millis()), ts)?;
         }
         if seq == SEED_ORDERS / 2 {
             let planted = serde_json::json!({
@@ -209,7 +224,12 @@ fn seed(bootstrap: &str, c: &Catalog) -> anyhow::Result<()> {
 
 /// Live traffic: orders and payments at a steady rate, clickstream steady
 /// with a burst every 15 s, the rest now and then. Ticks every 100 ms.
-fn traffic(bootstrap: &str, c: &Catalog, stop: &AtomicBool) -> anyhow::Result<()> {
+fn traffic(
+    bootstrap: &str,
+    c: &Catalog,
+    s: &schemas::Schemas,
+    stop: &AtomicBool,
+) -> anyhow::Result<()> {
     let p = TrafficProducer::new(bootstrap)?;
     let mut rng = fastrand::Rng::with_seed(42);
     let mut seq = SEED_ORDERS;
@@ -231,6 +251,10 @@ fn traffic(bootstrap: &str, c: &Catalog, stop: &AtomicBool) -> anyhow::Result<()
         if tick % 10 == 0 {
             send(&p, &events::blob(&mut rng), None)?;
             send(&p, &events::inventory(&mut rng, c), None)?;
+            send(&p, &s.a_return(&mut rng, seq, now.timestamp_millis()), None)?;
+        }
+        if tick % 4 == 0 {
+            send(&p, &s.loyalty(&mut rng, c, now.timestamp_millis()), None)?;
         }
         send(&p, &events::span(&mut rng), None)?;
         tick += 1;

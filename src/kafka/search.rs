@@ -25,9 +25,9 @@ use super::watermarks;
 use crate::model::StartAt;
 use std::borrow::Cow;
 
-use crate::schema::Decoders;
 use crate::protocol::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
 use crate::protocol::{ErrorKind, Event, Op, OpError, PartitionSpan};
+use crate::schema::Decoders;
 
 const OP: Op = Op::Search;
 

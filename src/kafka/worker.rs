@@ -70,7 +70,8 @@ pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
     super::msk_iam::authenticate(admin.inner());
     let shutdown = CancellationToken::new();
     let (jobs, finished) = Jobs::new(shutdown.clone(), ev_tx.clone());
-    let decoders = Decoders::for_settings(settings).map_err(|reason| ClientError::Config { reason })?;
+    let decoders =
+        Decoders::for_settings(settings).map_err(|reason| ClientError::Config { reason })?;
     let worker = Worker {
         consumer,
         admin,
@@ -238,7 +239,9 @@ impl Worker {
                         deadline: None,
                         on_timeout: None,
                     },
-                    move |job| super::search::search_job(job, &meta, &base, req, decoders.as_deref()),
+                    move |job| {
+                        super::search::search_job(job, &meta, &base, req, decoders.as_deref())
+                    },
                 );
             }
             Command::CancelSearch => self.jobs.cancel(JobKind::Search),

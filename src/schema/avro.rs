@@ -27,7 +27,10 @@ impl AvroDecoder {
     /// (Confluent's schema references), in dependency order.
     pub fn new(text: &str, references: &[String]) -> Result<AvroDecoder, String> {
         let (schema, others) = if references.is_empty() {
-            (Schema::parse_str(text).map_err(|e| e.to_string())?, Vec::new())
+            (
+                Schema::parse_str(text).map_err(|e| e.to_string())?,
+                Vec::new(),
+            )
         } else {
             Schema::parse_str_with_list(text, references).map_err(|e| e.to_string())?
         };
@@ -163,7 +166,11 @@ impl AvroDecoder {
 
 /// `["null", X]` and `[X]` read the same as X itself: no ambiguity.
 fn plain_union(u: &UnionSchema) -> bool {
-    u.variants().iter().filter(|s| !matches!(s, Schema::Null)).count() <= 1
+    u.variants()
+        .iter()
+        .filter(|s| !matches!(s, Schema::Null))
+        .count()
+        <= 1
 }
 
 fn branch_name(s: &Schema) -> String {
@@ -288,7 +295,10 @@ mod tests {
         let main = r#"{"type":"record","name":"Refund","namespace":"shop","fields":[{"name":"total","type":"shop.Money"}]}"#;
         let d = AvroDecoder::new(main, &[money.to_string()]).unwrap();
         // cents = 5 (zigzag varint 10)
-        assert_eq!(d.decode(&[10]).unwrap().to_string(), r#"{"total":{"cents":5}}"#);
+        assert_eq!(
+            d.decode(&[10]).unwrap().to_string(),
+            r#"{"total":{"cents":5}}"#
+        );
     }
 
     #[test]

@@ -65,8 +65,13 @@ pub enum Decoding {
     },
     /// In the wire format, but its schema is not known yet (the UI asked
     /// the worker for it).
-    Pending { id: u32 },
-    Failed { id: u32, reason: String },
+    Pending {
+        id: u32,
+    },
+    Failed {
+        id: u32,
+        reason: String,
+    },
 }
 
 impl Decoder {
@@ -123,7 +128,10 @@ impl Decoder {
 
     /// A decoder for a schema known without a registry (the demo, local
     /// schema files).
-    pub fn from_schema(schema: RegisteredSchema, source: &dyn SchemaSource) -> Result<Decoder, String> {
+    pub fn from_schema(
+        schema: RegisteredSchema,
+        source: &dyn SchemaSource,
+    ) -> Result<Decoder, String> {
         Decoder::build(schema, source)
     }
 }
@@ -196,7 +204,9 @@ impl Decoders {
     }
 
     /// The decoders for a profile's registry, if it names one.
-    pub fn for_settings(settings: &crate::config::Settings) -> Result<Option<Arc<Decoders>>, String> {
+    pub fn for_settings(
+        settings: &crate::config::Settings,
+    ) -> Result<Option<Arc<Decoders>>, String> {
         let Some(r) = &settings.schema_registry else {
             return Ok(None);
         };

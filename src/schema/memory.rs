@@ -18,7 +18,13 @@ impl MemoryRegistry {
 
     /// Register a schema under a subject as its next version; the same
     /// text under the same subject keeps its id, as registries do.
-    pub fn register(&self, subject: &str, kind: SchemaKind, text: &str, references: Vec<Reference>) -> u32 {
+    pub fn register(
+        &self,
+        subject: &str,
+        kind: SchemaKind,
+        text: &str,
+        references: Vec<Reference>,
+    ) -> u32 {
         let mut all = self.schemas.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(s) = all
             .iter()
@@ -44,16 +50,18 @@ impl MemoryRegistry {
     }
 
     fn all(&self) -> Vec<RegisteredSchema> {
-        self.schemas.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.schemas
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
 impl SchemaSource for MemoryRegistry {
     fn by_id(&self, id: u32) -> Result<RegisteredSchema, RegistryError> {
-        self.all()
-            .into_iter()
-            .find(|s| s.id == id)
-            .ok_or_else(|| RegistryError::NotFound(format!("schema id {id} is not in the registry")))
+        self.all().into_iter().find(|s| s.id == id).ok_or_else(|| {
+            RegistryError::NotFound(format!("schema id {id} is not in the registry"))
+        })
     }
 
     fn by_version(&self, subject: &str, version: i32) -> Result<RegisteredSchema, RegistryError> {
@@ -62,9 +70,15 @@ impl SchemaSource for MemoryRegistry {
             .into_iter()
             .filter(|s| s.subject.as_deref() == Some(subject))
             .collect();
-        let found = if version == -1 { of.pop() } else { of.into_iter().find(|s| s.version == Some(version)) };
+        let found = if version == -1 {
+            of.pop()
+        } else {
+            of.into_iter().find(|s| s.version == Some(version))
+        };
         found.ok_or_else(|| {
-            RegistryError::NotFound(format!("subject {subject} version {version} is not in the registry"))
+            RegistryError::NotFound(format!(
+                "subject {subject} version {version} is not in the registry"
+            ))
         })
     }
 

@@ -6,6 +6,7 @@ pub mod decode;
 pub mod memory;
 pub mod protobuf;
 pub mod registry;
+pub mod serve;
 pub mod wire;
 
 pub use decode::{Decoder, Decoders, Decoding, SchemaInfo};

@@ -101,7 +101,8 @@ impl ProtobufDecoder {
             .ok_or_else(|| format!("the schema has no message number {first}"))?;
         for &i in rest {
             let next = m.child_messages().nth(i);
-            m = next.ok_or_else(|| format!("{} has no nested message number {i}", m.full_name()))?;
+            m =
+                next.ok_or_else(|| format!("{} has no nested message number {i}", m.full_name()))?;
         }
         Ok(m)
     }
@@ -153,8 +154,14 @@ message Other { bytes blob = 1; }
 
     fn decoder() -> ProtobufDecoder {
         ProtobufDecoder::new(
-            ProtoSource { name: "shop.proto".into(), text: SHOP.into() },
-            vec![ProtoSource { name: "money.proto".into(), text: MONEY.into() }],
+            ProtoSource {
+                name: "shop.proto".into(),
+                text: SHOP.into(),
+            },
+            vec![ProtoSource {
+                name: "money.proto".into(),
+                text: MONEY.into(),
+            }],
         )
         .unwrap()
     }
@@ -181,7 +188,10 @@ message Other { bytes blob = 1; }
         body.extend(m.encode_to_vec());
         assert_eq!(d.decode(&body).unwrap().0.to_string(), r#"{"blob":"AP8="}"#);
 
-        assert!(d.decode(&[2, 10]).unwrap_err().contains("no message number 5"));
+        assert!(d
+            .decode(&[2, 10])
+            .unwrap_err()
+            .contains("no message number 5"));
         assert!(d.decode(&[0, 0xff]).is_err(), "a cut varint is an error");
     }
 
@@ -190,11 +200,21 @@ message Other { bytes blob = 1; }
         let d = decoder();
         let proto = d.file.file_descriptor_proto().clone();
         let b64 = STANDARD.encode(proto.encode_to_vec());
-        let money = d.file.dependencies().find(|f| f.name() == "money.proto").unwrap();
+        let money = d
+            .file
+            .dependencies()
+            .find(|f| f.name() == "money.proto")
+            .unwrap();
         let money_b64 = STANDARD.encode(money.file_descriptor_proto().encode_to_vec());
         let again = ProtobufDecoder::new(
-            ProtoSource { name: "ignored".into(), text: b64 },
-            vec![ProtoSource { name: "money.proto".into(), text: money_b64 }],
+            ProtoSource {
+                name: "ignored".into(),
+                text: b64,
+            },
+            vec![ProtoSource {
+                name: "money.proto".into(),
+                text: money_b64,
+            }],
         )
         .unwrap();
         assert_eq!(again.message_at(&[0]).unwrap().full_name(), "shop.Payment");
@@ -203,7 +223,10 @@ message Other { bytes blob = 1; }
     #[test]
     fn a_broken_proto_says_where() {
         let err = ProtobufDecoder::new(
-            ProtoSource { name: "x.proto".into(), text: "syntax = \"proto3\"; message {".into() },
+            ProtoSource {
+                name: "x.proto".into(),
+                text: "syntax = \"proto3\"; message {".into(),
+            },
             vec![],
         )
         .err()

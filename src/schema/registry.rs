@@ -70,7 +70,10 @@ pub enum RegistryError {
 impl RegistryError {
     /// Worth asking again soon: the registry, not the schema, failed.
     pub fn transient(&self) -> bool {
-        matches!(self, RegistryError::Unreachable(_) | RegistryError::Other(_))
+        matches!(
+            self,
+            RegistryError::Unreachable(_) | RegistryError::Other(_)
+        )
     }
 }
 
@@ -182,12 +185,16 @@ impl HttpRegistry {
         })
     }
 
-    fn get<T: serde::de::DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, RegistryError> {
+    fn get<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        what: &str,
+    ) -> Result<T, RegistryError> {
         let url = format!("{}{path}", self.base);
-        let mut req = self
-            .agent
-            .get(&url)
-            .header("Accept", "application/vnd.schemaregistry.v1+json, application/json");
+        let mut req = self.agent.get(&url).header(
+            "Accept",
+            "application/vnd.schemaregistry.v1+json, application/json",
+        );
         if let Some(a) = &self.auth {
             req = req.header("Authorization", a);
         }
@@ -218,7 +225,11 @@ impl HttpRegistry {
 fn error_message(body: &str) -> String {
     serde_json::from_str::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| body.chars().take(200).collect())
 }
 
@@ -265,8 +276,10 @@ impl SchemaSource for HttpRegistry {
     }
 
     fn id_versions(&self, id: u32) -> Result<Vec<(String, i32)>, RegistryError> {
-        let v: Vec<SubjectVersion> =
-            self.get(&format!("/schemas/ids/{id}/versions"), &format!("schema id {id}"))?;
+        let v: Vec<SubjectVersion> = self.get(
+            &format!("/schemas/ids/{id}/versions"),
+            &format!("schema id {id}"),
+        )?;
         Ok(v.into_iter().map(|s| (s.subject, s.version)).collect())
     }
 
@@ -316,8 +329,14 @@ mod tests {
     #[test]
     fn schema_types_read_as_the_registry_writes_them() {
         assert_eq!(SchemaKind::from_registry(None), Ok(SchemaKind::Avro));
-        assert_eq!(SchemaKind::from_registry(Some("PROTOBUF")), Ok(SchemaKind::Protobuf));
-        assert_eq!(SchemaKind::from_registry(Some("JSON")), Ok(SchemaKind::Json));
+        assert_eq!(
+            SchemaKind::from_registry(Some("PROTOBUF")),
+            Ok(SchemaKind::Protobuf)
+        );
+        assert_eq!(
+            SchemaKind::from_registry(Some("JSON")),
+            Ok(SchemaKind::Json)
+        );
         assert!(SchemaKind::from_registry(Some("XML")).is_err());
     }
 

@@ -89,13 +89,19 @@ mod tests {
         // [0] is written as a single zero byte.
         assert_eq!(message_indexes(&[0, 7]).unwrap(), (vec![0], &[7u8][..]));
         // [1, 2]: count 2 -> 4, 1 -> 2, 2 -> 4 (zigzag).
-        assert_eq!(message_indexes(&[4, 2, 4, 7]).unwrap(), (vec![1, 2], &[7u8][..]));
+        assert_eq!(
+            message_indexes(&[4, 2, 4, 7]).unwrap(),
+            (vec![1, 2], &[7u8][..])
+        );
         for path in [vec![0], vec![3], vec![0, 1, 70]] {
             let mut out = Vec::new();
             write_message_indexes(&path, &mut out);
             assert_eq!(message_indexes(&out).unwrap().0, path);
         }
         assert!(message_indexes(&[0x80]).is_err());
-        assert!(message_indexes(&[3]).is_err(), "a negative count is refused");
+        assert!(
+            message_indexes(&[3]).is_err(),
+            "a negative count is refused"
+        );
     }
 }

@@ -16,7 +16,17 @@ use crate::common::{creel_at, json_lines};
 fn tail(bootstrap: &str, registry: &str, topic: &str) -> Vec<Value> {
     let out = creel_at(
         bootstrap,
-        &["-r", registry, "tail", "-t", topic, "-o", "beginning", "-e", "--json"],
+        &[
+            "-r",
+            registry,
+            "tail",
+            "-t",
+            topic,
+            "-o",
+            "beginning",
+            "-e",
+            "--json",
+        ],
     );
     assert!(
         out.status.success(),
@@ -42,9 +52,19 @@ fn send_jsonl(bootstrap: &str, topic: &str, envelopes: &[Value]) {
     }
     let out = creel_at(
         bootstrap,
-        &["produce", "-t", topic, "--jsonl", file.path().to_str().unwrap()],
+        &[
+            "produce",
+            "-t",
+            topic,
+            "--jsonl",
+            file.path().to_str().unwrap(),
+        ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -96,14 +116,32 @@ fn messages_from_confluents_serializers_read_back_decoded() {
         .collect();
     assert_eq!(
         types,
-        ["shop.Payment", "shop.Payment", "shop.Payment.Line", "shop.Payment.Line", "shop.Ping", "shop.Ping"]
+        [
+            "shop.Payment",
+            "shop.Payment",
+            "shop.Payment.Line",
+            "shop.Payment.Line",
+            "shop.Ping",
+            "shop.Ping"
+        ]
     );
     assert_eq!(proto[0]["value_schema"]["type"], "PROTOBUF");
 
     // Text output shows the decoded value, not the binary.
     let out = creel_at(
         b,
-        &["-r", r, "tail", "-t", "sr-read-avro", "-o", "beginning", "-n", "1", "-e"],
+        &[
+            "-r",
+            r,
+            "tail",
+            "-t",
+            "sr-read-avro",
+            "-o",
+            "beginning",
+            "-n",
+            "1",
+            "-e",
+        ],
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -115,7 +153,11 @@ fn messages_from_confluents_serializers_read_back_decoded() {
     // decodes the same.
     let copy = "sr-read-avro-copy";
     let out = creel_at(b, &["topic", "create", copy, "--partitions", "1"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     send_jsonl(b, copy, &avro);
     let again = tail(b, r, copy);
     assert_eq!(again.len(), avro.len());
@@ -134,25 +176,69 @@ fn search_on_decoded_json_sees_what_the_user_sees() {
     // An Avro enum is an index on the wire: only the decoded text says SHIPPED.
     let decoded = creel_at(
         b,
-        &["-r", r, "search", "-t", "sr-search-avro", "-e", r#""state":"SHIPPED""#, "--decoded", "--json"],
+        &[
+            "-r",
+            r,
+            "search",
+            "-t",
+            "sr-search-avro",
+            "-e",
+            r#""state":"SHIPPED""#,
+            "--decoded",
+            "--json",
+        ],
     );
-    assert!(decoded.status.success(), "{}", String::from_utf8_lossy(&decoded.stderr));
+    assert!(
+        decoded.status.success(),
+        "{}",
+        String::from_utf8_lossy(&decoded.stderr)
+    );
     let hits = json_lines(&decoded.stdout);
     let offsets: Vec<i64> = hits.iter().map(|h| h["offset"].as_i64().unwrap()).collect();
     assert_eq!(offsets, [2, 5, 8]);
-    assert!(hits.iter().all(|h| h["value_decoded"]["state"] == "SHIPPED"));
-    let raw = creel_at(b, &["-r", r, "search", "-t", "sr-search-avro", "-e", r#""state":"SHIPPED""#]);
-    assert_eq!(raw.status.code(), Some(1), "the raw bytes do not hold the text");
+    assert!(hits
+        .iter()
+        .all(|h| h["value_decoded"]["state"] == "SHIPPED"));
+    let raw = creel_at(
+        b,
+        &[
+            "-r",
+            r,
+            "search",
+            "-t",
+            "sr-search-avro",
+            "-e",
+            r#""state":"SHIPPED""#,
+        ],
+    );
+    assert_eq!(
+        raw.status.code(),
+        Some(1),
+        "the raw bytes do not hold the text"
+    );
     // Protobuf: a nested message type's field, by its JSON name.
     let proto = creel_at(
         b,
-        &["-r", r, "search", "-t", "sr-search-proto", "-e", r#""sku":"nested-2""#, "--decoded", "--json"],
+        &[
+            "-r",
+            r,
+            "search",
+            "-t",
+            "sr-search-proto",
+            "-e",
+            r#""sku":"nested-2""#,
+            "--decoded",
+            "--json",
+        ],
     );
     let hits = json_lines(&proto.stdout);
     assert_eq!(hits.len(), 1, "{}", String::from_utf8_lossy(&proto.stderr));
     assert_eq!(hits[0]["value_schema"]["message"], "shop.Payment.Line");
     // Without a registry, --decoded is refused with a reason.
-    let none = creel_at(b, &["search", "-t", "sr-search-avro", "-e", "x", "--decoded"]);
+    let none = creel_at(
+        b,
+        &["search", "-t", "sr-search-avro", "-e", "x", "--decoded"],
+    );
     assert_eq!(none.status.code(), Some(64));
     assert!(String::from_utf8_lossy(&none.stderr).contains("--decoded needs a schema registry"));
 }
@@ -169,7 +255,17 @@ fn a_registry_that_is_gone_or_an_unknown_id_leaves_rows_raw_with_the_reason() {
     let started = Instant::now();
     let out = creel_at(
         b,
-        &["-r", &gone, "tail", "-t", "sr-gone-avro", "-o", "beginning", "-e", "--json"],
+        &[
+            "-r",
+            &gone,
+            "tail",
+            "-t",
+            "sr-gone-avro",
+            "-o",
+            "beginning",
+            "-e",
+            "--json",
+        ],
     );
     let took = started.elapsed();
     let lines = json_lines(&out.stdout);
@@ -188,12 +284,18 @@ fn a_registry_that_is_gone_or_an_unknown_id_leaves_rows_raw_with_the_reason() {
     let mut junk = lines[0].clone();
     let mut bytes = vec![0u8, 0, 0, 0x7f, 0xff];
     bytes.extend(b"\x01\x02 not json");
-    junk["value"] = base64::engine::general_purpose::STANDARD.encode(&bytes).into();
+    junk["value"] = base64::engine::general_purpose::STANDARD
+        .encode(&bytes)
+        .into();
     junk["value_encoding"] = "base64".into();
     lines.insert(1, junk);
     let topic = "sr-gone-mixed";
     let out = creel_at(b, &["topic", "create", topic, "--partitions", "1"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     send_jsonl(b, topic, &lines);
     let got = tail(b, r, topic);
     assert_eq!(got.len(), 4);

@@ -26,7 +26,8 @@ pub fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("CREEL_PYTHON") {
         return PathBuf::from(p);
     }
-    let p = PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/creel/pyenv/bin/python");
+    let p = PathBuf::from(std::env::var("HOME").unwrap_or_default())
+        .join(".cache/creel/pyenv/bin/python");
     assert!(
         p.is_file(),
         "{} is missing: .ci/run makes it (python3 -m venv, then pip install confluent-kafka[avro,protobuf,json,schemaregistry])",

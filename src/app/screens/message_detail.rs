@@ -12,8 +12,8 @@ use crate::app::action::{Action, Mode};
 use crate::app::component::{hint, Component, Effect, Hint, Input, Nav, Output};
 use crate::app::shared::Shared;
 use crate::model::{Message, TimestampKind};
-use crate::schema::{Decoding, SchemaInfo};
 use crate::protocol::search::Matcher;
+use crate::schema::{Decoding, SchemaInfo};
 use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
 use crate::ui::text::{sanitize, wrap_line};
 use crate::ui::theme;
@@ -28,7 +28,7 @@ pub struct MessageDetail {
     pub topic: String,
     pub message: Message,
     pub hex: bool,
-    /// Show the value's schema instead of the value (Tab).
+    /// Show the value's schema instead of the value (l, h).
     pub schema: bool,
     pub scroll: usize,
     /// Marks what a search matched.
@@ -82,10 +82,12 @@ impl Component for MessageDetail {
             Action::Top => self.scroll = 0,
             Action::Copy => {
                 let m = &self.message;
-                let decoded = shared
-                    .decoders
-                    .as_ref()
-                    .map(|d| (d.decode_now(m.key.as_deref()), d.decode_now(m.value.as_deref())));
+                let decoded = shared.decoders.as_ref().map(|d| {
+                    (
+                        d.decode_now(m.key.as_deref()),
+                        d.decode_now(m.value.as_deref()),
+                    )
+                });
                 let text = serde_json::to_string(&crate::envelope::Envelope {
                     topic: &self.topic,
                     message: m,
@@ -292,7 +294,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
     let title = Line::from(vec![
         Span::styled(" Value ", theme::title()),
         Span::styled(
-            format!("({mode}; x toggles hex; Tab the schema; j/k scroll) "),
+            format!("({mode}; x toggles hex; l the schema; j/k scroll) "),
             theme::dim(),
         ),
     ]);
@@ -320,7 +322,11 @@ fn schema_lines(s: &SchemaInfo, topic: &str) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(schema_words(s, topic, None), theme::dim())];
     match json_lines(s.text.as_bytes()) {
         Some(j) => lines.extend(j),
-        None => lines.extend(s.text.lines().map(|l| Line::raw(escaped(l.as_bytes(), 4_000)))),
+        None => lines.extend(
+            s.text
+                .lines()
+                .map(|l| Line::raw(escaped(l.as_bytes(), 4_000))),
+        ),
     }
     lines
 }
