@@ -109,6 +109,13 @@ struct Shared<'a> {
     open: &'a AtomicUsize,
 }
 
+/// When this search began, and how many of its scanner consumers are
+/// still open (reported when it ends, to show none leaked).
+struct Clock {
+    started: Instant,
+    open: AtomicUsize,
+}
+
 fn run(
     meta: &SharedConsumer,
     base: &ClientConfig,
@@ -117,9 +124,11 @@ fn run(
     cancel: &CancellationToken,
     decoders: Option<&Decoders>,
 ) -> bool {
-    let started = Instant::now();
-    let open = AtomicUsize::new(0);
-    let outcome = search(meta, base, req, events, cancel, started, &open, decoders);
+    let clock = Clock {
+        started: Instant::now(),
+        open: AtomicUsize::new(0),
+    };
+    let outcome = search(meta, base, req, events, cancel, &clock, decoders);
     let (outcome, scanned, matched) = match outcome {
         Ok(x) => x,
         Err(e) => (SearchOutcome::Failed(e), 0, 0),
@@ -131,8 +140,8 @@ fn run(
         outcome,
         scanned,
         matched,
-        elapsed_ms: started.elapsed().as_millis() as u64,
-        scanners_open: open.load(Ordering::SeqCst),
+        elapsed_ms: clock.started.elapsed().as_millis() as u64,
+        scanners_open: clock.open.load(Ordering::SeqCst),
     });
     ok
 }
@@ -143,8 +152,7 @@ fn search(
     req: &SearchRequest,
     events: &mpsc::Sender<Event>,
     cancel: &CancellationToken,
-    started: Instant,
-    open: &AtomicUsize,
+    clock: &Clock,
     decoders: Option<&Decoders>,
 ) -> Result<(SearchOutcome, u64, u64), OpError> {
     let matcher = Matcher::new(&req.query)
@@ -181,14 +189,14 @@ fn search(
         decoded: decoders.filter(|_| req.query.decoded),
         events,
         cancel,
-        started,
+        started: clock.started,
         scanned: AtomicU64::new(0),
         matched: AtomicU64::new(0),
         stop: AtomicBool::new(false),
         stop_reason: AtomicU8::new(0),
         queue: Mutex::new(work.into()),
         window,
-        open,
+        open: &clock.open,
     };
     let errors: Vec<OpError> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)

@@ -13,6 +13,10 @@ use base64::Engine;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde_json::{Map, Value};
 
+/// The largest Avro string or bytes field creel decodes (a Kafka message
+/// is rarely over a few MiB; larger fields are shown raw with the reason).
+pub const MAX_FIELD_BYTES: usize = 64 << 20;
+
 /// A writer schema with the named types it and its references define.
 pub struct AvroDecoder {
     schema: Schema,
@@ -26,6 +30,9 @@ impl AvroDecoder {
     /// `references` are the texts of the schemas the main one names
     /// (Confluent's schema references), in dependency order.
     pub fn new(text: &str, references: &[String]) -> Result<AvroDecoder, String> {
+        // A corrupt length prefix must not make the reader allocate what
+        // the body cannot hold: apache-avro's default cap is 512 MiB.
+        apache_avro::util::max_allocation_bytes(MAX_FIELD_BYTES);
         let (schema, others) = if references.is_empty() {
             (
                 Schema::parse_str(text).map_err(|e| e.to_string())?,

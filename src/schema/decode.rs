@@ -47,7 +47,7 @@ pub struct Decoder {
 }
 
 enum Body {
-    Avro(AvroDecoder),
+    Avro(Box<AvroDecoder>),
     Protobuf(ProtobufDecoder),
     Json,
 }
@@ -91,7 +91,7 @@ impl Decoder {
         let body = match schema.kind {
             SchemaKind::Avro => {
                 let texts: Vec<String> = refs.into_iter().map(|(_, s)| s.text).collect();
-                Body::Avro(AvroDecoder::new(&schema.text, &texts)?)
+                Body::Avro(Box::new(AvroDecoder::new(&schema.text, &texts)?))
             }
             SchemaKind::Protobuf => Body::Protobuf(ProtobufDecoder::new(
                 ProtoSource {
