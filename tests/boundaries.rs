@@ -74,6 +74,10 @@ fn dependencies_point_one_way() {
         // themselves with it.
         ("ui", &["app", "config", "kafka", "tui", "cli", "demo"]),
         ("config", &["kafka", "tui", "cli", "demo", "ui"]),
+        (
+            "schema",
+            &["protocol", "app", "kafka", "ui", "tui", "cli", "demo"],
+        ),
     ];
     let mut wrong = vec![];
     for (rel, code) in files() {

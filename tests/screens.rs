@@ -537,3 +537,14 @@ fn a_stuck_partition_is_a_row_at_its_offset() {
     });
     both_sizes("messages_stalled", &app);
 }
+
+#[test]
+fn schemas_list_and_a_version() {
+    both_sizes("schemas", &fixtures::schemas_screen(false));
+    both_sizes("schemas_version", &fixtures::schemas_screen(true));
+}
+
+#[test]
+fn messages_decoded_through_a_registry() {
+    both_sizes("messages_decoded", &fixtures::decoded_messages());
+}

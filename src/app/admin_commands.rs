@@ -113,6 +113,42 @@ impl App {
                     Err(e) => vec![Output::error(e)],
                 }
             }
+            "delete-schema" => {
+                if self.screen != ScreenId::Schemas {
+                    return Some(vec![Output::error(
+                        ":delete-schema acts on the schemas screen (:schemas): choose a subject there",
+                    )]);
+                }
+                let sc = &self.screens.schemas;
+                let Some(row) = sc.current() else {
+                    return Some(vec![Output::error("no subject under the cursor")]);
+                };
+                // The version shown below, else the latest.
+                let shown = sc
+                    .shown()
+                    .filter(|d| d.subject == row.subject)
+                    .map(|d| d.version)
+                    .or(row.versions.last().copied());
+                let version = match args.first() {
+                    Some(v) => match v.parse::<i32>() {
+                        Ok(v) if row.versions.contains(&v) => Some(v),
+                        _ => {
+                            return Some(vec![Output::error(format!(
+                                "{v}: {} has versions {:?}",
+                                row.subject, row.versions
+                            ))])
+                        }
+                    },
+                    None => shown,
+                };
+                match version {
+                    Some(version) => self.confirm(AdminOp::DeleteSchemaVersion {
+                        subject: row.subject.clone(),
+                        version,
+                    }),
+                    None => vec![Output::error(format!("{} has no version", row.subject))],
+                }
+            }
             "delete-group" => match args
                 .first()
                 .map(|s| s.to_string())
@@ -248,11 +284,18 @@ impl App {
             self.shared.admin_pending = None;
         }
         match result {
-            Ok(msg) => vec![
-                Output::info(format!("✔ {title}: {msg}")),
-                Output::Command(Command::RefreshTopics),
-                Output::Command(Command::RefreshGroups),
-            ],
+            Ok(msg) => {
+                let mut out = vec![
+                    Output::info(format!("✔ {title}: {msg}")),
+                    Output::Command(Command::RefreshTopics),
+                    Output::Command(Command::RefreshGroups),
+                ];
+                if self.screen == ScreenId::Schemas {
+                    self.screens.schemas.detail = None;
+                    out.push(self.screens.schemas.load());
+                }
+                out
+            }
             Err(e) => vec![Output::error(format!("{title} failed: {}", e.message))],
         }
     }

@@ -56,6 +56,13 @@ pub const COMMANDS: &[CommandSpec] = &[
     cmd("groups", &["group", "g"], "", "the consumer groups", false),
     cmd("brokers", &["broker", "b"], "", "the brokers", false),
     cmd(
+        "schemas",
+        &["schema", "subjects"],
+        "",
+        "the schema registry's subjects and their versions",
+        false,
+    ),
+    cmd(
         "import",
         &[],
         "PATH",
@@ -102,6 +109,13 @@ pub const COMMANDS: &[CommandSpec] = &[
         &[],
         "[before=OFFSET] [partitions=0,1]",
         "delete the current topic's records (all, or before an offset)",
+        true,
+    ),
+    cmd(
+        "delete-schema",
+        &[],
+        "[VERSION]",
+        "delete a version of the subject on the schemas screen (the one shown)",
         true,
     ),
     cmd(
@@ -240,7 +254,12 @@ mod tests {
         assert_eq!(complete("cre"), Ok("create-topic ".into()));
         assert_eq!(
             complete("delete-"),
-            Err(vec!["delete-topic", "delete-group", "delete-offsets"])
+            Err(vec![
+                "delete-topic",
+                "delete-schema",
+                "delete-group",
+                "delete-offsets"
+            ])
         );
         assert_eq!(complete("del"), Ok("delete-".into()));
         assert_eq!(complete("xyz"), Err(vec![]));

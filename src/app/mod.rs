@@ -46,6 +46,7 @@ use screens::brokers::BrokersScreen;
 use screens::groups::GroupsScreen;
 use screens::messages::MessagesScreen;
 use screens::produce::ProduceScreen;
+use screens::schemas::SchemasScreen;
 use screens::search::SearchScreen;
 use screens::topics::TopicsScreen;
 use shared::Changed;
@@ -59,6 +60,7 @@ pub struct Screens {
     pub produce: ProduceScreen,
     pub groups: GroupsScreen,
     pub brokers: BrokersScreen,
+    pub schemas: SchemasScreen,
 }
 
 /// What has the keyboard.
@@ -148,6 +150,7 @@ impl App {
                 ScreenId::Produce => &s.produce,
                 ScreenId::Groups => &s.groups,
                 ScreenId::Brokers => &s.brokers,
+                ScreenId::Schemas => &s.schemas,
             },
         }
     }
@@ -183,6 +186,7 @@ impl App {
                 ScreenId::Produce => &mut s.produce,
                 ScreenId::Groups => &mut s.groups,
                 ScreenId::Brokers => &mut s.brokers,
+                ScreenId::Schemas => &mut s.schemas,
             },
         };
         (c, shared)
@@ -341,6 +345,7 @@ impl App {
                     let mut out = s.messages.apply(&event, shared);
                     out.extend(s.search.apply(&event, shared));
                     out.extend(s.produce.apply(&event, shared));
+                    out.extend(s.schemas.apply(&event, shared));
                     if let Some(d) = &mut s.topics.detail {
                         out.extend(d.apply(&event, shared));
                     }
@@ -380,3 +385,5 @@ impl App {
 mod tests;
 #[cfg(test)]
 mod tests_keys;
+#[cfg(test)]
+mod tests_schemas;

@@ -14,7 +14,13 @@ impl App {
     pub(crate) fn navigate(&mut self, nav: Nav) -> Vec<Output> {
         let s = &mut self.screens;
         match nav {
-            Nav::Screen(id) => self.screen = id,
+            Nav::Screen(id) => {
+                self.screen = id;
+                // The registry is asked the first time the screen shows.
+                if id == ScreenId::Schemas && s.schemas.list.is_none() {
+                    return vec![s.schemas.load()];
+                }
+            }
             Nav::Back { to } => {
                 match self.screen {
                     ScreenId::Topics => s.topics.detail = None,
@@ -133,7 +139,7 @@ impl App {
                 self.shared.status = None;
                 vec![Output::Nav(Nav::Screen(id))]
             }
-            "messages" | "brokers" => {
+            "messages" | "brokers" | "schemas" => {
                 let id = ScreenId::ALL
                     .into_iter()
                     .find(|s| s.name() == spec.name)
@@ -184,7 +190,7 @@ impl App {
                 .map(|v| v.topic.text.trim().to_string())
                 .filter(|t| !t.is_empty()),
             ScreenId::Topics => s.topics.current(&self.shared),
-            ScreenId::Groups | ScreenId::Brokers => None,
+            ScreenId::Groups | ScreenId::Brokers | ScreenId::Schemas => None,
         }
     }
 

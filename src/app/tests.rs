@@ -221,9 +221,11 @@ fn tab_cycles_screens_and_help_swallows_keys() {
     sent(app.press(Action::NextScreen));
     assert_eq!(app.screen, ScreenId::Brokers);
     sent(app.press(Action::NextScreen));
+    assert_eq!(app.screen, ScreenId::Schemas);
+    sent(app.press(Action::NextScreen));
     assert_eq!(app.screen, ScreenId::Topics);
     sent(app.press(Action::PrevScreen));
-    assert_eq!(app.screen, ScreenId::Brokers);
+    assert_eq!(app.screen, ScreenId::Schemas);
     sent(app.press(Action::NextScreen));
     sent(app.press(Action::Help));
     sent(app.press(Action::Down));

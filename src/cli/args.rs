@@ -249,6 +249,17 @@ pub enum Cmd {
         /// none, gzip, snappy, lz4 or zstd
         #[arg(long, default_value = "none")]
         compression: String,
+        /// Write each value (JSON) with a registered schema, in the
+        /// Confluent wire format: a subject, subject@version or #id, then
+        /// optionally a Protobuf message type; alone, the topic's
+        /// `<topic>-value` subject. A value that does not fit is refused
+        /// before anything is sent.
+        #[arg(long, value_name = "SUBJECT", num_args = 0..=1, default_missing_value = "auto", conflicts_with = "jsonl")]
+        value_schema: Option<String>,
+        /// Write the key (JSON) with a registered schema, as --value-schema;
+        /// alone, the topic's `<topic>-key` subject
+        #[arg(long, value_name = "SUBJECT", num_args = 0..=1, default_missing_value = "auto", conflicts_with = "jsonl")]
+        key_schema: Option<String>,
     },
     /// Create, delete or change a topic (every change is read back)
     Topic {

@@ -140,6 +140,8 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
             jsonl,
             acks,
             compression,
+            value_schema,
+            key_schema,
         }) => produce::run(
             &settings,
             produce::ProduceArgs {
@@ -153,6 +155,8 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
                 jsonl,
                 acks,
                 compression,
+                value_schema,
+                key_schema,
             },
         )?,
         Some(Cmd::Topic { cmd }) => admin::topic(

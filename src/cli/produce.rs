@@ -24,6 +24,8 @@ pub struct ProduceArgs {
     pub jsonl: Option<PathBuf>,
     pub acks: String,
     pub compression: String,
+    pub value_schema: Option<String>,
+    pub key_schema: Option<String>,
 }
 
 fn usage(msg: String) -> anyhow::Result<ExitCode> {
@@ -66,6 +68,13 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         }
         None => (String::new(), ValueMode::Text),
     };
+    let (value, mode) = match (&args.value_schema, args.template.is_some()) {
+        (None, _) => (value, mode),
+        (Some(_), true) => (value, ValueMode::Schema),
+        // Each line of stdin is the value: the draft's own is never sent,
+        // only checked, so it is the smallest JSON.
+        (Some(_), false) => ("{}".to_string(), ValueMode::Schema),
+    };
     let draft = Draft {
         topic: args.topic.clone(),
         partition: args.partition.map(|p| p.to_string()).unwrap_or_default(),
@@ -81,14 +90,35 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         timestamp: String::new(),
         acks,
         compression: args.compression.clone(),
+        value_schema: args
+            .value_schema
+            .clone()
+            .filter(|s| s != "auto")
+            .unwrap_or_default(),
+        key_schema: args.key_schema.clone().unwrap_or_default(),
     };
     let prepared = match draft.prepare() {
         Ok(p) => p,
-        Err((field, e)) => return usage(format!("{field:?}: {e}")),
+        Err((field, e)) => return usage(format!("{}: {e}", field_name(field))),
     };
     if let Some(path) = &args.jsonl {
         if let Err(e) = crate::kafka::open_jsonl(path) {
             return usage(format!("--jsonl {e}"));
+        }
+    }
+    // The schemas are fetched, and the first message checked against
+    // them, before anything is sent.
+    let decoders = match crate::schema::Decoders::for_settings(settings) {
+        Ok(d) => d,
+        Err(e) => return usage(format!("schema registry: {e}")),
+    };
+    let encoders = match prepared.encoders(decoders.as_deref()) {
+        Ok(e) => e,
+        Err((field, e)) => return usage(format!("{}: {e}", field_name(field))),
+    };
+    if args.template.is_some() {
+        if let Err((field, e)) = prepared.record(0).and_then(|r| encoders.apply(r)) {
+            return usage(format!("{}: {e}", field_name(field)));
         }
     }
     if let Err(code) = super::reach(settings) {
@@ -117,7 +147,12 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
     } else if args.template.is_some() {
         let n = args.count.unwrap_or(1);
-        let records = (0..n).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
+        let records = (0..n).map(|seq| {
+            prepared
+                .record(seq)
+                .and_then(|r| encoders.apply(r))
+                .map_err(|(_, e)| e)
+        });
         produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
     } else {
         let stdin = std::io::stdin().lock();
@@ -139,7 +174,9 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
                 let mut r = prepared.record(seq as u64).map_err(|(_, e)| e)?;
                 // Bytes as they came: a value need not be UTF-8.
                 r.value = Some(line.strip_suffix(b"\r").unwrap_or(&line).to_vec());
-                Ok(r)
+                encoders
+                    .apply(r)
+                    .map_err(|(_, e)| format!("line {}: {e}", seq + 1))
             });
         produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
     };
@@ -157,6 +194,21 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A draft field as the command line names it.
+fn field_name(f: crate::app::produce::DraftField) -> &'static str {
+    use crate::app::produce::DraftField as F;
+    match f {
+        F::Topic => "--topic",
+        F::Partition => "--partition",
+        F::Key => "--key",
+        F::Headers => "--header",
+        F::Value => "the value",
+        F::Timestamp => "the timestamp",
+        F::ValueSchema => "--value-schema",
+        F::KeySchema => "--key-schema",
+    }
 }
 
 fn summary(s: &ProduceStats) {

@@ -17,7 +17,7 @@ use crate::kafka::{spawn_worker, WorkerHandle};
 use crate::model::StartAt;
 
 /// Every picture `capture` writes, in order.
-pub const NAMES: [&str; 14] = [
+pub const NAMES: [&str; 16] = [
     "topics",
     "topics-filter",
     "topic-partitions",
@@ -31,6 +31,8 @@ pub const NAMES: [&str; 14] = [
     "groups",
     "group-partitions",
     "group-chart",
+    "messages-avro",
+    "schemas",
     "help",
 ];
 
@@ -116,6 +118,7 @@ pub fn capture(settings: &Settings, dir: &Path) -> anyhow::Result<Vec<PathBuf>> 
         );
         app.shared.lag = crate::app::LagBook::new(settings.lag_window);
         app.shared.keymap = settings.keymap.clone();
+        app.shared.decoders = worker.decoders.clone();
         let mut s = Session {
             app,
             worker,
@@ -238,6 +241,48 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
     s.key(Action::NextTab).await?;
     s.shot("group-chart")?;
     s.key(Action::Back).await?;
+
+    // Schema Registry: the Avro returns decoded, and the Schemas screen
+    // with their value subject open.
+    s.app.screen = ScreenId::Topics;
+    let returns = super::schemas::RETURNS;
+    s.app.select_topic(returns);
+    let out = s.app.open_messages(returns, None, StartAt::LastN(100));
+    s.send(out).await?;
+    s.until("decoded returns", 30, |a| {
+        let (Some(e), Some(d)) = (a.explorer(), a.shared.decoders.as_ref()) else {
+            return false;
+        };
+        e.loading.is_none()
+            && !e.messages.is_empty()
+            && e.messages.iter().all(|m| {
+                matches!(
+                    d.decode_now(m.value.as_deref()),
+                    crate::schema::Decoding::Decoded { .. }
+                )
+            })
+    })
+    .await?;
+    s.shot("messages-avro")?;
+    s.command("schemas").await?;
+    s.until("subjects", 20, |a| {
+        matches!(
+            a.screens.schemas.list,
+            Some(crate::app::screens::Loadable::Loaded(_))
+        )
+    })
+    .await?;
+    for _ in 0..20 {
+        let here = s.app.screens.schemas.current().map(|r| r.subject.clone());
+        if here.as_deref() == Some("returns-value") {
+            break;
+        }
+        s.key(Action::Down).await?;
+    }
+    s.key(Action::Open).await?;
+    s.until("the subject", 20, |a| a.screens.schemas.shown().is_some())
+        .await?;
+    s.shot("schemas")?;
 
     s.app.screen = ScreenId::Topics;
     s.key(Action::Help).await?;

@@ -44,6 +44,7 @@ pub fn op_of(op: &AdminOp) -> Op {
         AdminOp::DeleteGroup { .. } => Op::DeleteGroup,
         AdminOp::DeleteGroupOffsets { .. } => Op::DeleteGroupOffsets,
         AdminOp::Purge { .. } => Op::Purge,
+        AdminOp::DeleteSchemaVersion { .. } => Op::DeleteSchemaVersion,
     }
 }
 
@@ -224,6 +225,11 @@ pub fn execute<A: ClientContext + 'static, C: ConsumerContext>(
             .try_for_each(|x| x.map(|_| ()).map_err(|(_, code)| code_error(op, code)))
     };
     match action {
+        AdminOp::DeleteSchemaVersion { .. } => Err(OpError::new(
+            op,
+            ErrorKind::Invalid,
+            "a schema version is deleted in the schema registry, not in Kafka",
+        )),
         AdminOp::CreateTopic {
             name,
             partitions,

@@ -18,6 +18,7 @@ mod msk_iam;
 mod produce;
 mod reader;
 mod refresh;
+mod schemas;
 mod search;
 mod snapshot;
 mod watermarks;

@@ -368,6 +368,7 @@ pub(super) fn produce_job(
     job: &Job,
     base: &ClientConfig,
     req: crate::protocol::produce::ProduceRequest,
+    decoders: Option<&crate::schema::Decoders>,
 ) -> bool {
     use crate::protocol::Event;
     let session = req.session;
@@ -414,7 +415,33 @@ pub(super) fn produce_job(
                     )
                 }
             };
-            let records = (0..req.count).map(|seq| prepared.record(seq).map_err(|(_, e)| e));
+            // The schemas are fetched, and the first message checked
+            // against them, before anything is sent.
+            let encoders = match prepared
+                .encoders(decoders)
+                .and_then(|enc| prepared.record(0).and_then(|r| enc.apply(r)).map(|_| enc))
+            {
+                Ok(enc) => enc,
+                Err((_, e)) => {
+                    return done(
+                        ProduceStats::default(),
+                        Some(OpError::new(Op::Produce, ErrorKind::Invalid, e)),
+                    )
+                }
+            };
+            let exact = req.exact.clone();
+            let records = (0..req.count).map(|seq| {
+                let r = prepared.record(seq);
+                match &exact {
+                    Some(bytes) => r.map(|r| OutRecord {
+                        key: bytes.key.clone(),
+                        value: bytes.value.clone(),
+                        ..r
+                    }),
+                    None => r.and_then(|r| encoders.apply(r)),
+                }
+                .map_err(|(_, e)| e)
+            });
             produce_blocking(&cfg, topic, records, req.rate, cancel, progress)
         }
     };

@@ -229,6 +229,14 @@ impl Worker {
                 }
             }
             Command::FetchSchema { id } => self.fetch_schema(id),
+            Command::LoadSchemas => {
+                let d = self.decoders.clone();
+                self.registry_call(move || super::schemas::list(d));
+            }
+            Command::DescribeSubject { subject, version } => {
+                let d = self.decoders.clone();
+                self.registry_call(move || super::schemas::describe(d, &subject, version));
+            }
             Command::Search(req) => {
                 let (meta, base) = (self.consumer.clone(), self.base_config.clone());
                 let decoders = self.decoders.clone();
@@ -247,6 +255,7 @@ impl Worker {
             Command::CancelSearch => self.jobs.cancel(JobKind::Search),
             Command::Produce(req) => {
                 let base = self.base_config.clone();
+                let decoders = self.decoders.clone();
                 self.jobs.spawn(
                     JobSpec {
                         kind: JobKind::Produce,
@@ -254,7 +263,7 @@ impl Worker {
                         deadline: None,
                         on_timeout: None,
                     },
-                    move |job| super::produce::produce_job(job, &base, req),
+                    move |job| super::produce::produce_job(job, &base, *req, decoders.as_deref()),
                 );
             }
             Command::StopProduce => self.jobs.cancel(JobKind::Produce),
@@ -266,6 +275,22 @@ impl Worker {
                 partitions,
             } => self.plan_reset(group, target, topic, partitions),
         }
+    }
+
+    /// A registry request on a blocking thread; its event when it ends.
+    fn registry_call(&self, f: impl FnOnce() -> Event + Send + 'static) {
+        let events = self.events.clone();
+        let shutdown = self.shutdown.clone();
+        tokio::spawn(async move {
+            tokio::select! {
+                r = tokio::task::spawn_blocking(f) => {
+                    if let Ok(event) = r {
+                        let _ = events.send(event).await;
+                    }
+                }
+                _ = shutdown.cancelled() => {}
+            }
+        });
     }
 
     /// Fetch a schema off the UI thread; a registry that did not answer is
@@ -395,6 +420,7 @@ impl Worker {
             self.base_config.clone(),
         );
         let title = op.title();
+        let decoders = self.decoders.clone();
         let timeout_error = refresh::timed_out(super::admin::op_of(&op), ADMIN_DEADLINE);
         self.jobs.spawn(
             JobSpec {
@@ -409,7 +435,12 @@ impl Worker {
             },
             move |job: &Job| {
                 tracing::info!("admin: {title}: {:?}", op.lines());
-                let result = super::admin::execute(&admin, &consumer, &base, &op);
+                let result = match &op {
+                    AdminOp::DeleteSchemaVersion { subject, version } => {
+                        super::schemas::delete_version(decoders.as_deref(), subject, *version)
+                    }
+                    op => super::admin::execute(&admin, &consumer, &base, op),
+                };
                 match &result {
                     Ok(msg) => tracing::info!("admin: {title}: {msg}"),
                     Err(e) => tracing::warn!("admin: {title}: {e}"),

@@ -55,6 +55,11 @@ pub enum AdminOp {
         /// (partition, delete before this offset, messages that go).
         before: Vec<(i32, i64, i64)>,
     },
+    /// Soft-delete one version of a Schema Registry subject.
+    DeleteSchemaVersion {
+        subject: String,
+        version: i32,
+    },
 }
 
 impl AdminOp {
@@ -72,6 +77,9 @@ impl AdminOp {
                 format!("Delete {group}'s offsets on {topic}")
             }
             AdminOp::Purge { topic, .. } => format!("Purge records of {topic}"),
+            AdminOp::DeleteSchemaVersion { subject, version } => {
+                format!("Delete version {version} of subject {subject}")
+            }
         }
     }
 
@@ -145,6 +153,11 @@ impl AdminOp {
                 }));
                 v
             }
+            AdminOp::DeleteSchemaVersion { subject, version } => vec![
+                format!("DELETE /subjects/{subject}/versions/{version} (a soft delete)"),
+                "Producers can no longer choose it; messages written with it still read by id."
+                    .into(),
+            ],
         }
     }
 
@@ -154,6 +167,7 @@ impl AdminOp {
         match self {
             AdminOp::DeleteTopic { name } => Some(name),
             AdminOp::Purge { topic, .. } => Some(topic),
+            AdminOp::DeleteSchemaVersion { subject, .. } => Some(subject),
             AdminOp::ResetOffsets { group, .. }
             | AdminOp::DeleteGroup { group }
             | AdminOp::DeleteGroupOffsets { group, .. } => Some(group),

@@ -30,6 +30,8 @@ pub enum Op {
     ResetOffsets,
     DeleteGroup,
     DeleteGroupOffsets,
+    Schemas,
+    DeleteSchemaVersion,
 }
 
 impl Op {
@@ -56,6 +58,8 @@ impl Op {
             Op::ResetOffsets => "reset offsets",
             Op::DeleteGroup => "delete group",
             Op::DeleteGroupOffsets => "delete group offsets",
+            Op::Schemas => "schema registry",
+            Op::DeleteSchemaVersion => "delete schema version",
         }
     }
 }

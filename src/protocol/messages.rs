@@ -26,12 +26,19 @@ pub enum Command {
     SkipBatch { partition: i32, offset: i64 },
     /// Fetch the schema with this id (the UI met it in a message).
     FetchSchema { id: u32 },
+    /// List the registry's subjects (the Schemas screen).
+    LoadSchemas,
+    /// One version of a subject in full (the latest when None).
+    DescribeSubject {
+        subject: String,
+        version: Option<i32>,
+    },
     /// Scan a topic for a regex; a new search cancels the one running.
     Search(SearchRequest),
     /// Stop the running search; it still reports what it found.
     CancelSearch,
     /// Send messages (a write: refused in read-only mode).
-    Produce(super::produce::ProduceRequest),
+    Produce(Box<super::produce::ProduceRequest>),
     /// Stop sending; messages in flight still get their report.
     StopProduce,
     /// A change to the cluster, sent once confirmed.
@@ -58,6 +65,8 @@ impl Command {
             | Command::StopMessages
             | Command::SkipBatch { .. }
             | Command::FetchSchema { .. }
+            | Command::LoadSchemas
+            | Command::DescribeSubject { .. }
             | Command::Search(_)
             | Command::CancelSearch
             | Command::StopProduce
@@ -148,6 +157,10 @@ pub enum Event {
     },
     /// A schema was fetched (`error: None`) or could not be.
     SchemaFetched { id: u32, error: Option<String> },
+    /// The registry's subjects, or why they could not be listed.
+    SchemaList(Result<Vec<crate::schema::SubjectRow>, String>),
+    /// One subject version in full, or why it could not be read.
+    SubjectDescribed(Result<crate::schema::SubjectDetail, String>),
     /// librdkafka's statistics: how many brokers it is connected to.
     BrokerCounts(BrokerCounts),
     /// A new view of every consumer group.

@@ -66,6 +66,15 @@ impl AvroDecoder {
         Ok(self.to_json(&value, &self.schema))
     }
 
+    /// JSON as the reader writes it, back to an Avro body; a mismatch is
+    /// refused with its path.
+    pub fn encode(&self, json: &Value) -> Result<Vec<u8>, String> {
+        let writer = super::avro_encode::AvroWriter { names: &self.names };
+        let value = writer.value(json, &self.schema, &super::avro_encode::Path::default())?;
+        let refs: Vec<&Schema> = self.others.iter().collect();
+        apache_avro::to_avro_datum_schemata(&self.schema, refs, value).map_err(|e| e.to_string())
+    }
+
     fn resolve<'a>(&'a self, schema: &'a Schema) -> &'a Schema {
         match schema {
             Schema::Ref { name } => self.names.get(name).unwrap_or(schema),
@@ -172,7 +181,7 @@ impl AvroDecoder {
 }
 
 /// `["null", X]` and `[X]` read the same as X itself: no ambiguity.
-fn plain_union(u: &UnionSchema) -> bool {
+pub(crate) fn plain_union(u: &UnionSchema) -> bool {
     u.variants()
         .iter()
         .filter(|s| !matches!(s, Schema::Null))
@@ -180,7 +189,7 @@ fn plain_union(u: &UnionSchema) -> bool {
         <= 1
 }
 
-fn branch_name(s: &Schema) -> String {
+pub(crate) fn branch_name(s: &Schema) -> String {
     match s {
         Schema::Record(r) => r.name.fullname(None),
         Schema::Enum(e) => e.name.fullname(None),

@@ -43,13 +43,15 @@ impl SchemaInfo {
 
 pub struct Decoder {
     pub info: Arc<SchemaInfo>,
-    body: Body,
+    pub(super) body: Body,
 }
 
-enum Body {
+pub(super) enum Body {
     Avro(Box<AvroDecoder>),
     Protobuf(ProtobufDecoder),
-    Json,
+    /// Reading needs no schema; writing checks against it (a schema that
+    /// does not compile still reads, and says why when writing).
+    Json(Box<Result<jsonschema::Validator, String>>),
 }
 
 /// The outcome for one key or value.
@@ -79,7 +81,7 @@ impl Decoder {
         match &self.body {
             Body::Avro(d) => d.decode(body).map(|v| (v, None)),
             Body::Protobuf(d) => d.decode(body).map(|(v, t)| (v, Some(t))),
-            Body::Json => serde_json::from_slice(body)
+            Body::Json(_) => serde_json::from_slice(body)
                 .map(|v| (v, None))
                 .map_err(|e| format!("not JSON: {e}")),
         }
@@ -102,7 +104,14 @@ impl Decoder {
                     .map(|(name, s)| ProtoSource { name, text: s.text })
                     .collect(),
             )?),
-            SchemaKind::Json => Body::Json,
+            SchemaKind::Json => Body::Json(Box::new(
+                serde_json::from_str::<Value>(&schema.text)
+                    .map_err(|e| format!("the JSON Schema is not JSON: {e}"))
+                    .and_then(|s| {
+                        jsonschema::validator_for(&s)
+                            .map_err(|e| format!("the JSON Schema does not compile: {e}"))
+                    }),
+            )),
         };
         let mut subjects = source.id_versions(schema.id).unwrap_or_default();
         subjects.sort();

@@ -9,6 +9,9 @@ use super::registry::{Reference, RegisteredSchema, RegistryError, SchemaKind, Sc
 pub struct MemoryRegistry {
     /// (subject, version, schema); ids are positions + 1.
     schemas: Mutex<Vec<RegisteredSchema>>,
+    /// Soft-deleted (subject, version): gone from the subject, still
+    /// readable by id, as Confluent's registry does.
+    deleted: Mutex<Vec<(String, i32)>>,
 }
 
 impl MemoryRegistry {
@@ -55,6 +58,19 @@ impl MemoryRegistry {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
+
+    /// The versions not deleted.
+    fn live(&self) -> Vec<RegisteredSchema> {
+        let deleted = self.deleted.lock().unwrap_or_else(|p| p.into_inner());
+        self.all()
+            .into_iter()
+            .filter(|s| {
+                !deleted
+                    .iter()
+                    .any(|(sub, v)| s.subject.as_deref() == Some(sub) && s.version == Some(*v))
+            })
+            .collect()
+    }
 }
 
 impl SchemaSource for MemoryRegistry {
@@ -65,7 +81,7 @@ impl SchemaSource for MemoryRegistry {
     }
 
     fn by_version(&self, subject: &str, version: i32) -> Result<RegisteredSchema, RegistryError> {
-        let all = self.all();
+        let all = self.live();
         let mut of: Vec<RegisteredSchema> = all
             .into_iter()
             .filter(|s| s.subject.as_deref() == Some(subject))
@@ -92,7 +108,7 @@ impl SchemaSource for MemoryRegistry {
     }
 
     fn subjects(&self) -> Result<Vec<String>, RegistryError> {
-        let mut v: Vec<String> = self.all().into_iter().filter_map(|s| s.subject).collect();
+        let mut v: Vec<String> = self.live().into_iter().filter_map(|s| s.subject).collect();
         v.sort();
         v.dedup();
         Ok(v)
@@ -100,7 +116,7 @@ impl SchemaSource for MemoryRegistry {
 
     fn versions(&self, subject: &str) -> Result<Vec<i32>, RegistryError> {
         Ok(self
-            .all()
+            .live()
             .into_iter()
             .filter(|s| s.subject.as_deref() == Some(subject))
             .filter_map(|s| s.version)
@@ -112,6 +128,15 @@ impl SchemaSource for MemoryRegistry {
     }
 
     fn describe(&self) -> String {
-        "the demo's registry (in process)".into()
+        "a registry held in process".into()
+    }
+
+    fn delete_version(&self, subject: &str, version: i32) -> Result<(), RegistryError> {
+        self.by_version(subject, version)?;
+        self.deleted
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((subject.to_string(), version));
+        Ok(())
     }
 }

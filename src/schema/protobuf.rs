@@ -117,6 +117,67 @@ impl ProtobufDecoder {
         Ok((json, desc.full_name().to_string()))
     }
 
+    /// JSON (proto3's mapping, as `decode` writes it) to a body in the
+    /// wire format: message indexes, then the message. `type_name` picks
+    /// the message type; the file's first message by default (Confluent's
+    /// serializers do the same). A mismatch is refused with its path.
+    pub fn encode(&self, json: &Value, type_name: Option<&str>) -> Result<Vec<u8>, String> {
+        let desc = match type_name {
+            Some(name) => self.by_name(name).ok_or_else(|| {
+                let known: Vec<String> = self
+                    .file
+                    .messages()
+                    .map(|m| m.full_name().to_string())
+                    .collect();
+                format!(
+                    "no message type {name} in the schema ({})",
+                    known.join(", ")
+                )
+            })?,
+            None => self.message_at(&[0])?,
+        };
+        let mut track = serde_path_to_error::Track::new();
+        let de = serde_path_to_error::Deserializer::new(json, &mut track);
+        let msg = DynamicMessage::deserialize(desc.clone(), de).map_err(|e| {
+            let path = track.path().to_string();
+            let at = if path == "." {
+                String::new()
+            } else {
+                format!(".{path}")
+            };
+            format!("at ${at}: {e} ({})", desc.full_name())
+        })?;
+        let mut out = Vec::new();
+        wire::write_message_indexes(&self.path_of(&desc)?, &mut out);
+        prost::Message::encode(&msg, &mut out).map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+
+    /// The message indexes of a type: its place among its parent's
+    /// messages, from the file down.
+    fn path_of(&self, desc: &MessageDescriptor) -> Result<Vec<usize>, String> {
+        if desc.parent_file().name() != self.file.name() {
+            return Err(format!(
+                "{} is defined in {}, not in this schema",
+                desc.full_name(),
+                desc.parent_file().name()
+            ));
+        }
+        let place = |mut siblings: Box<dyn Iterator<Item = MessageDescriptor> + '_>| {
+            siblings
+                .position(|m| m.full_name() == desc.full_name())
+                .ok_or_else(|| format!("{} not found in its parent", desc.full_name()))
+        };
+        match desc.parent_message() {
+            Some(parent) => {
+                let mut path = self.path_of(&parent)?;
+                path.push(place(Box::new(parent.child_messages()))?);
+                Ok(path)
+            }
+            None => Ok(vec![place(Box::new(self.file.messages()))?]),
+        }
+    }
+
     /// A message type by its full name (for local schema files).
     pub fn by_name(&self, name: &str) -> Option<MessageDescriptor> {
         self.file.parent_pool().get_message_by_name(name)

@@ -89,6 +89,9 @@ pub trait SchemaSource: Send + Sync {
     fn compatibility(&self, subject: Option<&str>) -> Result<Option<String>, RegistryError>;
     /// What the URL is, for messages.
     fn describe(&self) -> String;
+    /// Soft-delete one version of a subject (Confluent's DELETE
+    /// /subjects/S/versions/V): the id stays readable by messages.
+    fn delete_version(&self, subject: &str, version: i32) -> Result<(), RegistryError>;
 }
 
 /// How to reach an HTTP registry (resolved from the profile).
@@ -190,8 +193,20 @@ impl HttpRegistry {
         path: &str,
         what: &str,
     ) -> Result<T, RegistryError> {
+        let body = self.call(false, path, what)?;
+        serde_json::from_str(&body)
+            .map_err(|e| RegistryError::Other(format!("{what}: unexpected answer ({e})")))
+    }
+
+    /// A GET (or a DELETE) and its body, or what went wrong.
+    fn call(&self, delete: bool, path: &str, what: &str) -> Result<String, RegistryError> {
         let url = format!("{}{path}", self.base);
-        let mut req = self.agent.get(&url).header(
+        let mut req = if delete {
+            self.agent.delete(&url)
+        } else {
+            self.agent.get(&url)
+        }
+        .header(
             "Accept",
             "application/vnd.schemaregistry.v1+json, application/json",
         );
@@ -207,8 +222,7 @@ impl HttpRegistry {
             .read_to_string()
             .map_err(|e| RegistryError::Unreachable(format!("{}: {e}", self.base)))?;
         match status {
-            200..=299 => serde_json::from_str(&body)
-                .map_err(|e| RegistryError::Other(format!("{what}: unexpected answer ({e})"))),
+            200..=299 => Ok(body),
             404 => Err(RegistryError::NotFound(format!("{what} is not in the registry"))),
             401 | 403 => Err(RegistryError::Refused(format!(
                 "HTTP {status} for {what} (check the profile's schema_registry username/password or token)"
@@ -309,6 +323,15 @@ impl SchemaSource for HttpRegistry {
             Err(RegistryError::NotFound(_)) => Ok(None),
             Err(e) => Err(e),
         }
+    }
+
+    fn delete_version(&self, subject: &str, version: i32) -> Result<(), RegistryError> {
+        self.call(
+            true,
+            &format!("/subjects/{}/versions/{version}", segment(subject)),
+            &format!("subject {subject} version {version}"),
+        )
+        .map(|_| ())
     }
 
     fn describe(&self) -> String {

@@ -35,7 +35,8 @@ impl Served {
                         let Ok(Some(req)) = server.recv_timeout(Duration::from_millis(100)) else {
                             continue;
                         };
-                        let (status, body) = answer(source.as_ref(), req.url());
+                        let delete = *req.method() == tiny_http::Method::Delete;
+                        let (status, body) = answer(source.as_ref(), delete, req.url());
                         let resp = tiny_http::Response::from_string(body.to_string())
                             .with_status_code(status)
                             .with_header(
@@ -85,57 +86,65 @@ fn unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// (HTTP status, JSON body) for one GET, as Confluent's registry answers.
-pub fn answer(source: &dyn SchemaSource, url: &str) -> (u16, serde_json::Value) {
+/// (HTTP status, JSON body) for one GET (or DELETE of a version), as
+/// Confluent's registry answers.
+pub fn answer(source: &dyn SchemaSource, delete: bool, url: &str) -> (u16, serde_json::Value) {
     let path = url.split('?').next().unwrap_or_default();
     let parts: Vec<String> = path.trim_matches('/').split('/').map(unescape).collect();
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    let result = match parts.as_slice() {
-        ["schemas", "ids", id] => id
-            .parse()
-            .map_err(|_| RegistryError::NotFound(format!("schema id {id}")))
-            .and_then(|id| source.by_id(id))
-            .map(|s| {
-                let mut v = json!({"schema": s.text, "references": refs(&s.references)});
-                if s.kind != SchemaKind::Avro {
-                    v["schemaType"] = s.kind.name().into();
-                }
-                v
-            }),
-        ["schemas", "ids", id, "versions"] => id
-            .parse()
-            .map_err(|_| RegistryError::NotFound(format!("schema id {id}")))
-            .and_then(|id| source.id_versions(id))
-            .map(|v| {
-                v.into_iter()
-                    .map(|(subject, version)| json!({"subject": subject, "version": version}))
-                    .collect()
-            }),
-        ["subjects"] => source.subjects().map(|s| json!(s)),
-        ["subjects", subject, "versions"] => source.versions(subject).map(|v| json!(v)),
-        ["subjects", subject, "versions", version] => {
-            let v = if *version == "latest" {
-                Ok(-1)
-            } else {
-                version.parse()
-            };
-            v.map_err(|_| RegistryError::NotFound(format!("version {version}")))
-                .and_then(|v| source.by_version(subject, v))
+    let result = match (delete, parts.as_slice()) {
+        (true, ["subjects", subject, "versions", version]) => version
+            .parse::<i32>()
+            .map_err(|_| RegistryError::NotFound(format!("version {version}")))
+            .and_then(|v| source.delete_version(subject, v).map(|()| json!(v))),
+        (true, _) => Err(RegistryError::NotFound("no such endpoint".into())),
+        (false, parts) => match parts {
+            ["schemas", "ids", id] => id
+                .parse()
+                .map_err(|_| RegistryError::NotFound(format!("schema id {id}")))
+                .and_then(|id| source.by_id(id))
                 .map(|s| {
-                    json!({
-                        "subject": s.subject, "version": s.version, "id": s.id,
-                        "schema": s.text, "schemaType": s.kind.name(),
-                        "references": refs(&s.references),
+                    let mut v = json!({"schema": s.text, "references": refs(&s.references)});
+                    if s.kind != SchemaKind::Avro {
+                        v["schemaType"] = s.kind.name().into();
+                    }
+                    v
+                }),
+            ["schemas", "ids", id, "versions"] => id
+                .parse()
+                .map_err(|_| RegistryError::NotFound(format!("schema id {id}")))
+                .and_then(|id| source.id_versions(id))
+                .map(|v| {
+                    v.into_iter()
+                        .map(|(subject, version)| json!({"subject": subject, "version": version}))
+                        .collect()
+                }),
+            ["subjects"] => source.subjects().map(|s| json!(s)),
+            ["subjects", subject, "versions"] => source.versions(subject).map(|v| json!(v)),
+            ["subjects", subject, "versions", version] => {
+                let v = if *version == "latest" {
+                    Ok(-1)
+                } else {
+                    version.parse()
+                };
+                v.map_err(|_| RegistryError::NotFound(format!("version {version}")))
+                    .and_then(|v| source.by_version(subject, v))
+                    .map(|s| {
+                        json!({
+                            "subject": s.subject, "version": s.version, "id": s.id,
+                            "schema": s.text, "schemaType": s.kind.name(),
+                            "references": refs(&s.references),
+                        })
                     })
-                })
-        }
-        ["config"] => source
-            .compatibility(None)
-            .map(|c| json!({"compatibilityLevel": c})),
-        ["config", subject] => source
-            .compatibility(Some(subject))
-            .map(|c| json!({"compatibilityLevel": c})),
-        _ => Err(RegistryError::NotFound("no such endpoint".into())),
+            }
+            ["config"] => source
+                .compatibility(None)
+                .map(|c| json!({"compatibilityLevel": c})),
+            ["config", subject] => source
+                .compatibility(Some(subject))
+                .map(|c| json!({"compatibilityLevel": c})),
+            _ => Err(RegistryError::NotFound("no such endpoint".into())),
+        },
     };
     match result {
         Ok(v) => (200, v),

@@ -421,13 +421,14 @@ fn every_command(ro: &str, group: &str) -> Vec<Command> {
             preview: None,
         }),
         Command::CancelSearch,
-        Command::Produce(ProduceRequest {
+        Command::Produce(Box::new(ProduceRequest {
             session: 1,
             draft,
             count: 3,
             rate: None,
             import: None,
-        }),
+            exact: None,
+        })),
         Command::StopProduce,
         Command::Admin {
             id: 1,
@@ -484,6 +485,18 @@ fn every_command(ro: &str, group: &str) -> Vec<Command> {
                 before: vec![(0, 1, 1)],
             },
         },
+        Command::Admin {
+            id: 9,
+            op: AdminOp::DeleteSchemaVersion {
+                subject: format!("{ro}-value"),
+                version: 1,
+            },
+        },
+        Command::LoadSchemas,
+        Command::DescribeSubject {
+            subject: format!("{ro}-value"),
+            version: None,
+        },
         Command::PlanReset {
             group: group.into(),
             target: ResetTarget::Earliest,
@@ -503,6 +516,8 @@ fn covers(cmd: &Command) -> bool {
         | Command::StopMessages
         | Command::SkipBatch { .. }
         | Command::FetchSchema { .. }
+        | Command::LoadSchemas
+        | Command::DescribeSubject { .. }
         | Command::Search(_)
         | Command::CancelSearch
         | Command::StopProduce
@@ -522,7 +537,7 @@ async fn read_only_refuses_every_write_in_the_worker(broker: Broker) {
     let mut w = spawn_worker(&settings).unwrap();
     let all = every_command(&ro, &ro_group);
     let writes: Vec<&Command> = all.iter().filter(|c| c.writes()).collect();
-    assert_eq!(writes.len(), 9, "every write variant is in the table");
+    assert_eq!(writes.len(), 10, "every write variant is in the table");
     for cmd in &all {
         assert_eq!(cmd.writes(), covers(cmd), "{cmd:?}");
     }

@@ -376,13 +376,16 @@ async fn a_write_the_broker_refuses_is_said_with_its_reason() {
     };
     let mut w = spawn_worker(&broker.settings()).unwrap();
     w.commands
-        .send(Command::Produce(creel::protocol::produce::ProduceRequest {
-            session: 1,
-            draft,
-            count: 3,
-            rate: None,
-            import: None,
-        }))
+        .send(Command::Produce(Box::new(
+            creel::protocol::produce::ProduceRequest {
+                session: 1,
+                draft,
+                count: 3,
+                rate: None,
+                import: None,
+                exact: None,
+            },
+        )))
         .await
         .unwrap();
     let (stats, error) = loop {

@@ -549,12 +549,12 @@ pub fn tmux_session(name: &str, cols: u16, rows: u16, command: &[&str]) -> bool 
 /// Write `n` messages to `topic`, message i to partition i % partitions,
 /// keyed `user-(i % 5000)`, its value made by `value(i)`; fast (batched,
 /// retried when the local queue is full) and flushed before returning.
-pub fn produce_generated(
+pub fn produce_generated<V: AsRef<[u8]>>(
     bootstrap: &str,
     topic: &str,
     partitions: i32,
     n: usize,
-    value: impl Fn(usize) -> String,
+    value: impl Fn(usize) -> V,
 ) {
     use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
     let p: BaseProducer = ClientConfig::new()
@@ -570,7 +570,7 @@ pub fn produce_generated(
         loop {
             let r = BaseRecord::to(topic)
                 .key(&key)
-                .payload(&v)
+                .payload(v.as_ref())
                 .partition((i % partitions as usize) as i32);
             match p.send(r) {
                 Ok(()) => break,

@@ -84,7 +84,7 @@ fn field_hint(field: SearchField) -> &'static str {
     match field {
         SearchField::Pattern => "regex over bytes; (?-u)\\xff matches a raw byte",
         SearchField::In => "space/←/→: all, key, value, header names, header values",
-        SearchField::IgnoreCase | SearchField::Invert => "space toggles",
+        SearchField::IgnoreCase | SearchField::Invert | SearchField::Decoded => "space toggles",
         SearchField::Partitions => "all, 0,2,5 or 0-3",
         SearchField::From => "beginning, N (offset), -N, -15m, RFC 3339",
         SearchField::To => "end (as it is now), N (offset, included), -5m, RFC 3339",
@@ -99,6 +99,10 @@ fn value(form: &SearchForm, field: SearchField) -> String {
         SearchField::In => form.target.label().into(),
         SearchField::IgnoreCase => flag(form.ignore_case),
         SearchField::Invert => format!("{} show messages that do not match", flag(form.invert)),
+        SearchField::Decoded => format!(
+            "{} match the JSON a schema registry decodes (off: the raw bytes)",
+            flag(form.decoded)
+        ),
         SearchField::Order => if form.newest_first {
             "newest first"
         } else {

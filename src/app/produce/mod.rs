@@ -4,8 +4,8 @@
 mod view;
 
 pub use crate::protocol::produce::{
-    draft_from_message, Acks, Draft, DraftField, OutRecord, Prepared, ProduceRequest,
-    TemplateError, Templates, ValueMode, COMPRESSIONS,
+    draft_from_decoded, draft_from_message, Acks, Draft, DraftField, OutRecord, Prepared,
+    ProduceRequest, RecordBytes, TemplateError, Templates, ValueMode, COMPRESSIONS,
 };
 pub use view::{builtin_templates, ProduceField, ProduceRun, ProduceView, TemplateFile};
 

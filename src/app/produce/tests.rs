@@ -160,9 +160,34 @@ fn choices_change_with_space_and_text_goes_where_the_focus_is() {
     app.type_text(&' '.to_string());
     assert_eq!(
         app.screens.produce.view.as_ref().unwrap().mode,
+        ValueMode::Schema
+    );
+    // The schema field follows the mode; empty, the topic's own subject.
+    sent(app.press(Action::NextField));
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().focus,
+        ProduceField::ValueSchema
+    );
+    for c in "orders-value@2".chars() {
+        app.type_text(&c.to_string());
+    }
+    assert_eq!(
+        app.screens
+            .produce
+            .view
+            .as_ref()
+            .unwrap()
+            .draft()
+            .value_schema,
+        "orders-value@2"
+    );
+    sent(app.press(Action::PrevField));
+    app.type_text(&' '.to_string());
+    assert_eq!(
+        app.screens.produce.view.as_ref().unwrap().mode,
         ValueMode::Hex
     );
-    for _ in 0..4 {
+    for _ in 0..5 {
         sent(app.press(Action::PrevField));
     }
     assert_eq!(

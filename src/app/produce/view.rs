@@ -10,15 +10,18 @@ use crate::model::ProduceStats;
 use crate::protocol::produce::draft::{
     pretty_json, Acks, Draft, DraftField, ValueMode, COMPRESSIONS,
 };
+use crate::protocol::produce::RecordBytes;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProduceField {
     Topic,
     Partition,
     Key,
+    KeySchema,
     Headers,
     Value,
     Mode,
+    ValueSchema,
     Timestamp,
     Acks,
     Compression,
@@ -27,13 +30,15 @@ pub enum ProduceField {
 }
 
 impl ProduceField {
-    pub const ALL: [ProduceField; 11] = [
+    pub const ALL: [ProduceField; 13] = [
         ProduceField::Topic,
         ProduceField::Partition,
         ProduceField::Key,
+        ProduceField::KeySchema,
         ProduceField::Headers,
         ProduceField::Value,
         ProduceField::Mode,
+        ProduceField::ValueSchema,
         ProduceField::Timestamp,
         ProduceField::Acks,
         ProduceField::Compression,
@@ -46,6 +51,8 @@ impl ProduceField {
             ProduceField::Topic => "topic",
             ProduceField::Partition => "partition",
             ProduceField::Key => "key",
+            ProduceField::KeySchema => "key schema",
+            ProduceField::ValueSchema => "schema",
             ProduceField::Headers => "headers",
             ProduceField::Value => "value",
             ProduceField::Mode => "value is",
@@ -65,6 +72,8 @@ impl ProduceField {
             DraftField::Headers => ProduceField::Headers,
             DraftField::Value => ProduceField::Value,
             DraftField::Timestamp => ProduceField::Timestamp,
+            DraftField::ValueSchema => ProduceField::ValueSchema,
+            DraftField::KeySchema => ProduceField::KeySchema,
         }
     }
 }
@@ -146,9 +155,14 @@ pub struct ProduceView {
     pub topic: LineInput,
     pub partition: LineInput,
     pub key: LineInput,
+    /// Empty: the key as typed; else a subject (or #id) to write it with.
+    pub key_schema: LineInput,
     pub headers: TextArea<'static>,
     pub value: TextArea<'static>,
     pub mode: ValueMode,
+    /// With the schema mode: a subject, subject@version or #id; empty for
+    /// the topic's `-value` subject.
+    pub value_schema: LineInput,
     pub timestamp: LineInput,
     pub acks: Acks,
     pub compression: usize,
@@ -168,6 +182,9 @@ pub struct ProduceView {
     pub return_to: ScreenId,
     /// The form has the keyboard (Form mode); Esc stops editing.
     pub editing: bool,
+    /// A replayed message written with a schema, as loaded, and its key and
+    /// value bytes: sent as those bytes while the draft is unchanged.
+    pub replayed: Option<(Draft, RecordBytes)>,
 }
 
 /// An editor holding `text` exactly: split on '\n' (not `lines()`, which
@@ -186,9 +203,11 @@ impl ProduceView {
             topic: LineInput::default(),
             partition: LineInput::default(),
             key: LineInput::default(),
+            key_schema: LineInput::default(),
             headers: TextArea::default(),
             value: TextArea::default(),
             mode: ValueMode::Text,
+            value_schema: LineInput::default(),
             timestamp: LineInput::default(),
             acks: Acks::All,
             compression: 0,
@@ -203,6 +222,7 @@ impl ProduceView {
             template: None,
             return_to: ScreenId::Topics,
             editing: true,
+            replayed: None,
         };
         v.load(draft);
         v
@@ -216,6 +236,8 @@ impl ProduceView {
         self.headers = lines(&d.headers);
         self.value = lines(&d.value);
         self.mode = d.mode;
+        self.key_schema = LineInput::with_text(&d.key_schema);
+        self.value_schema = LineInput::with_text(&d.value_schema);
         self.timestamp = LineInput::with_text(&d.timestamp);
         self.acks = d.acks;
         self.compression = COMPRESSIONS
@@ -237,6 +259,8 @@ impl ProduceView {
             timestamp: self.timestamp.text.clone(),
             acks: self.acks,
             compression: COMPRESSIONS[self.compression].into(),
+            value_schema: self.value_schema.text.trim().to_string(),
+            key_schema: self.key_schema.text.trim().to_string(),
         }
     }
 
@@ -245,6 +269,8 @@ impl ProduceView {
             ProduceField::Topic => Some(&self.topic),
             ProduceField::Partition => Some(&self.partition),
             ProduceField::Key => Some(&self.key),
+            ProduceField::KeySchema => Some(&self.key_schema),
+            ProduceField::ValueSchema => Some(&self.value_schema),
             ProduceField::Timestamp => Some(&self.timestamp),
             ProduceField::Count => Some(&self.count),
             ProduceField::Rate => Some(&self.rate),
@@ -257,6 +283,8 @@ impl ProduceView {
             ProduceField::Topic => Some(&mut self.topic),
             ProduceField::Partition => Some(&mut self.partition),
             ProduceField::Key => Some(&mut self.key),
+            ProduceField::KeySchema => Some(&mut self.key_schema),
+            ProduceField::ValueSchema => Some(&mut self.value_schema),
             ProduceField::Timestamp => Some(&mut self.timestamp),
             ProduceField::Count => Some(&mut self.count),
             ProduceField::Rate => Some(&mut self.rate),
@@ -269,6 +297,10 @@ impl ProduceView {
             line.selected = false;
         }
         self.focus = cycle(&ProduceField::ALL, self.focus, forward);
+        // The schema field is only on screen in the schema mode.
+        if self.focus == ProduceField::ValueSchema && self.mode != ValueMode::Schema {
+            self.focus = cycle(&ProduceField::ALL, self.focus, forward);
+        }
         // A number field is entered with its value selected: typing 500
         // over 1 gives 500, not 1500.
         if matches!(
@@ -323,7 +355,9 @@ impl ProduceView {
         match pretty_json(&text) {
             Some(p) => {
                 self.value = lines(&p);
-                self.mode = ValueMode::Json;
+                if self.mode != ValueMode::Schema {
+                    self.mode = ValueMode::Json;
+                }
                 Ok(())
             }
             None => Err(crate::protocol::produce::draft::check_json(&text)
@@ -342,7 +376,11 @@ impl ProduceView {
         self.history_pos = None;
         let t = self.templates[i].clone();
         self.value = lines(&t.text);
-        self.mode = if t.name.ends_with(".json") {
+        // A JSON template fills a schema's value as well: it stays in the
+        // schema mode, encoded with the chosen schema.
+        self.mode = if t.name.ends_with(".json") && self.mode == ValueMode::Schema {
+            ValueMode::Schema
+        } else if t.name.ends_with(".json") {
             ValueMode::Json
         } else {
             ValueMode::Text

@@ -117,16 +117,26 @@ impl Component for MessageDetail {
         draw(frame, area, self, shared);
     }
 
-    fn hints(&self, _shared: &Shared) -> Vec<Hint> {
-        vec![
-            hint(Action::Back, "back"),
-            hint(Action::Hex, "hex"),
-            hint(Action::NextTab, "schema"),
+    fn hints(&self, shared: &Shared) -> Vec<Hint> {
+        let mut v = vec![hint(Action::Back, "back"), hint(Action::Hex, "hex")];
+        if has_schema(shared, &self.message) {
+            v.push(hint(Action::NextTab, "schema"));
+        }
+        v.extend([
             hint(Action::Copy, "copy"),
             hint(Action::Help, "help"),
             hint(Action::Quit, "quit"),
-        ]
+        ]);
+        v
     }
+}
+
+/// Whether the value was decoded through a schema (`l` shows it).
+fn has_schema(shared: &Shared, m: &crate::model::Message) -> bool {
+    shared
+        .decoders
+        .as_ref()
+        .is_some_and(|d| matches!(d.decode_now(m.value.as_deref()), Decoding::Decoded { .. }))
 }
 
 fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) {
@@ -294,7 +304,14 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
     let title = Line::from(vec![
         Span::styled(" Value ", theme::title()),
         Span::styled(
-            format!("({mode}; x toggles hex; l the schema; j/k scroll) "),
+            format!(
+                "({mode}; x toggles hex; {}j/k scroll) ",
+                if has_schema(shared, m) {
+                    "l the schema; "
+                } else {
+                    ""
+                }
+            ),
             theme::dim(),
         ),
     ]);

@@ -8,6 +8,7 @@ pub mod groups;
 pub mod message_detail;
 pub mod messages;
 pub mod produce;
+pub mod schemas;
 pub mod search;
 pub mod topic_detail;
 pub mod topics;
@@ -21,16 +22,18 @@ pub enum ScreenId {
     Produce,
     Groups,
     Brokers,
+    Schemas,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 6] = [
+    pub const ALL: [ScreenId; 7] = [
         ScreenId::Topics,
         ScreenId::Messages,
         ScreenId::Search,
         ScreenId::Produce,
         ScreenId::Groups,
         ScreenId::Brokers,
+        ScreenId::Schemas,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +44,7 @@ impl ScreenId {
             ScreenId::Produce => "produce",
             ScreenId::Groups => "groups",
             ScreenId::Brokers => "brokers",
+            ScreenId::Schemas => "schemas",
         }
     }
 }

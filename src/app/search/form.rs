@@ -13,6 +13,7 @@ pub enum SearchField {
     In,
     IgnoreCase,
     Invert,
+    Decoded,
     Partitions,
     From,
     To,
@@ -22,11 +23,12 @@ pub enum SearchField {
 }
 
 impl SearchField {
-    pub const ALL: [SearchField; 10] = [
+    pub const ALL: [SearchField; 11] = [
         SearchField::Pattern,
         SearchField::In,
         SearchField::IgnoreCase,
         SearchField::Invert,
+        SearchField::Decoded,
         SearchField::Partitions,
         SearchField::From,
         SearchField::To,
@@ -41,6 +43,7 @@ impl SearchField {
             SearchField::In => "in",
             SearchField::IgnoreCase => "ignore case",
             SearchField::Invert => "invert",
+            SearchField::Decoded => "decoded",
             SearchField::Partitions => "partitions",
             SearchField::From => "from",
             SearchField::To => "to",
@@ -59,6 +62,9 @@ pub struct SearchForm {
     pub target: SearchIn,
     pub ignore_case: bool,
     pub invert: bool,
+    /// The regex sees decoded JSON where a registry decodes (what the
+    /// list shows); off: the raw bytes.
+    pub decoded: bool,
     pub partitions: LineInput,
     pub from: LineInput,
     pub to: LineInput,
@@ -84,6 +90,7 @@ impl SearchForm {
             target: SearchIn::All,
             ignore_case: false,
             invert: false,
+            decoded: true,
             partitions: LineInput::with_text(&parts),
             from: LineInput::with_text("beginning"),
             to: LineInput::with_text("end"),
@@ -153,6 +160,11 @@ impl SearchForm {
                         self.invert = !self.invert;
                     }
                 }
+                SearchField::Decoded => {
+                    if matches!(edit, Edit::Left | Edit::Right | Edit::Insert(' ')) {
+                        self.decoded = !self.decoded;
+                    }
+                }
                 SearchField::Order => {
                     if matches!(edit, Edit::Left | Edit::Right | Edit::Insert(' ')) {
                         self.newest_first = !self.newest_first;
@@ -187,9 +199,7 @@ impl SearchForm {
             target: self.target,
             case_insensitive: self.ignore_case,
             invert: self.invert,
-            // The regex sees what the list shows: decoded JSON where a
-            // registry decodes it.
-            decoded: true,
+            decoded: self.decoded,
         }
     }
 

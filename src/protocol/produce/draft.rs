@@ -2,6 +2,7 @@
 //! each field may hold placeholders, filled again for every message.
 
 use super::template::Templates;
+use crate::schema::{Decoders, Decoding, Encoder, SchemaChoice, SchemaKind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ValueMode {
@@ -11,14 +12,18 @@ pub enum ValueMode {
     Json,
     /// Hex digits; spaces and newlines are ignored.
     Hex,
+    /// JSON, written in the Confluent wire format with a registered
+    /// schema (the draft's `value_schema`).
+    Schema,
     /// No value at all: a tombstone.
     Null,
 }
 
 impl ValueMode {
-    pub const ALL: [ValueMode; 4] = [
+    pub const ALL: [ValueMode; 5] = [
         ValueMode::Text,
         ValueMode::Json,
+        ValueMode::Schema,
         ValueMode::Hex,
         ValueMode::Null,
     ];
@@ -27,6 +32,7 @@ impl ValueMode {
             ValueMode::Text => "text",
             ValueMode::Json => "json",
             ValueMode::Hex => "hex",
+            ValueMode::Schema => "json → schema registry",
             ValueMode::Null => "null (tombstone)",
         }
     }
@@ -70,6 +76,12 @@ pub struct Draft {
     pub acks: Acks,
     /// One of COMPRESSIONS.
     pub compression: String,
+    /// The schema a `Schema` value is written with (see SchemaChoice);
+    /// empty: the topic's `<topic>-value` subject, latest version.
+    pub value_schema: String,
+    /// Empty: the key is sent as typed; else the key is JSON written with
+    /// this schema (`auto`: the topic's `<topic>-key` subject).
+    pub key_schema: String,
 }
 
 /// The parts of a draft a mistake can be in.
@@ -81,6 +93,8 @@ pub enum DraftField {
     Headers,
     Value,
     Timestamp,
+    ValueSchema,
+    KeySchema,
 }
 
 /// One message, ready for the producer.
@@ -102,6 +116,14 @@ pub struct Prepared {
     headers: Vec<String>,
     mode: ValueMode,
     timestamp: Option<i64>,
+    value_schema: Option<SchemaChoice>,
+    key_schema: Option<SchemaChoice>,
+}
+
+/// The schemas a prepared draft writes with, fetched from the registry.
+pub struct Encoders {
+    key: Option<Encoder>,
+    value: Option<Encoder>,
 }
 
 /// `name: value` lines; the value may be empty, the name may not.
@@ -218,6 +240,27 @@ impl Draft {
                 .map_err(|e| (DraftField::Headers, format!("header {k}: {e}")))?;
             names.push(k.clone());
         }
+        let topic = self.topic.trim();
+        let value_schema = match self.mode {
+            ValueMode::Schema => Some(
+                SchemaChoice::parse(&self.value_schema, &format!("{topic}-value"))
+                    .map_err(|e| (DraftField::ValueSchema, e))?,
+            ),
+            _ => None,
+        };
+        let key_schema = match self.key_schema.trim() {
+            "" => None,
+            k => Some(
+                SchemaChoice::parse(k, &format!("{topic}-key"))
+                    .map_err(|e| (DraftField::KeySchema, e))?,
+            ),
+        };
+        if key_schema.is_some() && self.key.is_empty() {
+            return Err((
+                DraftField::Key,
+                "a key schema is set: write the key as JSON (or clear the key schema)".into(),
+            ));
+        }
         let prepared = Prepared {
             templates,
             partition,
@@ -225,6 +268,8 @@ impl Draft {
             headers: names,
             mode: self.mode,
             timestamp,
+            value_schema,
+            key_schema,
         };
         // The first message, built for real: a bad JSON or hex value is
         // found here, with where it is wrong.
@@ -249,7 +294,7 @@ impl Prepared {
         let value = match self.mode {
             ValueMode::Null => None,
             ValueMode::Text => Some(render("value", DraftField::Value)?.into_bytes()),
-            ValueMode::Json => {
+            ValueMode::Json | ValueMode::Schema => {
                 let v = render("value", DraftField::Value)?;
                 check_json(&v).map_err(|e| (DraftField::Value, e))?;
                 Some(v.into_bytes())
@@ -271,6 +316,57 @@ impl Prepared {
             headers,
             timestamp: self.timestamp,
         })
+    }
+}
+
+impl Prepared {
+    /// Whether sending needs a schema registry.
+    pub fn needs_registry(&self) -> bool {
+        self.key_schema.is_some() || self.value_schema.is_some()
+    }
+
+    /// The schemas this draft writes with. Blocks on the registry: call it
+    /// from the worker or the CLI, never from the UI thread.
+    pub fn encoders(&self, decoders: Option<&Decoders>) -> Result<Encoders, (DraftField, String)> {
+        let fetch = |choice: &Option<SchemaChoice>, field: DraftField| {
+            let Some(choice) = choice else {
+                return Ok(None);
+            };
+            let d = decoders.ok_or_else(|| {
+                (
+                    field,
+                    "writing with a schema needs a schema registry: give -r URL or set the profile's schema_registry".to_string(),
+                )
+            })?;
+            d.encoder(choice)
+                .map(Some)
+                .map_err(|e| (field, format!("{choice}: {e}")))
+        };
+        Ok(Encoders {
+            key: fetch(&self.key_schema, DraftField::KeySchema)?,
+            value: fetch(&self.value_schema, DraftField::ValueSchema)?,
+        })
+    }
+}
+
+impl Encoders {
+    /// A record as made by `Prepared::record`, its JSON key and value
+    /// written with their schemas; a value that does not fit is refused
+    /// with the path of the first mismatch.
+    pub fn apply(&self, mut r: OutRecord) -> Result<OutRecord, (DraftField, String)> {
+        let write = |enc: &Encoder, bytes: &[u8], field: DraftField| {
+            let text = std::str::from_utf8(bytes)
+                .map_err(|_| (field, "JSON must be UTF-8 text".to_string()))?;
+            enc.encode(text)
+                .map_err(|e| (field, format!("does not fit {}: {e}", enc.label)))
+        };
+        if let (Some(enc), Some(k)) = (&self.key, &r.key) {
+            r.key = Some(write(enc, k, DraftField::Key)?);
+        }
+        if let (Some(enc), Some(v)) = (&self.value, &r.value) {
+            r.value = Some(write(enc, v, DraftField::Value)?);
+        }
+        Ok(r)
     }
 }
 
@@ -333,7 +429,60 @@ pub fn draft_from_message(topic: &str, m: &crate::model::Message) -> Draft {
         timestamp: String::new(),
         acks: Acks::All,
         compression: "none".into(),
+        value_schema: String::new(),
+        key_schema: String::new(),
     }
+}
+
+/// A draft holding a decoded message (replay): its key and value as the
+/// JSON they decode to, written back with the same schema ids, so that an
+/// unchanged replay sends the same bytes. JSON Schema bodies are kept as
+/// the text they were, which is what goes out again.
+pub fn draft_from_decoded(
+    topic: &str,
+    m: &crate::model::Message,
+    key: &Decoding,
+    value: &Decoding,
+) -> Draft {
+    let mut d = draft_from_message(topic, m);
+    let as_typed = |decoding: &Decoding, bytes: Option<&[u8]>, pretty: bool| match decoding {
+        Decoding::Decoded {
+            json,
+            schema,
+            type_name,
+        } => {
+            let text = match schema.kind {
+                SchemaKind::Json => bytes
+                    .and_then(crate::schema::wire::split)
+                    .and_then(|(_, b)| std::str::from_utf8(b).ok())
+                    .map(str::to_string)?,
+                _ if pretty => serde_json::to_string_pretty(json).ok()?,
+                _ => serde_json::to_string(json).ok()?,
+            };
+            // Placeholders in a decoded text would be filled on sending.
+            if text.contains("{{") {
+                return None;
+            }
+            let choice = match type_name {
+                Some(t) => format!("#{} {t}", schema.id),
+                None => format!("#{}", schema.id),
+            };
+            Some((text, choice))
+        }
+        _ => None,
+    };
+    if let Some((text, choice)) = as_typed(value, m.value.as_deref(), true) {
+        d.value = text;
+        d.mode = ValueMode::Schema;
+        d.value_schema = choice;
+    }
+    if let Some((text, choice)) = as_typed(key, m.key.as_deref(), false) {
+        if !text.contains('\n') {
+            d.key = text;
+            d.key_schema = choice;
+        }
+    }
+    d
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ pub mod draft;
 pub mod template;
 
 pub use draft::{
-    draft_from_message, record_from_envelope, Acks, Draft, DraftField, OutRecord, Prepared,
-    ValueMode, COMPRESSIONS,
+    draft_from_decoded, draft_from_message, record_from_envelope, Acks, Draft, DraftField,
+    Encoders, OutRecord, Prepared, ValueMode, COMPRESSIONS,
 };
 pub use template::{TemplateError, Templates};
 
@@ -36,6 +36,17 @@ pub struct ProduceRequest {
     pub rate: Option<f64>,
     /// Send the lines of this JSONL export instead of the draft's value.
     pub import: Option<std::path::PathBuf>,
+    /// A replayed message sent unchanged: its key and value bytes as they
+    /// were read, rather than written again from their JSON (an Avro map's
+    /// entries have no order, so writing again may reorder them).
+    pub exact: Option<Box<RecordBytes>>,
+}
+
+/// A record's key and value as bytes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RecordBytes {
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
 }
 
 impl Eq for ProduceRequest {}

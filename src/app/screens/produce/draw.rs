@@ -7,7 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-use crate::app::produce::{ProduceField, ProduceRun, ProduceView};
+use unicode_width::UnicodeWidthStr;
+
+use crate::app::produce::{ProduceField, ProduceRun, ProduceView, ValueMode};
 use crate::app::screens::messages::timestamp;
 use crate::app::shared::Shared;
 use crate::ui::text::{progress_bar, sanitize, thousands};
@@ -20,6 +22,18 @@ pub fn draw_empty(frame: &mut Frame, area: Rect) {
             .block(Block::bordered().title(Line::styled(" Produce ", theme::title()))),
         area,
     );
+}
+
+const KEY_EMPTY: &str = "(null)";
+const KEY_SCHEMA_EMPTY: &str = "(none: the key as typed)";
+const TIMESTAMP_EMPTY: &str = "(now)";
+
+/// The subject an empty schema field stands for.
+fn value_schema_empty(view: &ProduceView) -> String {
+    match view.topic.text.trim() {
+        "" => "(the topic's -value subject)".into(),
+        t => format!("({t}-value, latest)"),
+    }
 }
 
 fn field<'a>(
@@ -208,27 +222,45 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &ProduceView, edi
             view.partition.text.clone(),
             "(by key)",
         )),
-        Line::from(field(
-            view,
-            ProduceField::Key,
-            view.key.text.clone(),
-            "(null)",
-        )),
         Line::from(
             [
-                field(view, ProduceField::Mode, view.mode.label().into(), ""),
+                field(view, ProduceField::Key, view.key.text.clone(), KEY_EMPTY),
                 vec![Span::raw("   ")],
                 field(
                     view,
-                    ProduceField::Timestamp,
-                    view.timestamp.text.clone(),
-                    "(now)",
+                    ProduceField::KeySchema,
+                    view.key_schema.text.clone(),
+                    KEY_SCHEMA_EMPTY,
                 ),
             ]
             .concat(),
         ),
         Line::from(
             [
+                field(view, ProduceField::Mode, view.mode.label().into(), ""),
+                vec![Span::raw("   ")],
+                if view.mode == ValueMode::Schema {
+                    field(
+                        view,
+                        ProduceField::ValueSchema,
+                        view.value_schema.text.clone(),
+                        &value_schema_empty(view),
+                    )
+                } else {
+                    vec![]
+                },
+            ]
+            .concat(),
+        ),
+        Line::from(
+            [
+                field(
+                    view,
+                    ProduceField::Timestamp,
+                    view.timestamp.text.clone(),
+                    TIMESTAMP_EMPTY,
+                ),
+                vec![Span::raw("   ")],
                 field(view, ProduceField::Acks, view.acks.value().into(), ""),
                 vec![Span::raw("   ")],
                 field(
@@ -266,13 +298,21 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &ProduceView, edi
     frame.render_widget(Paragraph::new(lines).block(block), form);
     // The cursor of a focused one-line field.
     if let Some(l) = view.line(view.focus).filter(|_| editing) {
+        // A second field on a row starts after the first one's label,
+        // its text (or placeholder) and three spaces.
+        let after = |text: &str, empty: &str| {
+            let shown = if text.is_empty() { empty } else { text };
+            14 + shown.width() + 3 + 14
+        };
         let (row, col) = match view.focus {
             ProduceField::Topic => (0, 14),
             ProduceField::Partition => (1, 14),
             ProduceField::Key => (2, 14),
-            ProduceField::Timestamp => (3, 14 + view.mode.label().len() + 3 + 14),
+            ProduceField::KeySchema => (2, after(&view.key.text, KEY_EMPTY)),
+            ProduceField::ValueSchema => (3, after(view.mode.label(), "")),
+            ProduceField::Timestamp => (4, 14),
             ProduceField::Count => (5, 14),
-            _ => (5, 14 + view.count.text.chars().count().max(1) + 3 + 14),
+            _ => (5, after(&view.count.text, "1")),
         };
         let x = form.x + 1 + (col + l.cursor) as u16;
         if x < form.right().saturating_sub(1) {

@@ -13,7 +13,8 @@ use crate::app::action::{Action, Mode};
 use crate::app::component::{hint, Component, Hint, Input, Nav, Output};
 use crate::app::input::LineInput;
 use crate::app::produce::{
-    draft_from_message, Draft, ProduceField, ProduceRequest, ProduceRun, ProduceView,
+    draft_from_decoded, draft_from_message, Draft, ProduceField, ProduceRequest, ProduceRun,
+    ProduceView, RecordBytes, ValueMode,
 };
 use crate::app::shared::Shared;
 use crate::model::Message;
@@ -53,9 +54,26 @@ impl ProduceScreen {
 
     /// `R`: a message, as it was, in the form.
     pub fn replay(&mut self, topic: &str, m: &Message, shared: &Shared, from: ScreenId) -> Output {
-        let draft = draft_from_message(topic, m);
+        let draft = match &shared.decoders {
+            Some(d) => draft_from_decoded(
+                topic,
+                m,
+                &d.decode_now(m.key.as_deref()),
+                &d.decode_now(m.value.as_deref()),
+            ),
+            None => draft_from_message(topic, m),
+        };
         let view = self.view_for(&draft, shared, from);
         view.load(&draft);
+        // Written with a schema: unchanged, it goes out as the bytes read.
+        view.replayed =
+            (draft.mode == ValueMode::Schema || !draft.key_schema.is_empty()).then(|| {
+                let bytes = RecordBytes {
+                    key: m.key.clone(),
+                    value: m.value.clone(),
+                };
+                (draft.clone(), bytes)
+            });
         // One copy, as it was: not the last bulk send's count or template.
         view.count = LineInput::with_text("1");
         view.rate = LineInput::default();
@@ -98,17 +116,25 @@ impl ProduceScreen {
         if shared.read_only {
             return vec![Output::error(READ_ONLY)];
         }
+        let exact = view
+            .replayed
+            .as_ref()
+            .filter(|(d, _)| *d == draft)
+            .map(|(_, bytes)| Box::new(bytes.clone()));
         let session = shared.session();
         view.error = None;
         view.run = Some(ProduceRun::new(session, count));
         view.remember(draft.clone());
-        vec![Output::Command(Command::Produce(ProduceRequest {
-            session,
-            draft,
-            count,
-            rate,
-            import: None,
-        }))]
+        vec![Output::Command(Command::Produce(Box::new(
+            ProduceRequest {
+                session,
+                draft,
+                count,
+                rate,
+                import: None,
+                exact,
+            },
+        )))]
     }
 
     /// `:import PATH`: every line of a JSONL export, to the form's topic.
@@ -135,13 +161,14 @@ impl ProduceScreen {
         view.run = Some(ProduceRun::new(session, 0));
         vec![
             Output::info(format!("importing {path} into {}", draft.topic)),
-            Output::Command(Command::Produce(ProduceRequest {
+            Output::Command(Command::Produce(Box::new(ProduceRequest {
                 session,
                 draft,
                 count: 0,
                 rate,
                 import: Some(path.into()),
-            })),
+                exact: None,
+            }))),
         ]
     }
 
