@@ -41,7 +41,8 @@ fn put_decoded<M: SerializeMap>(
             map.serialize_entry(
                 &format!("{field}_schema"),
                 &SchemaRef {
-                    id: schema.id,
+                    id: schema.file.is_none().then_some(schema.id),
+                    file: schema.file.as_deref(),
                     kind: schema.kind.name(),
                     subject: subject.map(|s| s.0),
                     version: subject.map(|s| s.1),
@@ -61,7 +62,11 @@ fn put_decoded<M: SerializeMap>(
 
 #[derive(Serialize)]
 struct SchemaRef<'a> {
-    id: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<u32>,
+    /// A schema file pinned in the profile, in place of a registry's id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<&'a str>,
     #[serde(rename = "type")]
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]

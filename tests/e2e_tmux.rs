@@ -253,6 +253,9 @@ fn demo_walks_topics_groups_brokers_messages_and_quits() {
     t.wait_for("Brokers (3)", Duration::from_secs(5));
     // The mock cluster names no controller: creel says why racks are unknown.
     t.wait_for("DescribeCluster failed", Duration::from_secs(15));
+    // The demo has a registry: its subjects come next.
+    t.keys(&["Tab"]);
+    t.wait_for("returns-value", Duration::from_secs(10));
     // Messages: the last 100 of each partition of orders.
     t.keys(&["Tab", "Escape", "Escape", "m", "Enter"]);
     let s = t.wait_for(" held ", Duration::from_secs(15));

@@ -138,7 +138,7 @@ proptest! {
         let mut bytes = creel::schema::wire::header(id).to_vec();
         bytes.extend(&body);
         let started = std::time::Instant::now();
-        let d = schema_decoders().decode_blocking(Some(&bytes));
+        let d = schema_decoders().decode_blocking("fuzz", creel::schema::Part::Value, Some(&bytes));
         prop_assert!(started.elapsed() < std::time::Duration::from_secs(2), "{:?}", started.elapsed());
         if id == 0 || id > 3 {
             prop_assert!(matches!(d, creel::schema::Decoding::Failed { .. }), "{d:?}");

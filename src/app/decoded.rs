@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use ratatui::text::Span;
 
 use super::shared::Shared;
-use crate::schema::Decoding;
+use crate::schema::{Decoding, Part};
 use crate::ui::bytes::escaped;
 use crate::ui::theme;
 
@@ -24,11 +24,35 @@ pub enum Seen<'a> {
     Failed(String, &'a [u8]),
 }
 
-pub fn seen<'a>(shared: &Shared, bytes: &'a [u8]) -> Seen<'a> {
+/// Which key or value, of which topic: a profile may pin a schema file
+/// to one of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Slot<'a> {
+    pub topic: &'a str,
+    pub part: Part,
+}
+
+impl Slot<'_> {
+    pub fn key(topic: &str) -> Slot<'_> {
+        Slot {
+            topic,
+            part: Part::Key,
+        }
+    }
+
+    pub fn value(topic: &str) -> Slot<'_> {
+        Slot {
+            topic,
+            part: Part::Value,
+        }
+    }
+}
+
+pub fn seen<'a>(shared: &Shared, at: Slot<'_>, bytes: &'a [u8]) -> Seen<'a> {
     let Some(d) = &shared.decoders else {
         return Seen::Raw(bytes);
     };
-    match d.decode_now(Some(bytes)) {
+    match d.decode_now(at.topic, at.part, Some(bytes)) {
         Decoding::Plain => Seen::Raw(bytes),
         Decoding::Decoded { json, .. } => Seen::Json(serde_json::to_vec(&json).unwrap_or_default()),
         Decoding::Pending { id } => Seen::Pending(id),
@@ -37,16 +61,16 @@ pub fn seen<'a>(shared: &Shared, bytes: &'a [u8]) -> Seen<'a> {
 }
 
 /// The bytes a search span points into: decoded JSON where decoded.
-pub fn searchable<'a>(shared: &Shared, bytes: &'a [u8]) -> Cow<'a, [u8]> {
-    match seen(shared, bytes) {
+pub fn searchable<'a>(shared: &Shared, at: Slot<'_>, bytes: &'a [u8]) -> Cow<'a, [u8]> {
+    match seen(shared, at, bytes) {
         Seen::Json(j) => Cow::Owned(j),
         _ => Cow::Borrowed(bytes),
     }
 }
 
 /// A one-line preview at most `max` columns wide.
-pub fn preview(shared: &Shared, bytes: &[u8], max: usize) -> Span<'static> {
-    match seen(shared, bytes) {
+pub fn preview(shared: &Shared, at: Slot<'_>, bytes: &[u8], max: usize) -> Span<'static> {
+    match seen(shared, at, bytes) {
         Seen::Raw(b) => Span::raw(escaped(b, max)),
         Seen::Json(j) => Span::raw(escaped(&j, max)),
         Seen::Pending(id) => Span::styled(

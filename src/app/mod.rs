@@ -273,8 +273,21 @@ impl App {
             Action::Command => vec![Output::Nav(Nav::Open(Box::new(Overlay::command())))],
             Action::NextScreen | Action::PrevScreen => {
                 let forward = *action == Action::NextScreen;
+                // Without a registry the Schemas screen has
+                // nothing to show: Tab passes it by (`:schemas` still says why).
+                let all: Vec<ScreenId> = ScreenId::ALL
+                    .into_iter()
+                    .filter(|s| {
+                        *s != ScreenId::Schemas
+                            || self
+                                .shared
+                                .decoders
+                                .as_ref()
+                                .is_some_and(|d| d.has_registry())
+                    })
+                    .collect();
                 vec![Output::Nav(Nav::Screen(screens::cycle(
-                    &ScreenId::ALL,
+                    &all,
                     self.screen,
                     forward,
                 )))]

@@ -9,6 +9,9 @@ use crate::app::ScreenId;
 #[test]
 fn schemas_opens_by_command_and_asks_the_registry_once() {
     let mut app = fixtures::connected();
+    app.shared.decoders = Some(std::sync::Arc::new(crate::schema::Decoders::new(
+        fixtures::registry(),
+    )));
     assert_eq!(command(&mut app, "schemas"), [Command::LoadSchemas]);
     assert_eq!(app.screen, ScreenId::Schemas);
     // Back and forth: the list is kept, not asked for again.

@@ -63,9 +63,9 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(super::exit::USAGE));
         }
     };
-    if args.decoded && settings.schema_registry.is_none() {
+    if args.decoded && settings.schema_registry.is_none() && settings.topic_schemas.is_empty() {
         eprintln!(
-            "creel: --decoded needs a schema registry (-r URL, or schema_registry in the profile)"
+            "creel: --decoded needs a schema registry (-r URL, or schema_registry in the profile) or schema files (topic_schemas in the profile)"
         );
         return Ok(ExitCode::from(super::exit::USAGE));
     }

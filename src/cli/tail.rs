@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::kafka::read_headless;
 use crate::model::{Message, StartAt};
 use crate::protocol::{Event, ReadKind, ReadRequest, ReadStart};
-use crate::schema::{Decoders, Decoding};
+use crate::schema::{Decoders, Decoding, Part};
 use crate::ui::bytes::escaped;
 
 pub struct TailArgs {
@@ -125,8 +125,8 @@ pub(super) fn print(
 ) -> std::io::Result<()> {
     let decoded = decoders.map(|d| {
         (
-            d.decode_blocking(m.key.as_deref()),
-            d.decode_blocking(m.value.as_deref()),
+            d.decode_blocking(topic, Part::Key, m.key.as_deref()),
+            d.decode_blocking(topic, Part::Value, m.value.as_deref()),
         )
     });
     if how.json {

@@ -37,6 +37,31 @@ pub struct Profile {
     /// The Schema Registry that decodes this cluster's Avro, Protobuf and
     /// JSON Schema messages.
     pub schema_registry: Option<RegistryProfile>,
+    /// Local schema files pinned to topics, by topic name.
+    #[serde(default)]
+    pub topic_schemas: BTreeMap<String, TopicSchemas>,
+}
+
+/// The schema files a topic's keys and values are written with.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSchemas {
+    pub key: Option<SchemaFile>,
+    pub value: Option<SchemaFile>,
+}
+
+/// One schema file: exactly one of the kinds, with the Protobuf message
+/// type and the include paths where they apply.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SchemaFile {
+    pub avro: Option<String>,
+    pub protobuf: Option<String>,
+    pub json_schema: Option<String>,
+    pub descriptor_set: Option<String>,
+    pub message: Option<String>,
+    #[serde(default)]
+    pub include: Vec<String>,
 }
 
 /// A Schema Registry (Confluent's REST API): basic auth or a bearer token,

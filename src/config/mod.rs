@@ -59,6 +59,8 @@ pub struct Settings {
     pub msk_iam: Option<MskIam>,
     /// Where Avro, Protobuf and JSON Schema messages find their schemas.
     pub schema_registry: Option<crate::schema::RegistrySettings>,
+    /// Local schema files pinned to topics' keys and values.
+    pub topic_schemas: Vec<crate::schema::LocalSchema>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -116,6 +118,7 @@ impl Settings {
             tls_unverified: false,
             msk_iam: None,
             schema_registry: None,
+            topic_schemas: Vec::new(),
         }
     }
 }
@@ -332,6 +335,7 @@ fn merge(
         .unwrap_or(5)
         .max(1);
     let schema_registry = registry_settings(&profile_name, profile.schema_registry.as_ref(), cli)?;
+    let topic_schemas = topic_schemas(&profile_name, &profile, source.as_deref())?;
     Ok(Settings {
         profile_name,
         bootstrap_servers,
@@ -353,7 +357,72 @@ fn merge(
         tls_unverified,
         msk_iam: profile.aws_msk_iam.clone(),
         schema_registry,
+        topic_schemas,
     })
+}
+
+/// The profile's schema files, each checked to name one kind; relative
+/// paths are taken from the config file's directory.
+fn topic_schemas(
+    profile_name: &str,
+    profile: &Profile,
+    config_file: Option<&std::path::Path>,
+) -> Result<Vec<crate::schema::LocalSchema>, ConfigError> {
+    use crate::schema::{LocalKind, LocalSchema, Part};
+    let base = config_file.and_then(std::path::Path::parent);
+    let path = |p: &str| {
+        let p = crate::files::expand_home(p);
+        match base {
+            Some(b) if p.is_relative() => b.join(p),
+            _ => p,
+        }
+    };
+    let mut out = Vec::new();
+    for (topic, t) in &profile.topic_schemas {
+        for (part, file) in [(Part::Key, &t.key), (Part::Value, &t.value)] {
+            let Some(f) = file else { continue };
+            let place = format!("topic_schemas.{topic}.{}", part.name());
+            let invalid = |message: String| ConfigError::Invalid {
+                profile: profile_name.to_string(),
+                message,
+            };
+            let kinds: Vec<(LocalKind, &String)> = [
+                (LocalKind::Avro, &f.avro),
+                (LocalKind::Protobuf, &f.protobuf),
+                (LocalKind::JsonSchema, &f.json_schema),
+                (LocalKind::DescriptorSet, &f.descriptor_set),
+            ]
+            .into_iter()
+            .filter_map(|(k, p)| p.as_ref().map(|p| (k, p)))
+            .collect();
+            let [(kind, file_path)] = kinds.as_slice() else {
+                return Err(invalid(format!(
+                    "{place} must name exactly one of avro, protobuf, json_schema or descriptor_set (it names {})",
+                    kinds.len()
+                )));
+            };
+            let protobuf = matches!(kind, LocalKind::Protobuf | LocalKind::DescriptorSet);
+            if f.message.is_some() && !protobuf {
+                return Err(invalid(format!(
+                    "{place}: message applies to protobuf and descriptor_set only"
+                )));
+            }
+            if *kind == LocalKind::DescriptorSet && f.message.is_none() {
+                return Err(invalid(format!(
+                    "{place}: a descriptor_set needs the message type, as message = \"pkg.Type\""
+                )));
+            }
+            out.push(LocalSchema {
+                topic: topic.clone(),
+                part,
+                kind: *kind,
+                path: path(file_path),
+                message: f.message.clone(),
+                include: f.include.iter().map(|p| path(p)).collect(),
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// The profile's registry, or the command line's URL over it; its secrets

@@ -295,3 +295,65 @@ fn settings_debug_output_holds_no_secret() {
     assert!(debug.contains("visible-user"), "{debug}");
     assert!(debug.contains("\"sasl.password\": \"•••\""), "{debug}");
 }
+
+#[test]
+fn topic_schema_files_are_read_beside_the_config_and_must_name_one_kind() {
+    let f = write(
+        r#"[profiles.local]
+bootstrap_servers = "localhost:9092"
+[profiles.local.topic_schemas.orders]
+value = { avro = "schemas/order.avsc" }
+key = { protobuf = "/abs/keys.proto", message = "shop.Key", include = ["protos"] }
+[profiles.local.topic_schemas."payments.v1"]
+value = { descriptor_set = "~/shop.pb", message = "shop.Payment" }
+"#,
+    );
+    let s = resolve_profile(&f, "local");
+    let dir = f.path().parent().unwrap();
+    let by = |topic: &str, part: crate::schema::Part| {
+        s.topic_schemas
+            .iter()
+            .find(|p| p.topic == topic && p.part == part)
+            .unwrap()
+            .clone()
+    };
+    let v = by("orders", crate::schema::Part::Value);
+    assert_eq!(v.kind, crate::schema::LocalKind::Avro);
+    assert_eq!(v.path, dir.join("schemas/order.avsc"));
+    let k = by("orders", crate::schema::Part::Key);
+    assert_eq!(k.path, std::path::PathBuf::from("/abs/keys.proto"));
+    assert_eq!(k.include, vec![dir.join("protos")]);
+    assert_eq!(k.message.as_deref(), Some("shop.Key"));
+    let p = by("payments.v1", crate::schema::Part::Value);
+    assert!(!p.path.starts_with("~"), "{:?}", p.path);
+
+    for (pin, says) in [
+        (
+            r#"value = { avro = "a.avsc", protobuf = "b.proto" }"#,
+            "must name exactly one of avro, protobuf, json_schema or descriptor_set (it names 2)",
+        ),
+        (
+            r#"value = { descriptor_set = "s.pb" }"#,
+            "a descriptor_set needs the message type",
+        ),
+        (
+            r#"value = { avro = "a.avsc", message = "X" }"#,
+            "message applies to protobuf and descriptor_set only",
+        ),
+    ] {
+        let f = write(&format!(
+            "[profiles.p]\nbootstrap_servers = \"x:1\"\n[profiles.p.topic_schemas.t]\n{pin}\n"
+        ));
+        let msg = resolve(
+            Some(f.path()),
+            &Overrides {
+                profile: Some("p".into()),
+                ..Overrides::default()
+            },
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(msg.contains("topic_schemas.t.value"), "{msg}");
+        assert!(msg.contains(says), "{msg}");
+    }
+}

@@ -202,26 +202,35 @@ mod tests {
         let d = Decoders::new(s.registry.clone());
         let mut rng = fastrand::Rng::with_seed(1);
         let r = s.a_return(&mut rng, 42, 1_700_000_000_000);
-        let Decoding::Decoded { json, schema, .. } = d.decode_blocking(r.value.as_deref()) else {
-            panic!("{:?}", d.decode_blocking(r.value.as_deref()));
+        let Decoding::Decoded { json, schema, .. } =
+            d.decode_blocking("demo", crate::schema::Part::Value, r.value.as_deref())
+        else {
+            panic!(
+                "{:?}",
+                d.decode_blocking("demo", crate::schema::Part::Value, r.value.as_deref())
+            );
         };
         assert_eq!(json["return_id"], "RET-000042");
         assert_eq!(json["requested_at"], "2023-11-14T22:13:20Z");
         assert_eq!(schema.subject.as_deref(), Some("returns-value"));
-        let Decoding::Decoded { json, .. } = d.decode_blocking(r.key.as_deref()) else {
+        let Decoding::Decoded { json, .. } =
+            d.decode_blocking("demo", crate::schema::Part::Key, r.key.as_deref())
+        else {
             panic!("key")
         };
         assert_eq!(json, "RET-000042");
         let l = s.loyalty(&mut rng, &c, 1_700_000_000_000);
         let Decoding::Decoded {
             json, type_name, ..
-        } = d.decode_blocking(l.value.as_deref())
+        } = d.decode_blocking("demo", crate::schema::Part::Value, l.value.as_deref())
         else {
             panic!("loyalty")
         };
         assert_eq!(type_name.as_deref(), Some("shop.loyalty.PointsEarned"));
         assert!(json["customer"].is_string());
-        let Decoding::Decoded { type_name, .. } = d.decode_blocking(l.key.as_deref()) else {
+        let Decoding::Decoded { type_name, .. } =
+            d.decode_blocking("demo", crate::schema::Part::Key, l.key.as_deref())
+        else {
             panic!("loyalty key")
         };
         assert_eq!(type_name.as_deref(), Some("shop.loyalty.CustomerKey"));
@@ -247,9 +256,12 @@ mod tests {
                     json,
                     schema,
                     type_name,
-                } = d.decode_blocking(bytes)
+                } = d.decode_blocking("demo", crate::schema::Part::Value, bytes)
                 else {
-                    panic!("{:?}", d.decode_blocking(bytes));
+                    panic!(
+                        "{:?}",
+                        d.decode_blocking("demo", crate::schema::Part::Value, bytes)
+                    );
                 };
                 let choice = SchemaChoice::parse(
                     &format!("#{} {}", schema.id, type_name.unwrap_or_default()),
@@ -274,7 +286,7 @@ mod tests {
             .unwrap();
         let good = r#"{"return_id":"R1","order_id":"O1","reason":"LATE","refund":"12.50","requested_at":"2026-12-01T10:00:00Z"}"#;
         let bytes = avro.encode(good).unwrap();
-        let back = d.decode_blocking(Some(&bytes));
+        let back = d.decode_blocking("demo", crate::schema::Part::Value, Some(&bytes));
         let Decoding::Decoded { json, .. } = back else {
             panic!("{back:?}")
         };
@@ -309,7 +321,9 @@ mod tests {
         let ok = proto
             .encode(r#"{"customer":"c1","points":"40","tier":"GOLD","at":"2026-12-01T10:00:00Z"}"#)
             .unwrap();
-        let Decoding::Decoded { json, .. } = d.decode_blocking(Some(&ok)) else {
+        let Decoding::Decoded { json, .. } =
+            d.decode_blocking("demo", crate::schema::Part::Value, Some(&ok))
+        else {
             panic!()
         };
         assert_eq!(json["tier"], "GOLD");
@@ -346,8 +360,8 @@ mod tests {
             let draft = draft_from_decoded(
                 e.topic,
                 &m,
-                &d.decode_blocking(m.key.as_deref()),
-                &d.decode_blocking(m.value.as_deref()),
+                &d.decode_blocking("demo", crate::schema::Part::Key, m.key.as_deref()),
+                &d.decode_blocking("demo", crate::schema::Part::Value, m.value.as_deref()),
             );
             assert_eq!(draft.mode, ValueMode::Schema);
             assert!(draft.value.starts_with("{\n"), "pretty JSON to edit");

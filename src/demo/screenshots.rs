@@ -257,7 +257,7 @@ async fn run(s: &mut Session<'_>) -> anyhow::Result<()> {
             && !e.messages.is_empty()
             && e.messages.iter().all(|m| {
                 matches!(
-                    d.decode_now(m.value.as_deref()),
+                    d.decode_now(returns, crate::schema::Part::Value, m.value.as_deref()),
                     crate::schema::Decoding::Decoded { .. }
                 )
             })

@@ -43,6 +43,7 @@ pub fn delete_version(
                 RegistryError::Unreachable(_) => ErrorKind::Unreachable,
                 RegistryError::Refused(_) => ErrorKind::Unauthorized,
                 RegistryError::Other(_) => ErrorKind::Broker,
+                RegistryError::NoRegistry => ErrorKind::Invalid,
             };
             OpError::new(op, kind, e.to_string())
         })

@@ -27,7 +27,7 @@ use std::borrow::Cow;
 
 use crate::protocol::search::{Matcher, SearchHit, SearchOutcome, SearchRequest};
 use crate::protocol::{ErrorKind, Event, Op, OpError, PartitionSpan};
-use crate::schema::Decoders;
+use crate::schema::{Decoders, Part};
 
 const OP: Op = Op::Search;
 
@@ -488,19 +488,24 @@ fn test(
     // are decoded, and bytes not in the wire format are matched as they are.
     let t = matcher.target;
     let key = match t {
-        SearchIn::All | SearchIn::Key => as_seen(d, m.key()),
+        SearchIn::All | SearchIn::Key => as_seen(d, m.topic(), Part::Key, m.key()),
         _ => m.key().map(Cow::Borrowed),
     };
     let value = match t {
-        SearchIn::All | SearchIn::Value => as_seen(d, m.payload()),
+        SearchIn::All | SearchIn::Value => as_seen(d, m.topic(), Part::Value, m.payload()),
         _ => m.payload().map(Cow::Borrowed),
     };
     matcher.test(key.as_deref(), value.as_deref(), iter)
 }
 
 /// A key or value as the list shows it: decoded JSON text, or its bytes.
-fn as_seen<'a>(d: &Decoders, bytes: Option<&'a [u8]>) -> Option<Cow<'a, [u8]>> {
-    match d.decode_blocking(bytes) {
+fn as_seen<'a>(
+    d: &Decoders,
+    topic: &str,
+    part: Part,
+    bytes: Option<&'a [u8]>,
+) -> Option<Cow<'a, [u8]>> {
+    match d.decode_blocking(topic, part, bytes) {
         crate::schema::Decoding::Decoded { json, .. } => {
             Some(Cow::Owned(serde_json::to_vec(&json).unwrap_or_default()))
         }

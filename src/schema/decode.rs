@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::avro::AvroDecoder;
+use super::local::{LocalSchema, Part};
 use super::protobuf::{ProtoSource, ProtobufDecoder};
 use super::registry::{RegisteredSchema, RegistryError, SchemaKind, SchemaSource};
 use super::wire;
@@ -25,6 +26,9 @@ pub struct SchemaInfo {
     /// registered under several subjects).
     pub subjects: Vec<(String, i32)>,
     pub text: String,
+    /// A local schema file pinned in the profile (then `id` is 0 and no
+    /// subject applies).
+    pub file: Option<String>,
 }
 
 impl SchemaInfo {
@@ -49,6 +53,9 @@ pub struct Decoder {
 pub(super) enum Body {
     Avro(Box<AvroDecoder>),
     Protobuf(ProtobufDecoder),
+    /// One message type, for bodies without message indexes (a local
+    /// `.proto` or descriptor set).
+    ProtobufAs(prost_reflect::MessageDescriptor),
     /// Reading needs no schema; writing checks against it (a schema that
     /// does not compile still reads, and says why when writing).
     Json(Box<Result<jsonschema::Validator, String>>),
@@ -81,6 +88,9 @@ impl Decoder {
         match &self.body {
             Body::Avro(d) => d.decode(body).map(|v| (v, None)),
             Body::Protobuf(d) => d.decode(body).map(|(v, t)| (v, Some(t))),
+            Body::ProtobufAs(m) => {
+                ProtobufDecoder::decode_as(m, body).map(|v| (v, Some(m.full_name().to_string())))
+            }
             Body::Json(_) => serde_json::from_slice(body)
                 .map(|v| (v, None))
                 .map_err(|e| format!("not JSON: {e}")),
@@ -130,6 +140,7 @@ impl Decoder {
                 version,
                 subjects,
                 text: schema.text,
+                file: None,
             }),
             body,
         })
@@ -191,6 +202,11 @@ enum Entry {
 pub struct Decoders {
     source: Arc<dyn SchemaSource>,
     entries: Mutex<HashMap<u32, Entry>>,
+    /// Local schema files by topic: key, value. They decode the whole
+    /// body, in place of the wire format.
+    pins: HashMap<String, [Option<Arc<Decoder>>; 2]>,
+    /// False when only schema files were given.
+    registry: bool,
 }
 
 /// How long a failure stands before asking again: a registry that did not
@@ -209,18 +225,56 @@ impl Decoders {
         Decoders {
             source,
             entries: Mutex::new(HashMap::new()),
+            pins: HashMap::new(),
+            registry: true,
         }
     }
 
-    /// The decoders for a profile's registry, if it names one.
+    /// Whether a registry stands behind these decoders (not only files).
+    pub fn has_registry(&self) -> bool {
+        self.registry
+    }
+
+    /// The decoders for a profile's registry and local schema files, if
+    /// it names any; a file that does not compile is an error here.
     pub fn for_settings(
         settings: &crate::config::Settings,
     ) -> Result<Option<Arc<Decoders>>, String> {
-        let Some(r) = &settings.schema_registry else {
-            return Ok(None);
+        let source: Arc<dyn SchemaSource> = match &settings.schema_registry {
+            Some(r) => Arc::new(super::HttpRegistry::new(r)?),
+            None if settings.topic_schemas.is_empty() => return Ok(None),
+            None => Arc::new(super::registry::NoRegistry),
         };
-        let http = super::HttpRegistry::new(r)?;
-        Ok(Some(Arc::new(Decoders::new(Arc::new(http)))))
+        let registry = settings.schema_registry.is_some();
+        let mut d = Decoders::new(source);
+        d.registry = registry;
+        for pin in &settings.topic_schemas {
+            d.pin(pin)?;
+        }
+        Ok(Some(Arc::new(d)))
+    }
+
+    /// Decode `pin`'s topic and part with its file from now on.
+    pub fn pin(&mut self, pin: &LocalSchema) -> Result<(), String> {
+        let decoder = Arc::new(pin.load()?);
+        let slot = match pin.part {
+            Part::Key => 0,
+            Part::Value => 1,
+        };
+        self.pins.entry(pin.topic.clone()).or_default()[slot] = Some(decoder);
+        Ok(())
+    }
+
+    /// The local file pinned to a topic's key or value.
+    fn pinned(&self, topic: &str, part: Part) -> Option<&Arc<Decoder>> {
+        if self.pins.is_empty() {
+            return None;
+        }
+        let [key, value] = self.pins.get(topic)?;
+        match part {
+            Part::Key => key.as_ref(),
+            Part::Value => value.as_ref(),
+        }
     }
 
     pub fn source(&self) -> &Arc<dyn SchemaSource> {
@@ -302,7 +356,10 @@ impl Decoders {
 
     /// Decode without waiting (the UI): an unknown id is `Pending`, and
     /// its fetch is the caller's to ask for.
-    pub fn decode_now(&self, bytes: Option<&[u8]>) -> Decoding {
+    pub fn decode_now(&self, topic: &str, part: Part, bytes: Option<&[u8]>) -> Decoding {
+        if let Some(d) = self.pinned(topic, part) {
+            return run_pinned(d, bytes);
+        }
         let Some((id, body)) = bytes.and_then(wire::split) else {
             return Decoding::Plain;
         };
@@ -314,7 +371,10 @@ impl Decoders {
     }
 
     /// Decode, fetching the schema if need be (headless reads, searches).
-    pub fn decode_blocking(&self, bytes: Option<&[u8]>) -> Decoding {
+    pub fn decode_blocking(&self, topic: &str, part: Part, bytes: Option<&[u8]>) -> Decoding {
+        if let Some(d) = self.pinned(topic, part) {
+            return run_pinned(d, bytes);
+        }
         let Some((id, body)) = bytes.and_then(wire::split) else {
             return Decoding::Plain;
         };
@@ -406,6 +466,27 @@ fn run(d: &Decoder, id: u32, body: &[u8]) -> Decoding {
         Err(reason) => Decoding::Failed {
             id,
             reason: format!("does not decode with schema id {id}: {reason}"),
+        },
+    }
+}
+
+/// A pinned file decodes the whole body; a null is left as it is.
+fn run_pinned(d: &Decoder, bytes: Option<&[u8]>) -> Decoding {
+    let Some(body) = bytes else {
+        return Decoding::Plain;
+    };
+    match d.decode(body) {
+        Ok((json, type_name)) => Decoding::Decoded {
+            json,
+            schema: d.info.clone(),
+            type_name,
+        },
+        Err(reason) => Decoding::Failed {
+            id: 0,
+            reason: format!(
+                "does not decode with {}: {reason}",
+                d.info.file.as_deref().unwrap_or("the pinned schema")
+            ),
         },
     }
 }

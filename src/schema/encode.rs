@@ -142,6 +142,12 @@ impl Encoder {
         match &d.body {
             Body::Avro(a) => out.extend(a.encode(&json)?),
             Body::Protobuf(p) => out.extend(p.encode(&json, self.type_name.as_deref())?),
+            Body::ProtobufAs(m) => {
+                return Err(format!(
+                    "{} is a local schema, not a registered one",
+                    m.full_name()
+                ))
+            }
             Body::Json(validator) => {
                 let v = (**validator).as_ref().map_err(|e| e.clone())?;
                 if let Err(e) = v.validate(&json) {

@@ -5,6 +5,7 @@ pub mod avro;
 mod avro_encode;
 pub mod decode;
 pub mod encode;
+pub mod local;
 pub mod memory;
 pub mod protobuf;
 pub mod registry;
@@ -14,9 +15,10 @@ pub mod wire;
 
 pub use decode::{Decoder, Decoders, Decoding, SchemaInfo};
 pub use encode::{Encoder, SchemaChoice};
+pub use local::{LocalKind, LocalSchema, Part};
 pub use memory::MemoryRegistry;
 pub use registry::{
-    HttpRegistry, Reference, RegisteredSchema, RegistryError, RegistrySettings, SchemaKind,
-    SchemaSource,
+    HttpRegistry, NoRegistry, Reference, RegisteredSchema, RegistryError, RegistrySettings,
+    SchemaKind, SchemaSource,
 };
 pub use subjects::{SubjectDetail, SubjectRow};

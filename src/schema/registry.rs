@@ -65,6 +65,9 @@ pub enum RegistryError {
     Refused(String),
     #[error("schema registry: {0}")]
     Other(String),
+    /// The profile names local schema files and no registry.
+    #[error("no schema registry is set (-r URL, or schema_registry in the profile); schema files pinned with topic_schemas decode without one")]
+    NoRegistry,
 }
 
 impl RegistryError {
@@ -92,6 +95,37 @@ pub trait SchemaSource: Send + Sync {
     /// Soft-delete one version of a subject (Confluent's DELETE
     /// /subjects/S/versions/V): the id stays readable by messages.
     fn delete_version(&self, subject: &str, version: i32) -> Result<(), RegistryError>;
+}
+
+/// What a profile with local schema files and no registry asks: every
+/// question gets the same plain answer.
+pub struct NoRegistry;
+
+impl SchemaSource for NoRegistry {
+    fn by_id(&self, _: u32) -> Result<RegisteredSchema, RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
+    fn by_version(&self, _: &str, _: i32) -> Result<RegisteredSchema, RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
+    fn id_versions(&self, _: u32) -> Result<Vec<(String, i32)>, RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
+    fn subjects(&self) -> Result<Vec<String>, RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
+    fn versions(&self, _: &str) -> Result<Vec<i32>, RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
+    fn compatibility(&self, _: Option<&str>) -> Result<Option<String>, RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
+    fn describe(&self) -> String {
+        "no schema registry".into()
+    }
+    fn delete_version(&self, _: &str, _: i32) -> Result<(), RegistryError> {
+        Err(RegistryError::NoRegistry)
+    }
 }
 
 /// How to reach an HTTP registry (resolved from the profile).

@@ -6,11 +6,16 @@ use std::path::PathBuf;
 use base64::Engine;
 use tokio::sync::mpsc;
 
+use std::sync::Arc;
+
 use crate::app::{Effect, Status};
+use crate::schema::{Decoders, Part};
 
 pub type Note = Status;
 
-pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
+/// `decoders`: the registry's, so that exports carry the decoded form
+/// beside the raw bytes.
+pub fn run(effect: Effect, notes: &mpsc::Sender<Note>, decoders: Option<Arc<Decoders>>) {
     match effect {
         Effect::Copy(text) => {
             // OSC 52 asks the terminal (even over SSH) to set the clipboard.
@@ -30,7 +35,7 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>) {
         } => {
             let notes = notes.clone();
             tokio::task::spawn_blocking(move || {
-                let r = export(&topic, &messages, &path, &notes);
+                let r = export(&topic, &messages, &path, &notes, decoders.as_deref());
                 let note = match r {
                     Ok((n, path)) => {
                         Status::info(format!("exported {n} messages to {}", absolute(&path)))
@@ -53,16 +58,30 @@ fn absolute(p: &std::path::Path) -> String {
 /// One JSON envelope per line, with progress notes every 5,000 messages,
 /// into a new private file (`path`, or a numbered name next to it when it
 /// is taken; nothing is overwritten). Returns the count and the path used.
+/// With `decoders`, each line also holds the decoded key and value (as
+/// `creel tail --json` prints them); an import reads only the raw bytes.
 pub fn export(
     topic: &str,
     messages: &[crate::model::Message],
     path: &std::path::Path,
     notes: &mpsc::Sender<Note>,
+    decoders: Option<&Decoders>,
 ) -> std::io::Result<(usize, PathBuf)> {
     let (file, path) = crate::files::create_new_private(path)?;
     let mut out = std::io::BufWriter::new(file);
     for (i, m) in messages.iter().enumerate() {
-        serde_json::to_writer(&mut out, &crate::envelope::to_json(topic, m))?;
+        let decoded = decoders.map(|d| {
+            (
+                d.decode_blocking(topic, Part::Key, m.key.as_deref()),
+                d.decode_blocking(topic, Part::Value, m.value.as_deref()),
+            )
+        });
+        let doc = crate::envelope::Envelope {
+            topic,
+            message: m,
+            decoded: decoded.as_ref().map(|(k, v)| (k, v)),
+        };
+        serde_json::to_writer(&mut out, &doc)?;
         out.write_all(b"\n")?;
         if i % 5_000 == 4_999 {
             let done = i + 1;
@@ -112,7 +131,7 @@ mod tests {
         let path = dir.path().join("out.jsonl");
         let (tx, mut rx) = mpsc::channel(16);
         assert_eq!(
-            export("orders", &messages, &path, &tx).unwrap(),
+            export("orders", &messages, &path, &tx, None).unwrap(),
             (12_000, path.clone())
         );
         let text = std::fs::read_to_string(&path).unwrap();
@@ -127,5 +146,36 @@ mod tests {
         assert_eq!(back, messages);
         // Progress was reported on the way.
         assert!(rx.try_recv().unwrap().text.starts_with("exporting ["));
+    }
+
+    /// An export holds the decoded form beside the raw bytes, and reads
+    /// back to the very bytes (what `:import` and `produce --jsonl` send).
+    #[test]
+    fn an_export_keeps_the_bytes_and_the_decoded_form() {
+        use crate::schema::SchemaChoice;
+        let d = Decoders::new(crate::app::fixtures::registry());
+        let value = d
+            .encoder(&SchemaChoice::parse("orders-value@1", "").unwrap())
+            .and_then(|e| e.encode(r#"{"order_id":"ORD-1","total":"9.99","state":"PAID"}"#))
+            .unwrap();
+        let m = Message {
+            partition: 0,
+            offset: 5,
+            timestamp: Some(1_700_000_000_000),
+            timestamp_kind: TimestampKind::Create,
+            key: Some(b"plain".to_vec()),
+            value: Some(value),
+            headers: vec![],
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.jsonl");
+        let (tx, _rx) = mpsc::channel(16);
+        export("orders", std::slice::from_ref(&m), &path, &tx, Some(&d)).unwrap();
+        let line: serde_json::Value =
+            serde_json::from_str(std::fs::read_to_string(&path).unwrap().trim()).unwrap();
+        assert_eq!(line["value_decoded"]["total"], "9.99", "{line}");
+        assert_eq!(line["value_schema"]["subject"], "orders-value", "{line}");
+        assert!(line.get("key_decoded").is_none(), "a plain key: {line}");
+        assert_eq!(crate::envelope::from_json(&line).unwrap().1, m);
     }
 }

@@ -220,7 +220,7 @@ async fn event_loop(
                         ))),
                     }
                 }
-                Output::Effect(effect) => effects::run(effect, &notes_tx),
+                Output::Effect(effect) => effects::run(effect, &notes_tx, worker.decoders.clone()),
                 // `App` says statuses and navigates itself.
                 Output::Status(_) | Output::Nav(_) => {}
             }

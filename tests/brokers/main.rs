@@ -12,6 +12,7 @@ mod admin;
 mod groups;
 mod kafka_big_messages;
 mod kafka_compression;
+mod kafka_schema_files;
 mod kafka_schemas;
 mod kafka_secrets;
 mod kafka_security;

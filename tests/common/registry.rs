@@ -96,3 +96,21 @@ pub fn encode(bootstrap: &str, registry: &str, prefix: &str) -> Vec<serde_json::
     );
     super::json_lines(&out.stdout)
 }
+
+/// Run tests/registry/bare.py: bare Avro and Protobuf messages written
+/// from the schema files in `dir`, as it says they must read.
+pub fn write_bare(bootstrap: &str, prefix: &str, dir: &Path) -> Vec<serde_json::Value> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/registry/bare.py");
+    let out = Command::new(python())
+        .arg(script)
+        .args([bootstrap, prefix])
+        .arg(dir)
+        .output()
+        .expect("run bare.py");
+    assert!(
+        out.status.success(),
+        "bare.py failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    super::json_lines(&out.stdout)
+}

@@ -13,7 +13,7 @@ use crate::app::component::{hint, Component, Effect, Hint, Input, Nav, Output};
 use crate::app::shared::Shared;
 use crate::model::{Message, TimestampKind};
 use crate::protocol::search::Matcher;
-use crate::schema::{Decoding, SchemaInfo};
+use crate::schema::{Decoding, Part, SchemaInfo};
 use crate::ui::bytes::{escaped, hex_lines, is_text, json_lines, size};
 use crate::ui::text::{sanitize, wrap_line};
 use crate::ui::theme;
@@ -84,8 +84,8 @@ impl Component for MessageDetail {
                 let m = &self.message;
                 let decoded = shared.decoders.as_ref().map(|d| {
                     (
-                        d.decode_now(m.key.as_deref()),
-                        d.decode_now(m.value.as_deref()),
+                        d.decode_now(&self.topic, Part::Key, m.key.as_deref()),
+                        d.decode_now(&self.topic, Part::Value, m.value.as_deref()),
                     )
                 });
                 let text = serde_json::to_string(&crate::envelope::Envelope {
@@ -119,7 +119,7 @@ impl Component for MessageDetail {
 
     fn hints(&self, shared: &Shared) -> Vec<Hint> {
         let mut v = vec![hint(Action::Back, "back"), hint(Action::Hex, "hex")];
-        if has_schema(shared, &self.message) {
+        if has_schema(shared, &self.topic, &self.message) {
             v.push(hint(Action::NextTab, "schema"));
         }
         v.extend([
@@ -132,11 +132,13 @@ impl Component for MessageDetail {
 }
 
 /// Whether the value was decoded through a schema (`l` shows it).
-fn has_schema(shared: &Shared, m: &crate::model::Message) -> bool {
-    shared
-        .decoders
-        .as_ref()
-        .is_some_and(|d| matches!(d.decode_now(m.value.as_deref()), Decoding::Decoded { .. }))
+fn has_schema(shared: &Shared, topic: &str, m: &crate::model::Message) -> bool {
+    shared.decoders.as_ref().is_some_and(|d| {
+        matches!(
+            d.decode_now(topic, Part::Value, m.value.as_deref()),
+            Decoding::Decoded { .. }
+        )
+    })
 }
 
 fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) {
@@ -157,7 +159,12 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
         ]),
         Line::from(vec![
             Span::styled(" key ", theme::dim()),
-            super::messages::shown(shared, m.key.as_deref(), 4_000),
+            super::messages::shown(
+                shared,
+                crate::app::decoded::Slot::key(&detail.topic),
+                m.key.as_deref(),
+                4_000,
+            ),
             Span::styled(
                 format!(
                     "  · key {} · value {}",
@@ -174,7 +181,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
     let decoded = shared
         .decoders
         .as_ref()
-        .map(|d| d.decode_now(m.value.as_deref()));
+        .map(|d| d.decode_now(&detail.topic, Part::Value, m.value.as_deref()));
     match &decoded {
         Some(Decoding::Decoded {
             schema, type_name, ..
@@ -306,7 +313,7 @@ fn draw(frame: &mut Frame, area: Rect, detail: &MessageDetail, shared: &Shared) 
         Span::styled(
             format!(
                 "({mode}; x toggles hex; {}j/k scroll) ",
-                if has_schema(shared, m) {
+                if has_schema(shared, &detail.topic, m) {
                     "l the schema; "
                 } else {
                     ""
@@ -327,7 +334,10 @@ fn schema_words(s: &SchemaInfo, topic: &str, type_name: Option<&str>) -> String 
     if let Some((subject, v)) = s.subject_for(topic, "value") {
         words.push(format!("{} v{v}", sanitize(subject)));
     }
-    words.push(format!("id {}", s.id));
+    match &s.file {
+        Some(file) => words.push(format!("file {}", sanitize(file))),
+        None => words.push(format!("id {}", s.id)),
+    }
     if let Some(t) = type_name {
         words.push(sanitize(t));
     }

@@ -2,6 +2,7 @@
 //! and its matches streaming in, in either order. Enter reads a match
 //! again in full and opens it; `m` shows it among its neighbours.
 
+use crate::app::decoded::Slot;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row};
@@ -331,11 +332,12 @@ fn progress_lines(s: &SearchView, width: usize) -> Vec<Line<'static>> {
 
 /// The value column: the match and its context when it is in the value
 /// or a header; the start of the value otherwise.
-fn value_cell(shared: &Shared, h: &SearchHit, max: usize) -> Line<'static> {
+fn value_cell(shared: &Shared, topic: &str, h: &SearchHit, max: usize) -> Line<'static> {
+    let at = Slot::value(topic);
     let m = &h.message;
     match h.span {
         Some(sp) if sp.field == Field::Value => Line::from(around(
-            &crate::app::decoded::searchable(shared, m.value.as_deref().unwrap_or_default()),
+            &crate::app::decoded::searchable(shared, at, m.value.as_deref().unwrap_or_default()),
             sp.start,
             sp.end,
             max,
@@ -363,26 +365,28 @@ fn value_cell(shared: &Shared, h: &SearchHit, max: usize) -> Line<'static> {
                     spans.extend(around(v, sp.start, sp.end, left));
                     Line::from(spans)
                 }
-                _ => Line::from(shown(shared, m.value.as_deref(), max)),
+                _ => Line::from(shown(shared, at, m.value.as_deref(), max)),
             }
         }
-        None => Line::from(shown(shared, m.value.as_deref(), max)),
+        None => Line::from(shown(shared, at, m.value.as_deref(), max)),
     }
 }
 
-fn key_cell(shared: &Shared, h: &SearchHit, max: usize) -> Line<'static> {
+fn key_cell(shared: &Shared, topic: &str, h: &SearchHit, max: usize) -> Line<'static> {
+    let at = Slot::key(topic);
     match (h.span, h.message.key.as_deref()) {
         (Some(sp), Some(k)) if sp.field == Field::Key => Line::from(around(
-            &crate::app::decoded::searchable(shared, k),
+            &crate::app::decoded::searchable(shared, at, k),
             sp.start,
             sp.end,
             max,
         )),
-        (_, k) => Line::from(shown(shared, k, max)),
+        (_, k) => Line::from(shown(shared, at, k, max)),
     }
 }
 
 fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
+    let topic = s.request.topic.as_str();
     let q = &s.request.query;
     let mut flags = vec![format!("in {}", q.target.label())];
     if q.case_insensitive {
@@ -476,8 +480,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
             if compact {
                 let w = usize::from(col[3]);
                 let cell = match h.span {
-                    Some(sp) if sp.field == Field::Key => key_cell(app, h, w),
-                    _ => value_cell(app, h, w),
+                    Some(sp) if sp.field == Field::Key => key_cell(app, topic, h, w),
+                    _ => value_cell(app, topic, h, w),
                 };
                 Row::new([
                     Cell::from(m.partition.to_string()),
@@ -490,8 +494,8 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, s: &SearchView) {
                     Cell::from(m.partition.to_string()),
                     right(thousands(m.offset)),
                     Cell::from(ts),
-                    Cell::from(key_cell(app, h, usize::from(col[3]))),
-                    Cell::from(value_cell(app, h, usize::from(col[4]))),
+                    Cell::from(key_cell(app, topic, h, usize::from(col[3]))),
+                    Cell::from(value_cell(app, topic, h, usize::from(col[4]))),
                     right(size(h.value_size)),
                 ])
             }

@@ -1,6 +1,7 @@
 //! Drawing the messages screen: the table of held messages, their
 //! columns, previews and the status line.
 
+use crate::app::decoded::Slot;
 use chrono::{TimeZone, Utc};
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
@@ -52,18 +53,24 @@ pub fn preview(b: Option<&[u8]>, max: usize) -> Span<'static> {
 
 /// A key or value as the list shows it: decoded through its schema when
 /// in the wire format.
-pub fn shown(shared: &Shared, b: Option<&[u8]>, max: usize) -> Span<'static> {
+pub fn shown(shared: &Shared, at: Slot<'_>, b: Option<&[u8]>, max: usize) -> Span<'static> {
     match b {
-        Some(b) if !b.is_empty() => crate::app::decoded::preview(shared, b, max),
+        Some(b) if !b.is_empty() => crate::app::decoded::preview(shared, at, b, max),
         b => preview(b, max),
     }
 }
 
-fn value_preview(shared: &Shared, m: &Message, max: usize, hex: bool) -> Span<'static> {
+fn value_preview(
+    shared: &Shared,
+    topic: &str,
+    m: &Message,
+    max: usize,
+    hex: bool,
+) -> Span<'static> {
     match &m.value {
         None => Span::styled("null (tombstone)", theme::warn()),
         Some(v) if hex && !v.is_empty() => Span::raw(hex_preview(v, max)),
-        v => shown(shared, v.as_deref(), max),
+        v => shown(shared, Slot::value(topic), v.as_deref(), max),
     }
 }
 
@@ -286,8 +293,8 @@ pub(super) fn draw(frame: &mut Frame, area: Rect, app: &Shared, ex: &Explorer) {
             if marked.as_ref().is_some_and(|r| r.contains(&i)) {
                 style = style.patch(theme::marked());
             }
-            let key = shown(app, m.key.as_deref(), cols.key());
-            let value = value_preview(app, m, cols.value(), ex.hex);
+            let key = shown(app, Slot::key(&ex.topic), m.key.as_deref(), cols.key());
+            let value = value_preview(app, &ex.topic, m, cols.value(), ex.hex);
             if compact {
                 Row::new([
                     Cell::from(m.partition.to_string()),

@@ -58,8 +58,8 @@ impl ProduceScreen {
             Some(d) => draft_from_decoded(
                 topic,
                 m,
-                &d.decode_now(m.key.as_deref()),
-                &d.decode_now(m.value.as_deref()),
+                &d.decode_now(topic, crate::schema::Part::Key, m.key.as_deref()),
+                &d.decode_now(topic, crate::schema::Part::Value, m.value.as_deref()),
             ),
             None => draft_from_message(topic, m),
         };
