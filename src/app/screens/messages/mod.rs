@@ -224,6 +224,10 @@ impl Component for MessagesScreen {
                 return vec![Output::error(reason)];
             }
             Event::Messages { kind, batch, .. } => {
+                // Messages flowing again: an earlier read error is over.
+                if !batch.is_empty() {
+                    ex.error = None;
+                }
                 fetches = shared.fetch_schemas(batch.iter());
                 ex.add(kind, batch);
             }
