@@ -83,6 +83,12 @@ pub struct GlobalArgs {
     /// Benchmark hook: exit after the first frame, writing timings to PATH
     #[arg(long, hide = true, global = true, value_name = "PATH")]
     pub exit_after_first_frame: Option<PathBuf>,
+
+    /// Benchmark hook: for each key, append to PATH when it was read and
+    /// when the frame that answers it was drawn (microseconds since the
+    /// epoch), to measure the UI's answer while Kafka is slow
+    #[arg(long, hide = true, global = true, value_name = "PATH")]
+    pub key_log: Option<PathBuf>,
 }
 
 impl GlobalArgs {

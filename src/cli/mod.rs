@@ -53,6 +53,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         started,
         exit_when_loaded: cli.global.exit_when_loaded.clone(),
         exit_after_first_frame: cli.global.exit_after_first_frame.clone(),
+        key_log: cli.global.key_log.clone(),
         refresh_when: None,
         config: cli.global.config.clone(),
         overrides: overrides.clone(),

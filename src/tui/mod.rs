@@ -22,6 +22,8 @@ pub struct TuiOptions {
     pub started: Instant,
     pub exit_when_loaded: Option<PathBuf>,
     pub exit_after_first_frame: Option<PathBuf>,
+    /// Benchmark hook: key read and answering frame drawn, per key.
+    pub key_log: Option<PathBuf>,
     /// `creel demo`: fires when its topics exist, and the view refreshes
     /// then instead of at the next period.
     pub refresh_when: Option<std::sync::mpsc::Receiver<()>>,
@@ -133,6 +135,11 @@ async fn event_loop(
     let mut tick = tokio::time::interval(Duration::from_millis(500));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut first_frame: Option<Duration> = None;
+    let mut key_log = match &opts.key_log {
+        Some(p) => Some(std::fs::File::create(p).context("the key log")?),
+        None => None,
+    };
+    let mut key_read_at: Option<u128> = None;
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(1);
     if let Some(when) = opts.refresh_when.take() {
         tokio::task::spawn_blocking(move || {
@@ -148,6 +155,10 @@ async fn event_loop(
         app.shared.page_size = crate::app::page_size(size.height);
         guard.terminal.draw(|f| app.draw(f))?;
         first_frame.get_or_insert_with(|| opts.started.elapsed());
+        if let (Some(log), Some(read)) = (key_log.as_mut(), key_read_at.take()) {
+            use std::io::Write;
+            writeln!(log, "{read} {}", epoch_micros())?;
+        }
         if let Some(path) = &opts.exit_after_first_frame {
             write_bench_report(path, &app, opts.started.elapsed(), first_frame)?;
             break;
@@ -168,7 +179,12 @@ async fn event_loop(
         }
         let work = tokio::select! {
             ev = input.next() => match ev {
-                Some(Ok(ev)) => on_terminal_event(&mut app, ev),
+                Some(Ok(ev)) => {
+                    if key_log.is_some() && matches!(ev, TermEvent::Key(_)) {
+                        key_read_at.get_or_insert_with(epoch_micros);
+                    }
+                    on_terminal_event(&mut app, ev)
+                }
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 None => break,
             },
@@ -240,6 +256,12 @@ fn on_terminal_event(app: &mut App, ev: TermEvent) -> Vec<Output> {
         },
         _ => vec![],
     }
+}
+
+fn epoch_micros() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros())
 }
 
 fn send(app: &mut App, worker: &WorkerHandle, cmd: Command) {
