@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+"""creel beside the tools people use today, on the same data in the same run.
+
+    python3 benches/peers.py            # MESSAGES=1000000 TOPICS=1000 GROUPS=200
+
+Starts the Apache Kafka test cluster (tests/kafka/kafka-cluster, three KRaft
+nodes on loopback), seeds it with Confluent's Python client, then measures
+each tool as a separate process: wall time and peak RSS (GNU time: the
+process, or the shell pipeline and what it waited for). Prints a table with ratios to creel and
+writes it to benches/peers.md, which the README's performance section shows.
+
+- read a topic end to end (MESSAGES JSON events of ~200 bytes, 12
+  partitions): `creel tail --json` vs `kcat -C -J` vs a confluent-kafka
+  Python consumer;
+- regex search over the same topic: `creel search` vs `kcat | grep`;
+- topic list at TOPICS topics x 3 partitions: `creel topics --json` (with
+  message counts) vs `kcat -L` (metadata only);
+- lag of GROUPS groups on a 25-partition topic (GROUPS x 25 group
+  partitions): `creel lag --json` vs a per-partition baseline (committed
+  offsets per group, then one watermark request per partition).
+
+kaskade (PyPI) is a Textual TUI with no headless mode: it is not measured
+here (see the README). Needs tests/kafka's Java/Maven set-up (.ci/run
+installs it) and the Python virtualenv .ci/run makes at
+~/.cache/creel/pyenv.
+"""
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PYENV = os.path.expanduser("~/.cache/creel/pyenv/bin/python")
+
+try:
+    import confluent_kafka  # noqa: F401
+except ImportError:
+    if os.path.exists(PYENV) and sys.executable != PYENV:
+        os.execv(PYENV, [PYENV] + sys.argv)
+    sys.exit("peers.py: needs confluent-kafka (run .ci/run once, or pip install confluent-kafka)")
+
+from confluent_kafka import Consumer, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+MESSAGES = int(os.environ.get("MESSAGES", "1000000"))
+TOPICS = int(os.environ.get("TOPICS", "1000"))
+GROUPS = int(os.environ.get("GROUPS", "200"))
+CREEL = os.path.join(ROOT, "target/release/creel")
+CLUSTER = os.path.join(ROOT, "tests/kafka/kafka-cluster")
+READ_TOPIC = "peers-read"
+
+
+def measure(cmd, shell=False):
+    """Wall seconds and peak RSS (MB) of a command (GNU time, so the figure
+    is not the high-water mark of this Python process that a fork copies),
+    and its stdout."""
+    if shell:
+        cmd = ["sh", "-c", cmd]
+    report = tempfile.NamedTemporaryFile(mode="r")
+    p = subprocess.run(["/usr/bin/time", "-f", "%e %M", "-o", report.name] + cmd,
+                       capture_output=True)
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"{cmd}: exit {p.returncode}: {p.stderr.decode(errors='replace')}")
+    elapsed, kb = report.read().split()[-2:]
+    return float(elapsed), int(kb) / 1024, p.stdout.decode(errors="replace")
+
+
+def seed_read_topic(bootstrap):
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    for f in admin.create_topics([NewTopic(READ_TOPIC, num_partitions=12, replication_factor=1)]).values():
+        f.result()
+    p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 50, "batch.size": 1_000_000,
+                  "compression.type": "lz4", "queue.buffering.max.messages": 2_000_000})
+    for i in range(MESSAGES):
+        tag = "NEEDLE" if i % 1000 == 0 else "hay"
+        v = json.dumps({"id": i, "kind": "order", "tag": tag, "customer": f"c-{i % 9973}",
+                        "items": [{"sku": f"SKU-{i % 517}", "qty": i % 7 + 1}],
+                        "note": "x" * 90})
+        while True:
+            try:
+                p.produce(READ_TOPIC, value=v.encode(), partition=i % 12)
+                break
+            except BufferError:
+                p.poll(0.05)
+        if i % 10000 == 0:
+            p.poll(0)
+    p.flush(120)
+
+
+def seed_topics(bootstrap):
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    names = [f"peers-t{i:05d}" for i in range(TOPICS)]
+    for start in range(0, len(names), 500):
+        fs = admin.create_topics([NewTopic(n, num_partitions=3, replication_factor=1)
+                                  for n in names[start:start + 500]], operation_timeout=120)
+        for f in fs.values():
+            f.result()
+
+
+def seed_groups(bootstrap):
+    admin = AdminClient({"bootstrap.servers": bootstrap})
+    for f in admin.create_topics([NewTopic("peers-lag", num_partitions=25, replication_factor=1)]).values():
+        f.result()
+    p = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20})
+    for i in range(25 * 40):
+        p.produce("peers-lag", value=b"x", partition=i % 25)
+    p.flush(60)
+    groups = [f"peers-g{g:03d}" for g in range(GROUPS)]
+    for g in groups:
+        c = Consumer({"bootstrap.servers": bootstrap, "group.id": g, "enable.auto.commit": False})
+        c.commit(offsets=[TopicPartition("peers-lag", i, (i * 3 + len(g)) % 40) for i in range(25)],
+                 asynchronous=False)
+        c.close()
+    return groups
+
+
+PY_READ = r"""
+import sys
+from confluent_kafka import Consumer, TopicPartition
+c = Consumer({"bootstrap.servers": sys.argv[1], "group.id": "peers-py", "enable.auto.commit": False,
+              "enable.partition.eof": True})
+c.assign([TopicPartition(sys.argv[2], p, 0) for p in range(12)])
+n, eof = 0, set()
+while len(eof) < 12:
+    for m in c.consume(10000, 1.0):
+        if m.error():
+            if m.error().code() == -191:
+                eof.add(m.partition())
+            continue
+        n += 1
+print(n)
+"""
+
+PY_LAG = r"""
+import sys
+from confluent_kafka import Consumer, TopicPartition
+b, groups = sys.argv[1], sys.argv[2:]
+total = 0
+for g in groups:
+    c = Consumer({"bootstrap.servers": b, "group.id": g, "enable.auto.commit": False})
+    tps = c.committed([TopicPartition("peers-lag", p) for p in range(25)], timeout=30)
+    for tp in tps:
+        lo, hi = c.get_watermark_offsets(tp, timeout=30)
+        total += hi - tp.offset
+    c.close()
+print(total)
+"""
+
+
+def row(name, t, rss, base):
+    ratio = f"{t / base[0]:.2f}x / {rss / base[1]:.2f}x" if base else "1.00x / 1.00x"
+    return f"| {name} | {t:.2f} s | {rss:.1f} MB | {ratio} |"
+
+
+def main():
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    work = tempfile.mkdtemp(prefix="creel-peers-")
+    out = subprocess.run([CLUSTER, "start", "--dir", work], capture_output=True, text=True, check=True)
+    bootstrap = next(l.split()[1] for l in out.stdout.splitlines() if l.startswith("PLAINTEXT"))
+    lines = []
+    try:
+        t0 = time.monotonic()
+        seed_read_topic(bootstrap)
+        print(f"seeded {MESSAGES} messages in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+
+        lines += ["", f"Read {MESSAGES:,} messages end to end (12 partitions, lz4 batches) to a pipe:", "",
+                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+        creel = measure(f"{CREEL} -b {bootstrap} tail -t {READ_TOPIC} -o beginning -e --json | wc -l", shell=True)
+        kcat = measure(f"kcat -b {bootstrap} -C -t {READ_TOPIC} -o beginning -e -J -q | wc -l", shell=True)
+        py = measure([sys.executable, "-c", PY_READ, bootstrap, READ_TOPIC])
+        for name, m in [("`creel tail --json`", creel), ("`kcat -C -J`", kcat),
+                        ("confluent-kafka Python consumer", py)]:
+            assert int(m[2].split()[0]) == MESSAGES, (name, m[2][:80])
+            lines.append(row(name, m[0], m[1], None if m is creel else creel))
+        print("\n".join(lines), file=sys.stderr)
+
+        lines += ["", f"Regex search `NEEDLE` over the same {MESSAGES:,} messages (one in a thousand):", "",
+                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+        creel = measure(f"{CREEL} -b {bootstrap} search -t {READ_TOPIC} -e NEEDLE --max-matches 100000000 --json | wc -l",
+                        shell=True)
+        kcat = measure(f"kcat -b {bootstrap} -C -t {READ_TOPIC} -o beginning -e -q -f '%s\\n' | grep -c NEEDLE",
+                       shell=True)
+        for name, m in [("`creel search`", creel), ("`kcat | grep`", kcat)]:
+            assert int(m[2].split()[0]) == MESSAGES // 1000, (name, m[2][:80])
+            lines.append(row(name, m[0], m[1], None if m is creel else creel))
+
+        t0 = time.monotonic()
+        seed_topics(bootstrap)
+        print(f"created {TOPICS} topics in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        # New partitions answer NotLeaderForPartition until their leaders
+        # are elected; measure once the cluster has settled.
+        for _ in range(60):
+            if subprocess.run([CREEL, "-b", bootstrap, "topics"], capture_output=True).returncode == 0:
+                break
+            time.sleep(1)
+        lines += ["", f"Topic list, {TOPICS:,} topics x 3 partitions (plus the ones above):", "",
+                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+        creel = measure([CREEL, "-b", bootstrap, "topics", "--json"])
+        kcat = measure(["kcat", "-b", bootstrap, "-L"])
+        assert creel[2].count("peers-t") >= TOPICS
+        lines.append(row("`creel topics --json` (with message counts)", creel[0], creel[1], None))
+        lines.append(row("`kcat -L` (metadata only, no counts)", kcat[0], kcat[1], creel))
+
+        t0 = time.monotonic()
+        groups = seed_groups(bootstrap)
+        print(f"committed {GROUPS} groups in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        lines += ["", f"Lag of {GROUPS} groups on a 25-partition topic ({GROUPS * 25:,} group partitions):", "",
+                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+        creel = measure([CREEL, "-b", bootstrap, "lag", "--json"])
+        base = measure([sys.executable, "-c", PY_LAG, bootstrap] + groups)
+        shown = sum(1 for g in groups if f'"{g}"' in creel[2])
+        assert shown == GROUPS, f"creel lag shows {shown} of {GROUPS} groups"
+        lines.append(row("`creel lag --json`", creel[0], creel[1], None))
+        lines.append(row("per-partition baseline (Python: committed, then a watermark request each)",
+                         base[0], base[1], creel))
+    finally:
+        subprocess.run([CLUSTER, "stop", "--dir", work], capture_output=True)
+
+    v = subprocess.run(["kcat", "-V"], capture_output=True, text=True).stdout
+    kcat_version = [l.split(" (")[0].replace("Version ", "") for l in v.splitlines() if l.startswith("Version")]
+    head = [
+        f"Measured by `python3 benches/peers.py` on {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+        f"{os.cpu_count()} cores; Apache Kafka test cluster (three KRaft nodes on loopback); "
+        f"kcat {' '.join(kcat_version).strip()}; confluent-kafka {confluent_kafka.version()[0]} "
+        f"(librdkafka {confluent_kafka.libversion()[0]}). kaskade not measured: it has no headless mode.",
+    ]
+    text = "\n".join(head + lines) + "\n"
+    print(text)
+    with open(os.path.join(ROOT, "benches/peers.md"), "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
