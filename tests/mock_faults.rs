@@ -5,17 +5,17 @@
 //! offset order, none missing and none repeated, checked against the
 //! partitions' contents read afterwards by a plain consumer.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::Message as _;
 use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 const TOPIC: &str = "faults";
@@ -99,33 +99,13 @@ fn tail_through(
         })
     };
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let producer = {
-        let (b, stop) = (b.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let p: BaseProducer = ClientConfig::new()
-                .set("bootstrap.servers", &b)
-                .set("linger.ms", "5")
-                .set("message.timeout.ms", "60000")
-                .create()
-                .unwrap();
-            let mut seq = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let value = format!("{{\"seq\":{seq}}}");
-                let key = seq.to_string();
-                let r = BaseRecord::to(TOPIC)
-                    .key(&key)
-                    .payload(&value)
-                    .partition((seq % PARTITIONS as u64) as i32);
-                if p.send(r).is_ok() {
-                    seq += 1;
-                }
-                p.poll(Duration::from_millis(2));
-            }
-            p.flush(Duration::from_secs(60)).unwrap();
-            seq
-        })
-    };
+    let producer = common::Writer::start(&b, TOPIC, Duration::from_millis(2), |seq| {
+        (
+            Some(seq.to_string()),
+            format!("{{\"seq\":{seq}}}"),
+            Some((seq % PARTITIONS as u64) as i32),
+        )
+    });
 
     // Reading has begun before the first fault.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -134,8 +114,7 @@ fn tail_through(
         std::thread::sleep(Duration::from_millis(20));
     }
     faults(&mock, tail.id());
-    stop.store(true, Ordering::Relaxed);
-    let sent = producer.join().unwrap();
+    let sent = producer.stop();
     assert!(sent > 100, "the producer kept writing: {sent}");
 
     let want = contents(&b);

@@ -6,28 +6,17 @@
 //! creel reconnects by itself, and the view goes on following with no
 //! message missing or shown twice.
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use creel::app::fixtures::{render_text, sent};
-use creel::app::{App, Output};
+use creel::app::App;
 use creel::config::Settings;
-use creel::kafka::{spawn_worker, WorkerHandle};
+use creel::kafka::spawn_worker;
 use creel::model::StartAt;
 use rdkafka::mocking::MockCluster;
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
-use rdkafka::ClientConfig;
-
-async fn pump(worker: &mut WorkerHandle, app: &mut App, d: Duration) {
-    let deadline = tokio::time::Instant::now() + d;
-    while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, worker.events.recv()).await {
-        for c in sent(app.apply(ev)) {
-            worker.commands.send(c).await.unwrap();
-        }
-    }
-}
 
 /// (partition, offset) of every message the view holds, and their values.
 fn held(app: &App) -> (Vec<(i32, i64)>, Vec<String>) {
@@ -50,43 +39,18 @@ async fn all_brokers_gone_then_back_keeps_the_view_and_follows_on() {
     let mock = MockCluster::new(3).unwrap();
     mock.create_topic("events", 3, 3).unwrap();
     let b = mock.bootstrap_servers();
-    let stop = Arc::new(AtomicBool::new(false));
-    let writer = {
-        let (b, stop) = (b.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let p: BaseProducer = ClientConfig::new()
-                .set("bootstrap.servers", &b)
-                .set("linger.ms", "5")
-                // Messages written during the outage wait for its end.
-                .set("message.timeout.ms", "300000")
-                .create()
-                .unwrap();
-            let mut n = 0u64;
-            while !stop.load(Ordering::Relaxed) {
-                let v = format!("event {n}");
-                if p.send(BaseRecord::<(), _>::to("events").payload(&v))
-                    .is_ok()
-                {
-                    n += 1;
-                }
-                p.poll(Duration::from_millis(20));
-            }
-            p.flush(Duration::from_secs(60)).unwrap();
-            n
-        })
-    };
+    let writer = common::Writer::start(&b, "events", Duration::from_millis(20), |n| {
+        (None, format!("event {n}"), None)
+    });
     let mut settings = Settings::for_bootstrap(&b);
     settings.refresh = Duration::from_secs(2);
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("test", &b, chrono::Local::now());
-    pump(&mut worker, &mut app, Duration::from_secs(3)).await;
-    let out = app.open_messages("events", None, StartAt::Beginning);
-    for o in out {
-        if let Output::Command(c) = o {
-            worker.commands.send(c).await.unwrap();
-        }
+    common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
+    for c in sent(app.open_messages("events", None, StartAt::Beginning)) {
+        worker.commands.send(c).await.unwrap();
     }
-    pump(&mut worker, &mut app, Duration::from_secs(4)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(4)).await;
     let (before, _) = held(&app);
     assert!(before.len() > 50, "the view follows: {}", before.len());
 
@@ -94,7 +58,7 @@ async fn all_brokers_gone_then_back_keeps_the_view_and_follows_on() {
         mock.broker_down(id).unwrap();
     }
     // Within a refresh (two seconds) and librdkafka noticing the sockets.
-    pump(&mut worker, &mut app, Duration::from_secs(15)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(15)).await;
     let s = render_text(&mut app, 140, 20);
     assert!(s.contains("all brokers down"), "{s}");
     let (during, _) = held(&app);
@@ -106,15 +70,14 @@ async fn all_brokers_gone_then_back_keeps_the_view_and_follows_on() {
     for id in 1..=3 {
         mock.broker_up(id).unwrap();
     }
-    pump(&mut worker, &mut app, Duration::from_secs(12)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(12)).await;
     let s = render_text(&mut app, 140, 20);
     assert!(
         !s.contains("all brokers down"),
         "reconnected by itself: {s}"
     );
-    stop.store(true, Ordering::Relaxed);
-    let written = writer.join().unwrap();
-    pump(&mut worker, &mut app, Duration::from_secs(6)).await;
+    let written = writer.stop();
+    common::pump(&mut worker, &mut app, Duration::from_secs(6)).await;
 
     // Every message written, once: per partition, offsets 0.. without a
     // gap, and each value once.

@@ -3,6 +3,8 @@
 //! surfaces as one clear line naming what creel was doing, and creel goes
 //! on: once the errors stop, the same screen shows the cluster again.
 
+mod common;
+
 use std::time::Duration;
 
 use creel::app::fixtures::sent;
@@ -12,27 +14,6 @@ use creel::kafka::{spawn_worker, WorkerHandle};
 use creel::protocol::Command;
 use rdkafka::mocking::MockCluster;
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
-
-/// Apply the worker's events for `d`, sending what the app asks; every
-/// distinct status line said on the way, in order.
-async fn pump(worker: &mut WorkerHandle, app: &mut App, d: Duration) -> Vec<String> {
-    let mut said: Vec<String> = Vec::new();
-    let deadline = tokio::time::Instant::now() + d;
-    loop {
-        let ev = match tokio::time::timeout_at(deadline, worker.events.recv()).await {
-            Ok(Some(ev)) => ev,
-            _ => return said,
-        };
-        for c in sent(app.apply(ev)) {
-            worker.commands.send(c).await.unwrap();
-        }
-        if let Some(s) = &app.shared.status {
-            if said.last() != Some(&s.text) {
-                said.push(s.text.clone());
-            }
-        }
-    }
-}
 
 async fn send(worker: &WorkerHandle, cmds: Vec<Command>) {
     for c in cmds {
@@ -78,7 +59,7 @@ async fn start() -> (
     settings.refresh = Duration::from_secs(1);
     let mut worker = spawn_worker(&settings).unwrap();
     let mut app = App::new("test", &b, chrono::Local::now());
-    pump(&mut worker, &mut app, Duration::from_secs(3)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
     assert!(
         orders_row(&mut app).contains(" 30 "),
         "{}",
@@ -99,15 +80,6 @@ fn header(app: &mut App) -> String {
     screen(app).lines().nth(1).unwrap_or_default().to_string()
 }
 
-fn outputs_to_commands(out: Vec<creel::app::Output>) -> Vec<Command> {
-    out.into_iter()
-        .filter_map(|o| match o {
-            creel::app::Output::Command(c) => Some(c),
-            _ => None,
-        })
-        .collect()
-}
-
 /// Watermarks refused (an ACL, as the broker says it): the header says
 /// the refresh failed and why, the counts already shown stay; when the
 /// broker answers again the line goes away by itself.
@@ -118,7 +90,7 @@ async fn refused_watermarks_keep_the_counts_and_say_why_until_they_return() {
         RDKafkaApiKey::ListOffsets,
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED; 20],
     );
-    pump(&mut worker, &mut app, Duration::from_secs(3)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
     let h = header(&mut app);
     assert!(
         h.contains("last refresh failed: watermarks: not authorized"),
@@ -126,7 +98,7 @@ async fn refused_watermarks_keep_the_counts_and_say_why_until_they_return() {
     );
     assert!(orders_row(&mut app).contains(" 30 "), "the counts stay");
     mock.clear_request_errors(RDKafkaApiKey::ListOffsets);
-    pump(&mut worker, &mut app, Duration::from_secs(3)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
     let h = header(&mut app);
     assert!(!h.contains("failed"), "{h}");
     assert!(orders_row(&mut app).contains(" 30 "));
@@ -146,7 +118,7 @@ async fn a_refused_send_says_why_and_a_retriable_one_lands() {
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED; 5],
     );
     send(&worker, key(&mut app, "ctrl-s")).await;
-    pump(&mut worker, &mut app, Duration::from_secs(3)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
     let s = creel::app::fixtures::render_text(&mut app, 120, 40);
     assert!(
         s.contains("✖ failed: not authorized") && s.contains("(the draft is kept)"),
@@ -159,14 +131,14 @@ async fn a_refused_send_says_why_and_a_retriable_one_lands() {
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_ENOUGH_REPLICAS; 2],
     );
     send(&worker, key(&mut app, "ctrl-s")).await;
-    pump(&mut worker, &mut app, Duration::from_secs(4)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(4)).await;
     let s = creel::app::fixtures::render_text(&mut app, 120, 40);
     assert!(!s.contains("✖"), "{s}");
     assert!(s.contains("✔"), "a delivery report: {s}");
     // Exactly one more message per partition it went to: 31 in all.
     key(&mut app, "esc");
     key(&mut app, "esc");
-    pump(&mut worker, &mut app, Duration::from_secs(2)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(2)).await;
     assert!(
         orders_row(&mut app).contains(" 31 "),
         "{}",
@@ -185,8 +157,8 @@ async fn fetch_errors_lose_nothing_and_a_refusal_is_said() {
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION; 5],
     );
     let out = app.open_messages("orders", None, creel::model::StartAt::Beginning);
-    send(&worker, outputs_to_commands(out)).await;
-    pump(&mut worker, &mut app, Duration::from_secs(4)).await;
+    send(&worker, sent(out)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(4)).await;
     let s = screen(&mut app);
     assert!(s.contains("(30 held"), "{s}");
     mock.clear_request_errors(RDKafkaApiKey::Fetch);
@@ -196,12 +168,12 @@ async fn fetch_errors_lose_nothing_and_a_refusal_is_said() {
         &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED; 5],
     );
     let out = app.open_messages("orders", None, creel::model::StartAt::Beginning);
-    send(&worker, outputs_to_commands(out)).await;
-    pump(&mut worker, &mut app, Duration::from_secs(4)).await;
+    send(&worker, sent(out)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(4)).await;
     let s = screen(&mut app);
     assert!(s.contains("✖ read: not authorized"), "{s}");
     mock.clear_request_errors(RDKafkaApiKey::Fetch);
-    pump(&mut worker, &mut app, Duration::from_secs(4)).await;
+    common::pump(&mut worker, &mut app, Duration::from_secs(4)).await;
     let s = screen(&mut app);
     assert!(s.contains("(30 held"), "the read goes on: {s}");
     assert!(!s.contains('✖'), "and the error line is gone: {s}");

@@ -602,3 +602,69 @@ pub fn json_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|l| serde_json::from_str(l).expect("a JSON line"))
         .collect()
 }
+
+/// A producer writing `record(seq)` (key, value, partition) to `topic`
+/// until stopped, polling for `pause` after each send: the live traffic
+/// of the fault tests and benches.
+pub struct Writer {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    handle: std::thread::JoinHandle<u64>,
+}
+
+impl Writer {
+    pub fn start(
+        bootstrap: &str,
+        topic: &str,
+        pause: Duration,
+        mut record: impl FnMut(u64) -> (Option<String>, String, Option<i32>) + Send + 'static,
+    ) -> Writer {
+        use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (bootstrap, topic, flag) = (bootstrap.to_string(), topic.to_string(), stop.clone());
+        let handle = std::thread::spawn(move || {
+            let p: BaseProducer = ClientConfig::new()
+                .set("bootstrap.servers", &bootstrap)
+                .set("linger.ms", "5")
+                // Messages written during an outage wait for its end.
+                .set("message.timeout.ms", "300000")
+                .create()
+                .unwrap();
+            let mut seq = 0u64;
+            while !flag.load(std::sync::atomic::Ordering::Relaxed) {
+                let (key, value, partition) = record(seq);
+                let mut r = BaseRecord::<String, String>::to(&topic).payload(&value);
+                if let Some(k) = &key {
+                    r = r.key(k);
+                }
+                if let Some(p) = partition {
+                    r = r.partition(p);
+                }
+                if p.send(r).is_ok() {
+                    seq += 1;
+                }
+                p.poll(pause);
+            }
+            p.flush(Duration::from_secs(60)).unwrap();
+            seq
+        });
+        Writer { stop, handle }
+    }
+
+    /// Stop writing, wait for every message to be delivered; how many
+    /// were written.
+    pub fn stop(self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        self.handle.join().unwrap()
+    }
+}
+
+/// Apply the worker's events to `app` for `d`, sending the worker what the
+/// app asks on the way: the TUI's loop without a terminal.
+pub async fn pump(worker: &mut creel::kafka::WorkerHandle, app: &mut creel::app::App, d: Duration) {
+    let deadline = tokio::time::Instant::now() + d;
+    while let Ok(Some(ev)) = tokio::time::timeout_at(deadline, worker.events.recv()).await {
+        for c in creel::app::fixtures::sent(app.apply(ev)) {
+            worker.commands.send(c).await.unwrap();
+        }
+    }
+}
