@@ -130,6 +130,45 @@ fn hostile_names_are_escaped() {
     assert!(screen.contains("evil\\x1b]0;pwned\\x07\\x1b[2J"));
 }
 
+/// Partitions whose leader refused its offsets (a new topic still settling)
+/// have no count: the table says so instead of "…" (loading) forever, and
+/// the detail names the broker's error on each such partition.
+#[test]
+fn refused_offsets_are_said_not_counted() {
+    let mut app = fixtures::connected();
+    let mut snap = fixtures::snapshot();
+    // A topic the table has never counted (one it counted keeps its last
+    // count while a refresh misses it, and the detail names the error).
+    snap.topics[1].name = "newly-made".into();
+    for p in snap.topics[1].partitions.iter_mut().take(2) {
+        p.watermarks = None;
+        p.error = Some("NotLeaderForPartition (Broker: Not leader for partition)".into());
+    }
+    app.apply(Event::Snapshot {
+        generation: 5,
+        snapshot: snap,
+    });
+    let screen = render(&app, 120, 30);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("newly-made"))
+        .expect("newly-made listed");
+    assert!(row.contains(" ? "), "{row}");
+    assert!(row.contains("2 not counted"), "{row}");
+    app.select_topic("newly-made");
+    app.press(Action::Open);
+    let detail = render(&app, 160, 30);
+    let refused = detail
+        .lines()
+        .find(|l| l.starts_with("│0 "))
+        .expect("partition 0 listed");
+    assert!(refused.contains("NotLeaderForPartition"), "{refused}");
+    assert!(
+        !refused.contains('…') && refused.contains(" ? "),
+        "{refused}"
+    );
+}
+
 #[test]
 fn ten_thousand_topics_draw_only_visible_rows() {
     let mut app = fixtures::connected();

@@ -118,8 +118,12 @@ pub fn reading_config(base: &ClientConfig) -> ClientConfig {
         // tens of megabytes: librdkafka's defaults (50 MB fetches, a 64 MB
         // queue per consumer) read no faster here and cost more memory than
         // kcat; these read 100,000 messages in the same time with ~25 MB
-        // less (benches/tail_vs_kcat.rs).
-        ("fetch.max.bytes", "4194304"),
+        // less (benches/tail_vs_kcat.rs). A fetch is bounded in compressed
+        // bytes and each broker's answer is inflated whole: with 4 MB
+        // fetches, a million lz4-compressed JSON events from three Kafka
+        // brokers peaked at 277 MB; 1 MB reads them as fast with 99 MB
+        // (benches/peers.py). A bigger message still arrives alone.
+        ("fetch.max.bytes", "1048576"),
         ("max.partition.fetch.bytes", "1048576"),
         ("queued.max.messages.kbytes", "2048"),
         ("queued.min.messages", "10000"),

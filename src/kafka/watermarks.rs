@@ -6,9 +6,10 @@ use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 
-use super::error::{op_error, op_error_code};
+use super::error::{code_error, op_error, op_error_code};
 use crate::model::Watermarks;
 use crate::protocol::{ErrorKind, Op, OpError};
 
@@ -18,14 +19,29 @@ use crate::protocol::{ErrorKind, Op, OpError};
 const CHUNK: usize = 1_000;
 /// ListOffsets requests in flight at once.
 const PARALLEL: usize = 8;
+/// Requests one round of narrowing may send. A cluster where most leaders
+/// refuse (moving leadership, an overloaded controller) would otherwise
+/// cost two requests per partition; past this, a refused chunk's
+/// partitions all get its error and the next refresh asks again.
+const NARROWING_BUDGET: usize = 64;
 
 /// (topic, partition) -> watermarks, or the broker's error for that partition.
 pub type WatermarkMap = HashMap<(String, i32), Result<Watermarks, OpError>>;
 type OffsetMap = HashMap<(String, i32), Result<i64, OpError>>;
 
+/// One request: a chunk of partitions at one end of the log.
+type Job<'a> = (&'a [(&'a str, i32)], Offset);
+
 /// Low and high watermarks of `wanted`, as ListOffsets at "earliest" and
 /// "latest" (offsets_for_times with the special -2/-1 timestamps), in chunks,
 /// librdkafka grouping each chunk by leader broker. Blocking.
+///
+/// librdkafka fails a whole offsets_for_times call when one partition's
+/// leader refuses it (NotLeaderForPartition right after topics are
+/// created, or while leadership moves): such a chunk is asked again in
+/// halves, down to the partitions that refuse, which get that error as
+/// their own. The rest of the list keeps its counts. An error that is not
+/// about a partition (no broker answers, a timeout) still fails the call.
 pub fn fetch<C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     wanted: &[(&str, i32)],
@@ -34,44 +50,46 @@ pub fn fetch<C: ConsumerContext>(
     if wanted.is_empty() {
         return Ok(WatermarkMap::new());
     }
-    // Each job is one request: a chunk of partitions at one end of the log.
-    let jobs: Vec<(&[(&str, i32)], Offset)> = wanted
+    let mut jobs: Vec<Job> = wanted
         .chunks(CHUNK)
         .flat_map(|c| [(c, Offset::Beginning), (c, Offset::End)])
         .collect();
-    let next = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<(Offset, OffsetMap)>, KafkaError>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..PARALLEL.min(jobs.len()))
-            .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some((chunk, at)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let mut tpl = TopicPartitionList::with_capacity(chunk.len());
-                        for (topic, partition) in chunk.iter() {
-                            tpl.add_partition_offset(topic, *partition, *at)?;
-                        }
-                        let answer = consumer.offsets_for_times(tpl, timeout)?;
-                        done.push((*at, offsets_by_partition(&answer)));
-                    }
-                    Ok(done)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or(Err(KafkaError::Canceled)))
-            .collect()
-    });
     let mut low = OffsetMap::new();
     let mut high = OffsetMap::new();
-    for r in results {
-        for (at, map) in r.map_err(|e| op_error(Op::Watermarks, &e))? {
-            if at == Offset::Beginning {
-                low.extend(map);
+    while !jobs.is_empty() {
+        let mut again = Vec::new();
+        let answers = run_round(consumer, &jobs, timeout);
+        let refused = answers
+            .iter()
+            .filter(|(_, a)| a.as_ref().is_err_and(|e| partition_refusal(e).is_some()))
+            .count();
+        let narrow = refused * 2 <= NARROWING_BUDGET;
+        for ((chunk, at), answer) in answers {
+            let into = if at == Offset::Beginning {
+                &mut low
             } else {
-                high.extend(map);
+                &mut high
+            };
+            match answer {
+                Ok(map) => into.extend(map),
+                Err(e) => match partition_refusal(&e) {
+                    Some(code) if chunk.len() == 1 || !narrow => {
+                        for (topic, partition) in chunk {
+                            into.insert(
+                                (topic.to_string(), *partition),
+                                Err(code_error(Op::Watermarks, code)),
+                            );
+                        }
+                    }
+                    Some(_) => {
+                        let (a, b) = chunk.split_at(chunk.len() / 2);
+                        again.extend([(a, at), (b, at)]);
+                    }
+                    None => return Err(op_error(Op::Watermarks, &e)),
+                },
             }
         }
+        jobs = again;
     }
     let mut out = WatermarkMap::with_capacity(high.len());
     for (key, h) in high {
@@ -89,6 +107,68 @@ pub fn fetch<C: ConsumerContext>(
         out.insert(key, v);
     }
     Ok(out)
+}
+
+/// Each job's answer, `PARALLEL` requests in flight at once.
+fn run_round<'a, C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    jobs: &[Job<'a>],
+    timeout: Duration,
+) -> Vec<(Job<'a>, Result<OffsetMap, KafkaError>)> {
+    let next = AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..PARALLEL.min(jobs.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    while let Some(&(chunk, at)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        done.push(((chunk, at), ask(consumer, chunk, at, timeout)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+fn ask<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    chunk: &[(&str, i32)],
+    at: Offset,
+    timeout: Duration,
+) -> Result<OffsetMap, KafkaError> {
+    let mut tpl = TopicPartitionList::with_capacity(chunk.len());
+    for (topic, partition) in chunk {
+        tpl.add_partition_offset(topic, *partition, at)?;
+    }
+    let answer = consumer.offsets_for_times(tpl, timeout)?;
+    Ok(offsets_by_partition(&answer))
+}
+
+/// The code of a whole-call failure that one partition's leader caused, so
+/// that asking for fewer partitions can tell which.
+fn partition_refusal(e: &KafkaError) -> Option<RDKafkaErrorCode> {
+    use RDKafkaErrorCode::*;
+    let code = e.rdkafka_error_code()?;
+    matches!(
+        code,
+        NotLeaderForPartition
+            | LeaderNotAvailable
+            | UnknownTopicOrPartition
+            | UnknownTopic
+            | UnknownPartition
+            | ReplicaNotAvailable
+            | FencedLeaderEpoch
+            | UnknownLeaderEpoch
+            | OffsetNotAvailable
+            | KafkaStorageError
+            | TopicAuthorizationFailed
+    )
+    .then_some(code)
 }
 
 fn offsets_by_partition(tpl: &TopicPartitionList) -> OffsetMap {

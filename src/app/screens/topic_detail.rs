@@ -247,7 +247,9 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
         Constraint::Length(num),
         Constraint::Length(num),
         Constraint::Length(num),
-        Constraint::Length(16),
+        // A broker's error (NotLeaderForPartition while a topic settles)
+        // is longer than "under-replicated": it shares the spare width.
+        Constraint::Min(16),
     ];
     WindowedTable {
         block: Block::bordered().title(title),
@@ -268,6 +270,8 @@ fn draw_partitions(frame: &mut Frame, area: Rect, topic: &Topic, detail: &TopicD
             let p = &topic.partitions[i];
             let (low, high, msgs) = match p.watermarks {
                 Some(w) => (thousands(w.low), thousands(w.high), thousands(w.messages())),
+                // Refused, not on its way.
+                None if p.error.is_some() => ("?".into(), "?".into(), "?".into()),
                 None => ("…".into(), "…".into(), "…".into()),
             };
             let (status, style) = if p.leader < 0 {

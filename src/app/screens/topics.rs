@@ -206,16 +206,26 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
         cursor: &view.cursor,
         row: |i: usize| {
             let t = &topics[view.visible[i]];
-            let messages = match t.messages() {
-                Some(m) => thousands(m),
-                None => "…".into(),
-            };
             let urp = t.under_replicated();
             let no_leader = t.partitions.iter().filter(|p| p.leader < 0).count();
+            // A leader that refused its offsets (NotLeaderForPartition
+            // while a new topic settles): no count, and not "loading".
+            let refused = t
+                .partitions
+                .iter()
+                .filter(|p| p.leader >= 0 && p.watermarks.is_none() && p.error.is_some())
+                .count();
+            let messages = match t.messages() {
+                Some(m) => thousands(m),
+                None if refused > 0 => "?".into(),
+                None => "…".into(),
+            };
             let health = if let Some(e) = &t.error {
                 Span::styled(format!("error {}", sanitize(e)), theme::bad())
             } else if no_leader > 0 {
                 Span::styled(format!("{no_leader} offline"), theme::bad())
+            } else if refused > 0 {
+                Span::styled(format!("{refused} not counted"), theme::warn())
             } else if urp > 0 {
                 Span::styled(format!("{urp} under-replicated"), theme::warn())
             } else {

@@ -1,0 +1,109 @@
+//! `creel topics` right after many topics are created on a three-node Kafka
+//! cluster. The controller names the leaders at once, but each broker
+//! refuses ListOffsets (NotLeaderForPartition) until it has applied the new
+//! metadata, and librdkafka fails a whole batched request for one such
+//! partition. Before the fix, the whole listing failed with exit 2 for a
+//! minute after the topics were created; now every topic is listed, the
+//! partitions that refused say why, and the counts fill in as they settle.
+//! This binary has a cluster of its own: a thousand topics would slow the
+//! tests sharing the other one.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::kafka;
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::ClientConfig;
+
+const TOPICS: usize = 1_000;
+
+fn topics_json(b: &str) -> (std::process::ExitStatus, serde_json::Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", b, "topics", "--json"])
+        .output()
+        .expect("creel runs");
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status, v, stderr)
+}
+
+/// (partitions with counts, partitions with an error) among the fresh topics.
+fn tally(v: &serde_json::Value) -> (usize, usize) {
+    let mut counted = 0;
+    let mut refused = 0;
+    for t in v.as_array().into_iter().flatten() {
+        if !t["name"].as_str().unwrap_or("").starts_with("fresh-") {
+            continue;
+        }
+        for p in t["partition_details"].as_array().into_iter().flatten() {
+            match (p["high"].as_i64(), p["error"].as_str()) {
+                (Some(_), None) => counted += 1,
+                (None, Some(why)) => {
+                    assert!(
+                        why.contains("NotLeader")
+                            || why.contains("LeaderNotAvailable")
+                            || why.contains("UnknownTopicOrPartition"),
+                        "a refused partition says why: {why}"
+                    );
+                    refused += 1;
+                }
+                other => panic!("partition {p} has counts and an error, or neither: {other:?}"),
+            }
+        }
+    }
+    (counted, refused)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn topics_listed_right_after_a_thousand_are_created() {
+    let k = kafka::cluster();
+    let b = k.bootstrap("PLAINTEXT").to_string();
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", &b)
+        .create()
+        .expect("admin client");
+    let names: Vec<String> = (0..TOPICS).map(|i| format!("fresh-{i:04}")).collect();
+    let new: Vec<NewTopic> = names
+        .iter()
+        .map(|n| NewTopic::new(n, 3, TopicReplication::Fixed(1)))
+        .collect();
+    let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(60)));
+    for r in admin.create_topics(&new, &opts).await.expect("create") {
+        r.unwrap_or_else(|(t, e)| panic!("create {t}: {e}"));
+    }
+
+    // At once: the list is whole, whatever the brokers still refuse.
+    let b2 = b.clone();
+    let (status, v, stderr) = tokio::task::spawn_blocking(move || topics_json(&b2))
+        .await
+        .unwrap();
+    assert!(status.success(), "creel topics failed: {stderr}");
+    let listed = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["name"].as_str().unwrap_or("").starts_with("fresh-"))
+        .count();
+    assert_eq!(listed, TOPICS, "every new topic is listed");
+    let (counted, refused) = tally(&v);
+    assert_eq!(counted + refused, TOPICS * 3);
+    eprintln!("right after creation: {counted} partitions counted, {refused} refused");
+
+    // Then the counts fill in, with nothing refused.
+    let b3 = b.clone();
+    tokio::task::spawn_blocking(move || {
+        common::wait_for(
+            Duration::from_secs(120),
+            "every fresh partition to have counts",
+            || {
+                let (status, v, _) = topics_json(&b3);
+                (status.success() && tally(&v) == (TOPICS * 3, 0)).then_some(())
+            },
+        )
+    })
+    .await
+    .unwrap();
+}
