@@ -80,27 +80,72 @@ fn header(app: &mut App) -> String {
     screen(app).lines().nth(1).unwrap_or_default().to_string()
 }
 
-/// Watermarks refused (an ACL, as the broker says it): the header says
-/// the refresh failed and why, the counts already shown stay; when the
-/// broker answers again the line goes away by itself.
+/// Watermarks refused (an ACL, as the broker says it): each refusing
+/// partition keeps its last count and the topic's row says its offsets
+/// were refused (the detail names the broker's error); the other topics of
+/// a refresh are not lost with them. When the broker answers again the
+/// row is healthy by itself.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn refused_watermarks_keep_the_counts_and_say_why_until_they_return() {
     let (mock, mut worker, mut app) = start().await;
     mock.request_errors(
         RDKafkaApiKey::ListOffsets,
-        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED; 20],
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED; 500],
     );
     common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
-    let h = header(&mut app);
+    let row = orders_row(&mut app);
+    assert!(row.contains("3 offsets refused"), "{row}");
+    assert!(row.contains(" 30 "), "the counts stay: {row}");
+    app.select_topic("orders");
+    app.press(Action::Open);
+    let detail = creel::app::fixtures::render_text(&mut app, 160, 16);
     assert!(
-        h.contains("last refresh failed: watermarks: not authorized"),
-        "{h}"
+        detail.contains("│0 ") && detail.contains("not authorized"),
+        "{detail}"
     );
-    assert!(orders_row(&mut app).contains(" 30 "), "the counts stay");
+    app.press(Action::Back);
     mock.clear_request_errors(RDKafkaApiKey::ListOffsets);
     common::pump(&mut worker, &mut app, Duration::from_secs(3)).await;
-    let h = header(&mut app);
-    assert!(!h.contains("failed"), "{h}");
+    let row = orders_row(&mut app);
+    assert!(row.contains(" ok") && row.contains(" 30 "), "{row}");
+    assert!(!header(&mut app).contains("failed"));
+}
+
+/// Requests slower than their deadline (a 10 s round trip against 8 s):
+/// the header says the refresh timed out and when it is tried again, not
+/// that the cluster lacks the request; the counts shown stay; once the
+/// cluster is fast again the line goes away by itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_its_deadline_is_said_timed_out_and_retried() {
+    let (mock, mut worker, mut app) = start().await;
+    mock.broker_round_trip_time(1, Duration::from_secs(10))
+        .unwrap();
+    let mut seen = String::new();
+    for _ in 0..40 {
+        common::pump(&mut worker, &mut app, Duration::from_millis(500)).await;
+        seen = header(&mut app);
+        if seen.contains("timed out") {
+            break;
+        }
+    }
+    assert!(
+        seen.contains("last refresh timed out, retrying") && seen.contains("no answer within 8 s"),
+        "{seen}"
+    );
+    assert!(!seen.contains("may not support"), "{seen}");
+    assert!(orders_row(&mut app).contains(" 30 "), "the counts stay");
+    mock.broker_round_trip_time(1, Duration::ZERO).unwrap();
+    for _ in 0..60 {
+        common::pump(&mut worker, &mut app, Duration::from_millis(500)).await;
+        seen = header(&mut app);
+        if !seen.contains("timed out") {
+            break;
+        }
+    }
+    assert!(
+        !seen.contains("timed out") && !seen.contains("failed"),
+        "{seen}"
+    );
     assert!(orders_row(&mut app).contains(" 30 "));
 }
 

@@ -154,7 +154,7 @@ fn refused_offsets_are_said_not_counted() {
         .find(|l| l.contains("newly-made"))
         .expect("newly-made listed");
     assert!(row.contains(" ? "), "{row}");
-    assert!(row.contains("2 not counted"), "{row}");
+    assert!(row.contains("2 offsets refused"), "{row}");
     app.select_topic("newly-made");
     app.press(Action::Open);
     let detail = render(&app, 160, 30);

@@ -48,6 +48,9 @@ pub fn topics_failed(
         (None, Some(why)) if matches!(error.kind, ErrorKind::Unreachable | ErrorKind::TimedOut) => {
             OpError::new(error.op, ErrorKind::Unreachable, why)
         }
+        // Brokers connected but slower than the deadline: not "this
+        // cluster may not support the request", which is for admin calls.
+        (None, None) if error.kind == ErrorKind::TimedOut => timed_out(error.op, REQUEST_TIMEOUT),
         _ => error,
     };
     tracing::warn!("refresh {} failed: {error}", job.generation);

@@ -112,9 +112,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
         second.push(Span::styled("refreshing…", theme::dim()));
     }
     if let (Some(err), ConnectionState::Connected) = (&app.last_error, &app.connection) {
+        let retry = match app.last_error_retry {
+            Some(at) if at > app.now => format!(", retrying in {}", age(app.now, at)),
+            Some(_) => ", retrying now".to_string(),
+            None => String::new(),
+        };
+        // A slow cluster is not a broken one: say it ran out of time.
+        let what = if err.kind == crate::protocol::ErrorKind::TimedOut {
+            "last refresh timed out"
+        } else {
+            "last refresh failed"
+        };
         second.push(sep);
         second.push(Span::styled(
-            format!("last refresh failed: {}", sanitize(&err.to_string())),
+            format!("{what}{retry}: {}", sanitize(&err.to_string())),
             theme::warn(),
         ));
     }

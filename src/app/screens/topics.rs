@@ -209,11 +209,12 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
             let urp = t.under_replicated();
             let no_leader = t.partitions.iter().filter(|p| p.leader < 0).count();
             // A leader that refused its offsets (NotLeaderForPartition
-            // while a new topic settles): no count, and not "loading".
+            // while a new topic settles, a missing ACL): no fresh count
+            // (the last one stays if there was one), and not "loading".
             let refused = t
                 .partitions
                 .iter()
-                .filter(|p| p.leader >= 0 && p.watermarks.is_none() && p.error.is_some())
+                .filter(|p| p.leader >= 0 && p.error.is_some())
                 .count();
             let messages = match t.messages() {
                 Some(m) => thousands(m),
@@ -225,7 +226,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, view: &TopicsView) {
             } else if no_leader > 0 {
                 Span::styled(format!("{no_leader} offline"), theme::bad())
             } else if refused > 0 {
-                Span::styled(format!("{refused} not counted"), theme::warn())
+                Span::styled(format!("{refused} offsets refused"), theme::warn())
             } else if urp > 0 {
                 Span::styled(format!("{urp} under-replicated"), theme::warn())
             } else {
