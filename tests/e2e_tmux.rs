@@ -5,95 +5,10 @@
 
 mod common;
 
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use common::{create_topics, produce, wait_for, Broker};
-
-struct Tmux {
-    session: String,
-}
-
-impl Tmux {
-    fn start(cmd: &str) -> Tmux {
-        assert!(
-            Command::new("tmux").arg("-V").output().is_ok(),
-            "tmux is not installed; the end-to-end tests need it (apt-get install tmux)"
-        );
-        let session = format!("creel-e2e-{}-{}", std::process::id(), common::free_port());
-        // The shell line prints the exit code and whether the terminal was
-        // left in raw mode, then stays so the pane can be read.
-        let script = format!(
-            "{cmd}; echo EXIT=$?; stty -a | grep -q -- '-icanon' && echo RAW || echo COOKED; sleep 600"
-        );
-        let ok = common::tmux_session(&session, 120, 40, &["sh", "-c", &script]);
-        assert!(ok, "tmux new-session failed");
-        Tmux { session }
-    }
-
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.session])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    /// Type text one character at a time.
-    fn type_text(&self, text: &str) {
-        for c in text.chars() {
-            self.keys(&[&c.to_string()]);
-        }
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            Command::new("tmux")
-                .args(["send-keys", "-t", &self.session, k])
-                .status()
-                .unwrap();
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn wait_for(&self, what: &str, timeout: Duration) -> String {
-        wait_for(timeout, &format!("{what:?} on screen"), || {
-            let s = self.screen();
-            s.contains(what).then_some(s)
-        })
-    }
-
-    /// Wait for creel to exit and the shell line to report the terminal's
-    /// mode (it prints EXIT= first, then COOKED or RAW).
-    fn exited(&self, timeout: Duration) -> String {
-        wait_for(timeout, "creel to exit", || {
-            let s = self.screen();
-            (s.contains("COOKED") || s.contains("RAW")).then_some(s)
-        })
-    }
-
-    fn alternate_screen_on(&self) -> bool {
-        let out = Command::new("tmux")
-            .args([
-                "display-message",
-                "-p",
-                "-t",
-                &self.session,
-                "#{alternate_on}",
-            ])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim() == "1"
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.session])
-            .status();
-    }
-}
 
 fn creel() -> &'static str {
     env!("CARGO_BIN_EXE_creel")

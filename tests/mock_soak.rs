@@ -16,6 +16,7 @@ mod common;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::tmux::Tmux;
 use common::{wait_for, Writer};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::mocking::MockCluster;
@@ -40,41 +41,6 @@ fn rss_mb(pid: u32) -> Option<f64> {
         .parse()
         .ok()?;
     Some(kb / 1024.0)
-}
-
-fn screen(session: &str) -> String {
-    let out = Command::new("tmux")
-        .args(["capture-pane", "-p", "-t", session])
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn keys(session: &str, keys: &[&str]) {
-    for k in keys {
-        Command::new("tmux")
-            .args(["send-keys", "-t", session, k])
-            .status()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(80));
-    }
-}
-
-fn wait_screen(session: &str, what: &str, timeout: Duration) -> String {
-    wait_for(timeout, &format!("{what:?} on screen"), || {
-        let s = screen(session);
-        s.contains(what).then_some(s)
-    })
-}
-
-struct Session(String);
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .status();
-    }
 }
 
 /// start, peak, end of a series of samples.
@@ -115,31 +81,17 @@ fn memory_stays_bounded_following_a_busy_topic_with_a_lag_watch_and_searches() {
         .unwrap();
 
     let creel = env!("CARGO_BIN_EXE_creel");
-    let dir = tempfile::tempdir().unwrap();
-    let pidfile = dir.path().join("pid");
-    let session = Session(format!("creel-soak-{}", common::free_port()));
-    let script = format!("echo $$ > {}; exec {creel} -b {b}", pidfile.display());
-    assert!(common::tmux_session(
-        &session.0,
-        120,
-        40,
-        &["sh", "-c", &script]
-    ));
-    let s = &session.0;
-    let tui: u32 = wait_for(Duration::from_secs(5), "the TUI's pid", || {
-        std::fs::read_to_string(&pidfile).ok()?.trim().parse().ok()
-    });
-    wait_screen(s, "● connected", Duration::from_secs(20));
-    keys(s, &["/"]);
-    for c in "busy".chars() {
-        keys(s, &[&c.to_string()]);
-    }
-    keys(s, &["Enter"]);
-    wait_screen(s, "Topics (1 of ", Duration::from_secs(10));
-    keys(s, &["m"]);
-    wait_screen(s, "Read busy from", Duration::from_secs(10));
-    keys(s, &["Enter"]);
-    wait_screen(s, "following", Duration::from_secs(30));
+    let t = Tmux::start(&format!("{creel} -b {b}"));
+    let tui: u32 = wait_for(Duration::from_secs(5), "the TUI's pid", || t.command_pid());
+    t.wait_for("● connected", Duration::from_secs(20));
+    t.keys(&["/"]);
+    t.type_text("busy");
+    t.keys(&["Enter"]);
+    t.wait_for("Topics (1 of ", Duration::from_secs(10));
+    t.keys(&["m"]);
+    t.wait_for("Read busy from", Duration::from_secs(10));
+    t.keys(&["Enter"]);
+    t.wait_for("following", Duration::from_secs(30));
 
     let mut lag = Command::new(creel)
         .args(["-b", &b, "lag", "--watch", "--json", "--interval", "2"])
@@ -152,7 +104,7 @@ fn memory_stays_bounded_following_a_busy_topic_with_a_lag_watch_and_searches() {
     // The window fills first; from then on nothing may grow.
     let started = Instant::now();
     let tui_start = rss_mb(tui).unwrap();
-    wait_screen(s, "50,000 held", Duration::from_secs(120));
+    t.wait_for("50,000 held", Duration::from_secs(120));
     let filled = started.elapsed();
     let mut tui_rss = vec![rss_mb(tui).unwrap()];
     let mut lag_rss = vec![rss_mb(lag.id()).unwrap()];
@@ -185,11 +137,11 @@ fn memory_stays_bounded_following_a_busy_topic_with_a_lag_watch_and_searches() {
         tui_rss.push(rss_mb(tui).expect("the TUI is still running"));
         lag_rss.push(rss_mb(lag.id()).expect("the lag watch is still running"));
     }
-    let held = screen(s);
+    let held = t.screen();
     let written = writer.stop();
     let _ = lag.kill();
     let _ = lag.wait();
-    keys(s, &["q"]);
+    t.keys(&["q"]);
 
     let (t0, tpeak, tend) = summary(&tui_rss);
     let (l0, lpeak, lend) = summary(&lag_rss);

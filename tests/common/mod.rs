@@ -5,6 +5,7 @@
 
 pub mod kafka;
 pub mod registry;
+pub mod tmux;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
