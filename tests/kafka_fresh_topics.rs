@@ -42,10 +42,18 @@ fn tally(v: &serde_json::Value) -> (usize, usize) {
             match (p["high"].as_i64(), p["error"].as_str()) {
                 (Some(_), None) => counted += 1,
                 (None, Some(why)) => {
+                    // What a broker answers while it applies new topics.
+                    let settling = [
+                        "NotLeader",
+                        "LeaderNotAvailable",
+                        "UnknownTopicOrPartition",
+                        "UnknownLeaderEpoch",
+                        "FencedLeaderEpoch",
+                        "ReplicaNotAvailable",
+                        "OffsetNotAvailable",
+                    ];
                     assert!(
-                        why.contains("NotLeader")
-                            || why.contains("LeaderNotAvailable")
-                            || why.contains("UnknownTopicOrPartition"),
+                        settling.iter().any(|s| why.contains(s)),
                         "a refused partition says why: {why}"
                     );
                     refused += 1;
