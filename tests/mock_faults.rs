@@ -161,17 +161,6 @@ fn tail_through(
     errors.join().unwrap()
 }
 
-/// Resident memory of a process, in MB.
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let kb: f64 = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap();
-    kb / 1024.0
-}
-
 #[test]
 fn a_hundred_broker_cycles_lose_and_repeat_nothing_in_a_tail() {
     let mut rss = Vec::new();
@@ -182,7 +171,7 @@ fn a_hundred_broker_cycles_lose_and_repeat_nothing_in_a_tail() {
             mock.broker_up(1).unwrap();
             std::thread::sleep(Duration::from_millis(40));
             if cycle % 10 == 0 {
-                rss.push(rss_mb(pid));
+                rss.push(common::rss_mb(pid).expect("creel tail is running"));
             }
         }
     });

@@ -34,9 +34,8 @@ pub struct Shared {
     /// Generation of the snapshot shown; older results are ignored.
     pub generation: u64,
     pub refreshing: bool,
-    pub last_error: Option<OpError>,
-    /// When the refresh that failed with `last_error` is tried again.
-    pub last_error_retry: Option<chrono::DateTime<chrono::Local>>,
+    /// The last topic refresh failed: why, and when it is retried.
+    pub last_error: Option<(OpError, DateTime<Local>)>,
     pub groups: Option<GroupsSnapshot>,
     pub groups_generation: u64,
     /// The last group refresh failed: why, and when it is retried.
@@ -82,7 +81,6 @@ impl Shared {
             generation: 0,
             refreshing: true,
             last_error: None,
-            last_error_retry: None,
             groups: None,
             groups_generation: 0,
             groups_error: None,
@@ -237,7 +235,6 @@ impl Shared {
                 }
                 self.connection = ConnectionState::Connected;
                 self.last_error = None;
-                self.last_error_retry = None;
                 // Stale-while-revalidate: a partition whose count did not
                 // come (yet, or this time) keeps the last one.
                 if let Some(old) = &self.snapshot {
@@ -271,8 +268,7 @@ impl Shared {
                         retry_at: Some(retry_at),
                     };
                 }
-                self.last_error = Some(error);
-                self.last_error_retry = Some(retry_at);
+                self.last_error = Some((error, retry_at));
             }
             Event::BrokerError {
                 reason,

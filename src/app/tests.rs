@@ -66,7 +66,7 @@ fn failed_refresh_keeps_the_old_table() {
         app.shared
             .last_error
             .as_ref()
-            .map(|e| e.to_string())
+            .map(|(e, _)| e.to_string())
             .as_deref(),
         Some("watermarks: timed out")
     );

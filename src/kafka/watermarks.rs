@@ -31,6 +31,8 @@ type OffsetMap = HashMap<(String, i32), Result<i64, OpError>>;
 
 /// One request: a chunk of partitions at one end of the log.
 type Job<'a> = (&'a [(&'a str, i32)], Offset);
+/// A job and what the cluster answered to it.
+type Answer<'a> = (Job<'a>, Result<OffsetMap, KafkaError>);
 
 /// Low and high watermarks of `wanted`, as ListOffsets at "earliest" and
 /// "latest" (offsets_for_times with the special -2/-1 timestamps), in chunks,
@@ -58,7 +60,8 @@ pub fn fetch<C: ConsumerContext>(
     let mut high = OffsetMap::new();
     while !jobs.is_empty() {
         let mut again = Vec::new();
-        let answers = run_round(consumer, &jobs, timeout);
+        let answers =
+            run_round(consumer, &jobs, timeout).map_err(|e| op_error(Op::Watermarks, &e))?;
         let refused = answers
             .iter()
             .filter(|(_, a)| a.as_ref().is_err_and(|e| partition_refusal(e).is_some()))
@@ -109,12 +112,13 @@ pub fn fetch<C: ConsumerContext>(
     Ok(out)
 }
 
-/// Each job's answer, `PARALLEL` requests in flight at once.
+/// Each job's answer, `PARALLEL` requests in flight at once; a thread that
+/// panicked fails the round rather than leaving its jobs unanswered.
 fn run_round<'a, C: ConsumerContext>(
     consumer: &BaseConsumer<C>,
     jobs: &[Job<'a>],
     timeout: Duration,
-) -> Vec<(Job<'a>, Result<OffsetMap, KafkaError>)> {
+) -> Result<Vec<Answer<'a>>, KafkaError> {
     let next = AtomicUsize::new(0);
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..PARALLEL.min(jobs.len()))
@@ -128,10 +132,11 @@ fn run_round<'a, C: ConsumerContext>(
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+        let mut answers = Vec::with_capacity(jobs.len());
+        for h in handles {
+            answers.extend(h.join().map_err(|_| KafkaError::Canceled)?);
+        }
+        Ok(answers)
     })
 }
 

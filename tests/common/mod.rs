@@ -669,3 +669,17 @@ pub async fn pump(worker: &mut creel::kafka::WorkerHandle, app: &mut creel::app:
         }
     }
 }
+
+/// Resident memory of a running process, in MB (None once it is gone).
+pub fn rss_mb(pid: u32) -> Option<f64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kb / 1024.0)
+}

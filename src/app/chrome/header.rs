@@ -1,5 +1,6 @@
 //! The two header lines: where creel is connected, and how that is going.
 
+use chrono::{DateTime, Local};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -80,11 +81,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
             second.push(Span::styled("● connected", theme::ok()));
         }
         ConnectionState::AllBrokersDown { reason, retry_at } => {
-            let retry = match retry_at {
-                Some(at) if *at > app.now => format!(" (retrying in {})", age(app.now, *at)),
-                Some(_) => " (retrying now)".to_string(),
-                None => " (retrying)".to_string(),
-            };
+            let retry = format!(" ({})", retrying(app.now, *retry_at));
             // The retry comes first so a narrow terminal cuts the reason,
             // not the countdown.
             second.push(Span::styled(
@@ -111,12 +108,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
         second.push(sep.clone());
         second.push(Span::styled("refreshing…", theme::dim()));
     }
-    if let (Some(err), ConnectionState::Connected) = (&app.last_error, &app.connection) {
-        let retry = match app.last_error_retry {
-            Some(at) if at > app.now => format!(", retrying in {}", age(app.now, at)),
-            Some(_) => ", retrying now".to_string(),
-            None => String::new(),
-        };
+    if let (Some((err, at)), ConnectionState::Connected) = (&app.last_error, &app.connection) {
+        let retry = format!(", {}", retrying(app.now, Some(*at)));
         // A slow cluster is not a broken one: say it ran out of time.
         let what = if err.kind == crate::protocol::ErrorKind::TimedOut {
             "last refresh timed out"
@@ -133,4 +126,14 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &Shared) {
         Paragraph::new(vec![Line::from(first), Line::from(second)]),
         area,
     );
+}
+
+/// When the next attempt comes: "retrying in 4s", "retrying now", or just
+/// "retrying" when its time is not known.
+fn retrying(now: DateTime<Local>, at: Option<DateTime<Local>>) -> String {
+    match at {
+        Some(at) if at > now => format!("retrying in {}", age(now, at)),
+        Some(_) => "retrying now".to_string(),
+        None => "retrying".to_string(),
+    }
 }
