@@ -1,7 +1,7 @@
 //! Entering and leaving the terminal's raw, alternate-screen mode. Leaving
 //! happens on every path out: normal return, error (Drop) and panic (hook).
 
-use std::io::{stdout, IsTerminal, Stdout};
+use std::io::{stdout, BufWriter, IsTerminal, Stdout};
 use std::sync::{Mutex, Once};
 
 use crossterm::cursor::Show;
@@ -13,8 +13,18 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 
+/// Frames go to the terminal whole: a frame is built in this buffer and
+/// handed to stdout in one write at the end of the draw, so stdout's own
+/// buffer never holds half an escape sequence that a panic's exit would
+/// flush after the restored terminal (it ate the first letter of the
+/// shell's next line).
+type Screen = Terminal<CrosstermBackend<BufWriter<Stdout>>>;
+
+/// Big enough for a full frame of a large terminal (about 20 bytes a cell).
+const FRAME_BUFFER: usize = 1 << 20;
+
 pub struct TerminalGuard {
-    pub terminal: Terminal<CrosstermBackend<Stdout>>,
+    pub terminal: Screen,
     active: bool,
 }
 
@@ -76,6 +86,9 @@ impl TerminalGuard {
             // the terminal is restored, the message printed, and nothing
             // keeps running behind a screen that looks closed.
             std::panic::set_hook(Box::new(move |info| {
+                // Held to the exit: the UI thread cannot start another
+                // frame after the terminal is restored.
+                let _stdout = stdout().lock();
                 restore_terminal();
                 previous(info);
                 std::process::exit(101);
@@ -83,7 +96,10 @@ impl TerminalGuard {
         });
         enable_raw_mode()?;
         let mut guard = TerminalGuard {
-            terminal: Terminal::new(CrosstermBackend::new(stdout()))?,
+            terminal: Terminal::new(CrosstermBackend::new(BufWriter::with_capacity(
+                FRAME_BUFFER,
+                stdout(),
+            )))?,
             active: true,
         };
         if let Err(e) = execute!(stdout(), EnterAlternateScreen, EnableMouseCapture) {
