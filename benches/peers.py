@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """creel beside the tools people use today, on the same data in the same run.
 
-    python3 benches/peers.py            # MESSAGES=1000000 TOPICS=1000 GROUPS=200
+    python3 benches/peers.py            # MESSAGES=1000000 TOPICS=1000,10000 GROUPS=200
+    ONLY=topics python3 benches/peers.py  # one section: read, search, topics, lag
 
 Starts the Apache Kafka test cluster (tests/kafka/kafka-cluster, three KRaft
 nodes on loopback), seeds it with Confluent's Python client, then measures
@@ -13,17 +14,21 @@ writes it to benches/peers.md, which the README's performance section shows.
   partitions): `creel tail --json` vs `kcat -C -J` vs a confluent-kafka
   Python consumer;
 - regex search over the same topic: `creel search` vs `kcat | grep`;
-- topic list at TOPICS topics x 3 partitions: `creel topics --json` (with
-  message counts) vs `kcat -L` (metadata only);
+- topic list at each of TOPICS topics x 3 partitions: `creel topics --json`
+  (with message counts) vs `kcat -L` (metadata only), and the two TUIs,
+  creel and kaskade (PyPI, a Textual TUI), from launch in a tmux pane
+  until the whole table with record counts is on screen (kaskade has no
+  headless mode: its pane is read every 20 ms; creel's own hook
+  --exit-when-loaded marks the frame), peak RSS from /proc;
 - lag of GROUPS groups on a 25-partition topic (GROUPS x 25 group
   partitions): the first figures of `creel lag --json --watch` vs a
   per-partition baseline (committed offsets per group, then one watermark
   request per partition).
 
-kaskade (PyPI) is a Textual TUI with no headless mode: it is not measured
-here (see the README). Needs tests/kafka's Java/Maven set-up (.ci/run
-installs it) and the Python virtualenv .ci/run makes at
-~/.cache/creel/pyenv.
+Needs tests/kafka's Java/Maven set-up (.ci/run installs it), tmux, and the
+Python virtualenv .ci/run makes at ~/.cache/creel/pyenv; kaskade is
+installed into a virtualenv of its own at ~/.cache/creel/kaskade the
+first time.
 """
 
 import json
@@ -48,7 +53,10 @@ from confluent_kafka import Consumer, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 MESSAGES = int(os.environ.get("MESSAGES", "1000000"))
-TOPICS = int(os.environ.get("TOPICS", "1000"))
+TOPICS = [int(n) for n in os.environ.get("TOPICS", "1000,10000").split(",")]
+ONLY = set(os.environ.get("ONLY", "read,search,topics,lag").split(","))
+KASKADE_VERSION = "5.1.0"
+KASKADE = os.path.expanduser("~/.cache/creel/kaskade/bin/kaskade")
 GROUPS = int(os.environ.get("GROUPS", "200"))
 CREEL = os.path.join(ROOT, "target/release/creel")
 CLUSTER = os.path.join(ROOT, "tests/kafka/kafka-cluster")
@@ -111,9 +119,80 @@ def seed_read_topic(bootstrap):
     p.flush(120)
 
 
-def seed_topics(bootstrap):
+def ensure_kaskade():
+    """kaskade in a virtualenv of its own (its dependencies are not the
+    suite's); the reason when it cannot be installed."""
+    if os.path.exists(KASKADE):
+        return None
+    venv = os.path.dirname(os.path.dirname(KASKADE))
+    p = subprocess.run(["python3", "-m", "venv", venv], capture_output=True, text=True)
+    if p.returncode == 0:
+        p = subprocess.run([os.path.join(venv, "bin/pip"), "install", "-q", f"kaskade=={KASKADE_VERSION}"],
+                           capture_output=True, text=True)
+    return None if p.returncode == 0 else f"kaskade could not be installed: {p.stderr.strip()[-200:]}"
+
+
+def peak_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+
+
+def tui_until(cmd, done, limit=300):
+    """A TUI started in a 160x45 tmux pane: seconds until done(screen) or
+    done() holds, its peak RSS (MB) then, and the screen. The pane runs the
+    command itself, so its pid is the TUI's."""
+    session = f"creel-peers-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
+    t0 = time.monotonic()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45"] + cmd, check=True)
+    try:
+        pid = int(subprocess.run(["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
+                                 capture_output=True, text=True, check=True).stdout)
+        while time.monotonic() - t0 < limit:
+            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", session],
+                                    capture_output=True, text=True).stdout
+            if done(screen):
+                return time.monotonic() - t0, peak_rss_mb(pid), screen
+            time.sleep(0.02)
+        raise RuntimeError(f"{cmd[0]}: no complete table within {limit} s:\n{screen}")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def creel_tui(bootstrap, topics):
+    """creel's TUI until its table is complete with counts: its own hook
+    writes a report at that frame and exits (the report names the topics
+    it shows, checked here)."""
+    report = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    os.unlink(report)
+    out = {}
+
+    def done(_screen):
+        try:
+            with open(report) as f:
+                out.update(json.load(f))
+            return True
+        except (OSError, ValueError):
+            return False
+    t, rss, screen = tui_until([CREEL, "-b", bootstrap, "--exit-when-loaded", report], done)
+    os.unlink(report)
+    assert out["topics"] >= topics, out
+    return t, out["max_rss_kb"] / 1024, screen
+
+
+def kaskade_tui(bootstrap, topics):
+    """kaskade's admin screen until its title counts every topic and the
+    rows show record counts (≈N)."""
+    import re
+
+    def done(screen):
+        m = re.search(r"Topics \[(\d+)\]", screen)
+        return m is not None and int(m.group(1)) >= topics and "≈" in screen
+    return tui_until([KASKADE, "admin", "-b", bootstrap], done)
+
+
+def seed_topics(bootstrap, have, want):
     admin = AdminClient({"bootstrap.servers": bootstrap})
-    names = [f"peers-t{i:05d}" for i in range(TOPICS)]
+    names = [f"peers-t{i:05d}" for i in range(have, want)]
     for start in range(0, len(names), 500):
         fs = admin.create_topics([NewTopic(n, num_partitions=3, replication_factor=1)
                                   for n in names[start:start + 500]], operation_timeout=120)
@@ -183,81 +262,127 @@ def main():
     bootstrap = next(l.split()[1] for l in out.stdout.splitlines() if l.startswith("PLAINTEXT"))
     lines = []
     try:
+        if ONLY & {"read", "search"}:
+            t0 = time.monotonic()
+            seed_read_topic(bootstrap)
+            print(f"seeded {MESSAGES} messages in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        if "read" in ONLY:
+            lines += read_section(bootstrap)
+        if "search" in ONLY:
+            lines += search_section(bootstrap)
+        if "topics" in ONLY:
+            lines += topics_section(bootstrap)
+        if "lag" in ONLY:
+            lines += lag_section(bootstrap)
+    finally:
+        subprocess.run([CLUSTER, "stop", "--dir", work], capture_output=True)
+    write_report(lines)
+
+
+def read_section(bootstrap):
+    lines = []
+    lines += ["", f"Read {MESSAGES:,} messages end to end (12 partitions, lz4 batches) to a pipe:", "",
+              "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+    creel = measure(f"{CREEL} -b {bootstrap} tail -t {READ_TOPIC} -o beginning -e --json | wc -l", shell=True)
+    kcat = measure(f"kcat -b {bootstrap} -C -t {READ_TOPIC} -o beginning -e -J -q | wc -l", shell=True)
+    py = measure([sys.executable, "-c", PY_READ, bootstrap, READ_TOPIC])
+    for name, m in [("`creel tail --json`", creel), ("`kcat -C -J`", kcat),
+                    ("confluent-kafka Python consumer", py)]:
+        assert int(m[2].split()[0]) == MESSAGES, (name, m[2][:80])
+        lines.append(row(name, m[0], m[1], None if m is creel else creel))
+    print("\n".join(lines), file=sys.stderr)
+    return lines
+
+
+def search_section(bootstrap):
+    lines = []
+    lines += ["", f"Regex search `NEEDLE` over the same {MESSAGES:,} messages (one in a thousand):", "",
+              "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+    creel = measure(f"{CREEL} -b {bootstrap} search -t {READ_TOPIC} -e NEEDLE --max-matches 100000000 --json | wc -l",
+                    shell=True)
+    kcat = measure(f"kcat -b {bootstrap} -C -t {READ_TOPIC} -o beginning -e -q -f '%s\\n' | grep -c NEEDLE",
+                   shell=True)
+    for name, m in [("`creel search`", creel), ("`kcat | grep`", kcat)]:
+        assert int(m[2].split()[0]) == MESSAGES // 1000, (name, m[2][:80])
+        lines.append(row(name, m[0], m[1], None if m is creel else creel))
+
+    return lines
+
+
+def topics_section(bootstrap):
+    lines = []
+    kaskade_missing = ensure_kaskade()
+    have = 0
+    for want in TOPICS:
         t0 = time.monotonic()
-        seed_read_topic(bootstrap)
-        print(f"seeded {MESSAGES} messages in {time.monotonic() - t0:.0f} s", file=sys.stderr)
-
-        lines += ["", f"Read {MESSAGES:,} messages end to end (12 partitions, lz4 batches) to a pipe:", "",
-                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
-        creel = measure(f"{CREEL} -b {bootstrap} tail -t {READ_TOPIC} -o beginning -e --json | wc -l", shell=True)
-        kcat = measure(f"kcat -b {bootstrap} -C -t {READ_TOPIC} -o beginning -e -J -q | wc -l", shell=True)
-        py = measure([sys.executable, "-c", PY_READ, bootstrap, READ_TOPIC])
-        for name, m in [("`creel tail --json`", creel), ("`kcat -C -J`", kcat),
-                        ("confluent-kafka Python consumer", py)]:
-            assert int(m[2].split()[0]) == MESSAGES, (name, m[2][:80])
-            lines.append(row(name, m[0], m[1], None if m is creel else creel))
-        print("\n".join(lines), file=sys.stderr)
-
-        lines += ["", f"Regex search `NEEDLE` over the same {MESSAGES:,} messages (one in a thousand):", "",
-                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
-        creel = measure(f"{CREEL} -b {bootstrap} search -t {READ_TOPIC} -e NEEDLE --max-matches 100000000 --json | wc -l",
-                        shell=True)
-        kcat = measure(f"kcat -b {bootstrap} -C -t {READ_TOPIC} -o beginning -e -q -f '%s\\n' | grep -c NEEDLE",
-                       shell=True)
-        for name, m in [("`creel search`", creel), ("`kcat | grep`", kcat)]:
-            assert int(m[2].split()[0]) == MESSAGES // 1000, (name, m[2][:80])
-            lines.append(row(name, m[0], m[1], None if m is creel else creel))
-
-        t0 = time.monotonic()
-        seed_topics(bootstrap)
-        print(f"created {TOPICS} topics in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+        seed_topics(bootstrap, have, want)
+        have = want
+        print(f"created topics up to {want} in {time.monotonic() - t0:.0f} s", file=sys.stderr)
         # New partitions answer NotLeaderForPartition until every broker
         # has applied the new metadata (creel lists them with that error
         # meanwhile): measure once the cluster has settled.
-        for _ in range(120):
+        for _ in range(300):
             p = subprocess.run([CREEL, "-b", bootstrap, "topics", "--json"], capture_output=True)
             if p.returncode == 0 and all(d["error"] is None for t in json.loads(p.stdout)
                                          for d in t["partition_details"]):
                 break
             time.sleep(1)
-        lines += ["", f"Topic list, {TOPICS:,} topics x 3 partitions (plus the ones above), median of 3:", "",
+        shown = len(json.loads(p.stdout))
+        lines += ["", f"Topic list, {want:,} topics x 3 partitions ({shown:,} in all), median of 3:", "",
                   "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
         creel = median_run([CREEL, "-b", bootstrap, "topics", "--json"])
         kcat = median_run(["kcat", "-b", bootstrap, "-L"])
-        assert creel[2].count("peers-t") >= TOPICS
+        assert creel[2].count("peers-t") >= want
         lines.append(row("`creel topics --json` (with message counts)", creel[0], creel[1], None))
         lines.append(row("`kcat -L` (metadata only, no counts)", kcat[0], kcat[1], creel))
+        tui = sorted((creel_tui(bootstrap, shown) for _ in range(3)), key=lambda m: m[0])[1]
+        lines.append(row("creel TUI: launch to the table complete with counts", tui[0], tui[1], None))
+        if kaskade_missing:
+            lines.append(f"| kaskade {KASKADE_VERSION} TUI | {kaskade_missing} | | |")
+        else:
+            k = sorted((kaskade_tui(bootstrap, shown) for _ in range(3)), key=lambda m: m[0])[1]
+            lines.append(row(f"kaskade {KASKADE_VERSION} TUI (admin): launch to the table complete with counts",
+                             k[0], k[1], tui))
+        print("\n".join(lines[-8:]), file=sys.stderr)
+    return lines
 
-        t0 = time.monotonic()
-        groups = seed_groups(bootstrap)
-        print(f"committed {GROUPS} groups in {time.monotonic() - t0:.0f} s", file=sys.stderr)
-        lines += ["", f"Lag of {GROUPS} groups on a 25-partition topic ({GROUPS * 25:,} group partitions):", "",
-                  "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
-        # `creel lag` judges a status over several samples --interval apart
-        # (6 x 2 s by default) before it exits; the figures themselves are
-        # what --watch prints first, which is what the baseline computes.
-        creel = first_line([CREEL, "-b", bootstrap, "lag", "--json", "--watch"])
-        base = measure([sys.executable, "-c", PY_LAG, bootstrap] + groups)
-        shown = sum(1 for g in groups if f'"{g}"' in creel[2])
-        assert shown == GROUPS, f"creel lag shows {shown} of {GROUPS} groups"
-        lines.append(row("`creel lag --json --watch`: first figures", creel[0], creel[1], None))
-        lines.append(row("per-partition baseline (Python: committed, then a watermark request each)",
-                         base[0], base[1], creel))
-    finally:
-        subprocess.run([CLUSTER, "stop", "--dir", work], capture_output=True)
 
+def lag_section(bootstrap):
+    lines = []
+    t0 = time.monotonic()
+    groups = seed_groups(bootstrap)
+    print(f"committed {GROUPS} groups in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+    lines += ["", f"Lag of {GROUPS} groups on a 25-partition topic ({GROUPS * 25:,} group partitions):", "",
+              "| tool | time | peak RSS | time / memory vs creel |", "| --- | --- | --- | --- |"]
+    # `creel lag` judges a status over several samples --interval apart
+    # (6 x 2 s by default) before it exits; the figures themselves are
+    # what --watch prints first, which is what the baseline computes.
+    creel = first_line([CREEL, "-b", bootstrap, "lag", "--json", "--watch"])
+    base = measure([sys.executable, "-c", PY_LAG, bootstrap] + groups)
+    shown = sum(1 for g in groups if f'"{g}"' in creel[2])
+    assert shown == GROUPS, f"creel lag shows {shown} of {GROUPS} groups"
+    lines.append(row("`creel lag --json --watch`: first figures", creel[0], creel[1], None))
+    lines.append(row("per-partition baseline (Python: committed, then a watermark request each)",
+                     base[0], base[1], creel))
+    return lines
+
+
+def write_report(lines):
     v = subprocess.run(["kcat", "-V"], capture_output=True, text=True).stdout
     kcat_version = [l.split(" (")[0].replace("Version ", "") for l in v.splitlines() if l.startswith("Version")]
     head = [
         f"Measured by `python3 benches/peers.py` on {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
         f"{os.cpu_count()} cores; Apache Kafka test cluster (three KRaft nodes on loopback); "
         f"kcat {' '.join(kcat_version).strip()}; confluent-kafka {confluent_kafka.version()[0]} "
-        f"(librdkafka {confluent_kafka.libversion()[0]}). kaskade not measured: it has no headless mode.",
+        f"(librdkafka {confluent_kafka.libversion()[0]}); kaskade {KASKADE_VERSION} (PyPI) where it could be installed. "
+        "kaskade has no headless mode: it is measured as a TUI only, beside creel's TUI.",
     ]
     text = "\n".join(head + lines) + "\n"
     print(text)
-    with open(os.path.join(ROOT, "benches/peers.md"), "w") as f:
-        f.write(text)
+    # A run of some sections only is printed, not kept.
+    if ONLY >= {"read", "search", "topics", "lag"}:
+        with open(os.path.join(ROOT, "benches/peers.md"), "w") as f:
+            f.write(text)
 
 
 if __name__ == "__main__":

@@ -7,10 +7,12 @@
 //!   opening and closing) sent 40 ms apart. For each key: from read to its
 //!   frame drawn (creel's own clock, `--key-log`), and from `tmux
 //!   send-keys` returning to that frame (includes tmux). p50 / p99 / max.
-//! - Quit with a tail and a search in flight, brokers up, slow and all
-//!   down: from `q` sent to the process gone, max over QUITS starts each
-//!   (default 10; the full run is QUITS=200), and no creel process
-//!   left behind.
+//! - Quit with a tail, a search and a bulk send in flight (brokers up and
+//!   slow; with all brokers down nothing can be started), then all down:
+//!   from the quit key sent to the process gone, max over QUITS starts
+//!   each (default 10; the full run is QUITS=200), no creel
+//!   process left behind, and the send's report printed after quit adding
+//!   up (sent = acknowledged + failed) every time.
 //!
 //! Run: `cargo bench --bench ui_under_faults`. It asserts only that every
 //! run ended and left nothing running; the figures are printed.
@@ -123,9 +125,45 @@ impl Run {
         self.wait_for("scanned", Duration::from_secs(60));
     }
 
-    /// `q`, then the time until the process is gone (ms).
+    /// A bulk send to the topic on screen (100,000 at 400 a second), seen
+    /// started; the form keeps the keyboard, so quit is then Ctrl-C.
+    fn start_bulk_send(&self) {
+        self.keys(&["Escape", ":"]);
+        self.keys(&["produce", "Enter"]);
+        self.wait_for("Produce", Duration::from_secs(10));
+        self.keys(&["v", "Tab", "Tab", "Tab", "Tab", "Tab", "BSpace"]);
+        self.keys(&["100000", "Tab", "400", "C-s"]);
+        self.wait_for("sending", Duration::from_secs(60));
+    }
+
+    /// The send's report printed after quit: whether it adds up
+    /// (sent = acknowledged + failed, none without a report).
+    fn send_report_adds_up(&self) -> bool {
+        let s = self.screen();
+        let Some(line) = s.lines().find(|l| l.contains("was stopped by quit")) else {
+            return false;
+        };
+        let number = |after: &str| -> Option<u64> {
+            let rest = &line[line.find(after)? + after.len()..];
+            rest.split(|c: char| !c.is_ascii_digit())
+                .next()?
+                .parse()
+                .ok()
+        };
+        match (number("sent "), number("acknowledged "), number("failed ")) {
+            (Some(s), Some(a), Some(f)) => s == a + f && !line.contains("without a delivery"),
+            _ => false,
+        }
+    }
+
+    /// `key` (q, or Ctrl-C from a form), then the time until the process
+    /// is gone (ms).
     fn quit(&self) -> f64 {
-        let sent = self.key("q");
+        self.quit_with("q")
+    }
+
+    fn quit_with(&self, key: &str) -> f64 {
+        let sent = self.key(key);
         let exit: u128 = common::wait_for(Duration::from_secs(30), "creel to exit", || {
             std::fs::read_to_string(&self.exit_file)
                 .ok()
@@ -281,7 +319,7 @@ fn main() {
 
     // Quit, brokers up, slow and down.
     println!(
-        "quit with a tail and a search in flight, {quits} starts each (q sent -> process gone):"
+        "quit with a tail, a search and a bulk send in flight, {quits} starts each (quit key sent -> process gone):"
     );
     for (name, rtt, down) in [
         ("brokers up", Duration::ZERO, false),
@@ -294,13 +332,18 @@ fn main() {
                 mock.broker_down(id).unwrap();
             }
         }
+        let mut balanced = 0;
         let times: Vec<f64> = (0..quits)
             .map(|_| {
                 let r = Run::start(&b);
-                if !down {
-                    r.put_work_in_flight();
+                if down {
+                    return r.quit();
                 }
-                r.quit()
+                r.put_work_in_flight();
+                r.start_bulk_send();
+                let t = r.quit_with("C-c");
+                balanced += usize::from(r.send_report_adds_up());
+                t
             })
             .collect();
         if down {
@@ -308,8 +351,13 @@ fn main() {
                 mock.broker_up(id).unwrap();
             }
         }
+        let sends = if down {
+            "no send (nothing can start)".to_string()
+        } else {
+            format!("send report added up {balanced} of {quits}")
+        };
         println!(
-            "  {name:<20} median {:6.0} ms  max {:6.0} ms (target 1000 ms)",
+            "  {name:<20} median {:6.0} ms  max {:6.0} ms (target 1000 ms)  {sends}",
             pct(&times, 0.5),
             pct(&times, 1.0)
         );

@@ -670,3 +670,66 @@ fn secure_profiles_connect_in_the_tui_and_no_secret_reaches_the_screen() {
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
     clean(&s, "after exit");
 }
+
+/// A tester quits while a bulk send runs on a slow cluster (200 ms round
+/// trips, so messages are always in flight): creel stops the send, and
+/// once the terminal is back says how many were sent, acknowledged and
+/// failed, every message counted once; the topic holds at least every
+/// acknowledged one and nothing that was never sent.
+#[test]
+fn quit_during_a_bulk_send_says_what_was_acknowledged() {
+    use creel::kafka::mock::Mock;
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("sink", 3, 1).unwrap();
+    mock.set_rtt(1, Duration::from_millis(200)).unwrap();
+    let b = mock.bootstrap();
+    let t = Tmux::start(&format!("{} -b {b}", creel()));
+    t.wait_for("sink", Duration::from_secs(20));
+    t.keys(&["p"]);
+    t.wait_for("Produce", Duration::from_secs(5));
+    // Value "v", then to the count (100000) and the rate (400 a second).
+    t.type_text("v");
+    t.keys(&["Tab", "Tab", "Tab", "Tab", "Tab", "BSpace"]);
+    t.type_text("100000");
+    t.keys(&["Tab"]);
+    t.type_text("400");
+    t.keys(&["C-s"]);
+    t.wait_for("sending", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(1500));
+    t.keys(&["C-c"]);
+    let s = t.exited(Duration::from_secs(5));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+    let line = s
+        .lines()
+        .find(|l| l.starts_with("creel: the send to sink was stopped by quit"))
+        .unwrap_or_else(|| panic!("no summary after quit:\n{s}"));
+    let number = |after: &str| -> u64 {
+        let rest = &line[line
+            .find(after)
+            .unwrap_or_else(|| panic!("{after:?} in {line}"))
+            + after.len()..];
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let (sent, acked, failed) = (number("sent "), number("acknowledged "), number("failed "));
+    assert!(sent > 0 && acked > 0, "{line}");
+    assert_eq!(
+        sent,
+        acked + failed,
+        "every message sent is counted once: {line}"
+    );
+    assert!(
+        line.contains(&format!("({} of 100000 not sent)", 100_000 - sent)),
+        "{line}"
+    );
+    assert!(!line.contains("without a delivery report"), "{line}");
+    let held = common::read_plain(&b, "sink", "read_uncommitted").len() as u64;
+    eprintln!("{line} · the topic holds {held}");
+    assert!(
+        (acked..=sent).contains(&held),
+        "the topic holds {held}, acknowledged {acked}, sent {sent}"
+    );
+}

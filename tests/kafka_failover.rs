@@ -1,7 +1,18 @@
-//! A broker of a three-node Kafka cluster stops under a replicated topic
-//! and comes back, while creel watches: the header counts 2 of 3 brokers,
-//! the topic is under-replicated, leaders and ISR move within a refresh,
-//! reading and producing go on, and all is healthy again after the return.
+//! Brokers of a three-node Kafka cluster stop under a replicated topic and
+//! come back, five times (each node in turn), while creel watches the
+//! topic list and a live tail: each time the header counts 2 of 3
+//! brokers, the topic is under-replicated, leaders and ISR move within a
+//! refresh, reading and producing go on, and after the return all is
+//! healthy again with the right counts; the tail holds every message
+//! written exactly once, in offset order, and memory does not grow from
+//! cycle to cycle.
+//!
+//! A group's lag is not watched here: with one, librdkafka 2.12.1 aborted
+//! the process when node 1 stopped (an assertion in its coordinator
+//! request handling, `rd_kafka_admin_coord_response_parse` answered
+//! `__DESTROY` after the admin request had let go of it). That is an open
+//! defect (see the README's fault coverage), not something to hide in a
+//! passing test.
 //! This binary has a cluster of its own: stopping a node would disturb the
 //! tests sharing the other one.
 
@@ -45,8 +56,28 @@ fn header(app: &App) -> String {
         .collect::<String>()
 }
 
+fn tailed(app: &App) -> Vec<(i32, i64)> {
+    let mut seen: Vec<(i32, i64)> = app
+        .explorer()
+        .map(|e| e.messages.iter().map(|m| (m.partition, m.offset)).collect())
+        .unwrap_or_default();
+    seen.sort();
+    seen
+}
+
+fn healthy(app: &App, topic: &str) -> bool {
+    let parts = leaders_and_isr(app, topic);
+    app.shared
+        .broker_health()
+        .is_some_and(|c| c.up == 3 && c.total == 3)
+        && parts.len() == 3
+        && parts.iter().all(|(_, isr)| isr.len() == 3)
+}
+
+const CYCLES: i64 = 5;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_broker_stops_and_returns_under_a_replicated_topic() {
+async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
     let k = kafka::cluster();
     let b = k.bootstrap("PLAINTEXT").to_string();
     let topic = "replicated";
@@ -63,15 +94,7 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
         &mut app,
         Duration::from_secs(30),
         "3 healthy brokers",
-        |a| {
-            a.shared
-                .broker_health()
-                .is_some_and(|c| c.up == 3 && c.total == 3)
-                && leaders_and_isr(a, topic).len() == 3
-                && leaders_and_isr(a, topic)
-                    .iter()
-                    .all(|(_, isr)| isr.len() == 3)
-        },
+        |a| healthy(a, topic),
     )
     .await;
     assert!(header(&app).contains("brokers 3/3 up"), "{}", header(&app));
@@ -80,78 +103,101 @@ async fn a_broker_stops_and_returns_under_a_replicated_topic() {
         worker.commands.send(c).await.unwrap();
     }
 
-    // Node 2 stops (an operator's clean shutdown).
-    let stopped_at = Instant::now();
-    k.stop_node(2);
-    common::drive(
-        &mut worker,
-        &mut app,
-        Duration::from_secs(30),
-        "node 2 seen gone",
-        |a| {
-            let parts = leaders_and_isr(a, topic);
-            a.shared
-                .broker_health()
-                .is_some_and(|c| c.up == 2 && c.total == 3)
-                && parts.len() == 3
-                && parts.iter().all(|(l, isr)| *l != 2 && !isr.contains(&2))
-        },
-    )
-    .await;
-    eprintln!("node 2's loss shown after {:?}", stopped_at.elapsed());
-    let h = header(&app);
-    assert!(h.contains("brokers 2/3 up"), "{h}");
-    let t = complete(&app)
-        .unwrap()
-        .topics
-        .iter()
-        .find(|t| t.name == topic)
-        .unwrap();
-    assert_eq!(t.under_replicated(), 3, "every partition lost a replica");
-    assert!(t.partitions.iter().all(|p| p.replicas.len() == 3));
+    let mut rss = vec![];
+    for cycle in 1..=CYCLES {
+        // Each node in turn (an operator's clean shutdown).
+        let node = (cycle as u32 - 1) % 3 + 1;
+        let stopped_at = Instant::now();
+        k.stop_node(node);
+        common::drive(
+            &mut worker,
+            &mut app,
+            Duration::from_secs(30),
+            &format!("cycle {cycle}: node {node} seen gone"),
+            |a| {
+                let parts = leaders_and_isr(a, topic);
+                a.shared
+                    .broker_health()
+                    .is_some_and(|c| c.up == 2 && c.total == 3)
+                    && parts.len() == 3
+                    && parts
+                        .iter()
+                        .all(|(l, isr)| *l != node as i32 && !isr.contains(&(node as i32)))
+            },
+        )
+        .await;
+        eprintln!(
+            "cycle {cycle}: node {node}'s loss shown after {:?}",
+            stopped_at.elapsed()
+        );
+        let h = header(&app);
+        assert!(h.contains("brokers 2/3 up"), "{h}");
+        let t = complete(&app)
+            .unwrap()
+            .topics
+            .iter()
+            .find(|t| t.name == topic)
+            .unwrap();
+        assert_eq!(t.under_replicated(), 3, "every partition lost a replica");
+        assert!(t.partitions.iter().all(|p| p.replicas.len() == 3));
 
-    // Producing and reading go on with two brokers.
-    for p in 0..3 {
-        produce(&b, topic, p, 2).await;
+        // Producing and reading go on with two brokers.
+        for p in 0..3 {
+            produce(&b, topic, p, 2).await;
+        }
+        let written = 6 * cycle as usize;
+        common::drive(
+            &mut worker,
+            &mut app,
+            Duration::from_secs(30),
+            &format!("cycle {cycle}: the new messages tailed"),
+            |a| tailed(a).len() >= written,
+        )
+        .await;
+
+        // The node returns: healthy again within a bounded time.
+        let started_at = Instant::now();
+        k.start_node(node);
+        common::drive(
+            &mut worker,
+            &mut app,
+            Duration::from_secs(90),
+            &format!("cycle {cycle}: node {node} back in every ISR"),
+            |a| healthy(a, topic),
+        )
+        .await;
+        eprintln!(
+            "cycle {cycle}: healthy again {:?} after node {node} started",
+            started_at.elapsed()
+        );
+        assert!(header(&app).contains("brokers 3/3 up"));
+        let messages = 15 + 6 * cycle;
+        // The counts of a refresh after the return, not one from before.
+        common::drive(
+            &mut worker,
+            &mut app,
+            Duration::from_secs(30),
+            &format!("cycle {cycle}: {messages} messages counted"),
+            |a| {
+                complete(a)
+                    .and_then(|s| s.topics.iter().find(|t| t.name == topic))
+                    .is_some_and(|t| t.under_replicated() == 0 && t.messages() == Some(messages))
+            },
+        )
+        .await;
+        // Every message written since the tail began, once, in order: on
+        // partition p the offsets 5 .. 5 + 2 * cycle.
+        let expected: Vec<(i32, i64)> = (0..3)
+            .flat_map(|p| (5..5 + 2 * cycle).map(move |o| (p, o)))
+            .collect();
+        assert_eq!(tailed(&app), expected, "cycle {cycle}: the tail");
+        rss.push(common::rss_mb(std::process::id()).unwrap_or(0.0));
     }
-    common::drive(
-        &mut worker,
-        &mut app,
-        Duration::from_secs(30),
-        "the new messages tailed",
-        |a| a.explorer().is_some_and(|e| e.messages.len() == 6),
-    )
-    .await;
-
-    // Node 2 returns: healthy again within a bounded time.
-    let started_at = Instant::now();
-    k.start_node(2);
-    common::drive(
-        &mut worker,
-        &mut app,
-        Duration::from_secs(90),
-        "node 2 back in every ISR",
-        |a| {
-            let parts = leaders_and_isr(a, topic);
-            a.shared
-                .broker_health()
-                .is_some_and(|c| c.up == 3 && c.total == 3)
-                && parts.len() == 3
-                && parts.iter().all(|(_, isr)| isr.len() == 3)
-        },
-    )
-    .await;
-    eprintln!(
-        "healthy again {:?} after node 2 started",
-        started_at.elapsed()
+    eprintln!("RSS after each return (MB): {rss:?}");
+    // The first cycle warms up clients and caches; after it, flat.
+    let growth = rss.last().unwrap() - rss[1];
+    assert!(
+        growth < 16.0,
+        "memory grew {growth:.1} MB over the cycles: {rss:?}"
     );
-    assert!(header(&app).contains("brokers 3/3 up"));
-    let t = complete(&app)
-        .unwrap()
-        .topics
-        .iter()
-        .find(|t| t.name == topic)
-        .unwrap();
-    assert_eq!(t.under_replicated(), 0);
-    assert_eq!(t.messages(), Some(21));
 }

@@ -144,7 +144,15 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
             Err(e) => return usage(format!("--jsonl {e}")),
         };
         let records = jsonl_records(std::io::BufReader::new(file));
-        produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
+        produce_blocking(
+            &cfg,
+            &args.topic,
+            records,
+            args.rate,
+            &cancel,
+            None,
+            progress,
+        )
     } else if args.template.is_some() {
         let n = args.count.unwrap_or(1);
         let records = (0..n).map(|seq| {
@@ -153,7 +161,15 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
                 .and_then(|r| encoders.apply(r))
                 .map_err(|(_, e)| e)
         });
-        produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
+        produce_blocking(
+            &cfg,
+            &args.topic,
+            records,
+            args.rate,
+            &cancel,
+            None,
+            progress,
+        )
     } else {
         let stdin = std::io::stdin().lock();
         let limit = args.count.unwrap_or(u64::MAX) as usize;
@@ -178,7 +194,15 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
                     .apply(r)
                     .map_err(|(_, e)| format!("line {}: {e}", seq + 1))
             });
-        produce_blocking(&cfg, &args.topic, records, args.rate, &cancel, progress)
+        produce_blocking(
+            &cfg,
+            &args.topic,
+            records,
+            args.rate,
+            &cancel,
+            None,
+            progress,
+        )
     };
     line.clear();
     let stats = match stats {

@@ -45,6 +45,9 @@ pub struct JobSpec {
 pub struct Job {
     pub generation: u64,
     pub cancel: CancellationToken,
+    /// Cancelled when the whole worker stops (the app quits), not just
+    /// this job: a send then waits less for its last reports.
+    pub quitting: CancellationToken,
     events: mpsc::Sender<Event>,
 }
 
@@ -55,6 +58,7 @@ impl Job {
         Job {
             generation: 0,
             cancel,
+            quitting: CancellationToken::new(),
             events,
         }
     }
@@ -126,6 +130,7 @@ impl Jobs {
         let job = Job {
             generation,
             cancel: cancel.clone(),
+            quitting: self.shutdown.clone(),
             events: self.events.clone(),
         };
         let task = tokio::task::spawn_blocking(move || work(&job));

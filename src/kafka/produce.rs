@@ -22,6 +22,9 @@ use crate::protocol::{ErrorKind, Op, OpError};
 const REPORT_EVERY: Duration = Duration::from_millis(100);
 /// How long a stopped bulk send waits for what is already in flight.
 const STOP_GRACE: Duration = Duration::from_secs(5);
+/// The same when the app quits: it must be gone within a second, and what
+/// is still unacknowledged then is purged and counted failed.
+const QUIT_GRACE: Duration = Duration::from_millis(250);
 
 struct Counting {
     stats: Arc<Mutex<ProduceStats>>,
@@ -125,12 +128,15 @@ pub fn producer_config(base: &ClientConfig, acks: &str, compression: &str) -> Cl
 
 /// Send `records` to `topic`; `report` sees the counts every 100 ms and
 /// once at the end. Errors only when the producer cannot be created.
+/// `cancel` stops sending; `quitting`, when cancelled too, shortens the
+/// wait for the reports of what is in flight.
 pub fn produce_blocking(
     cfg: &ClientConfig,
     topic: &str,
     records: impl Iterator<Item = Result<OutRecord, String>>,
     rate: Option<f64>,
     cancel: &CancellationToken,
+    quitting: Option<&CancellationToken>,
     mut report: impl FnMut(&ProduceStats),
 ) -> Result<ProduceStats, OpError> {
     let stats = Arc::new(Mutex::new(ProduceStats::default()));
@@ -209,7 +215,9 @@ pub fn produce_blocking(
     }
     // Wait for every delivery report; what is still queued after that is
     // purged, and its purge is its (failed) report.
-    let wait = if cancel.is_cancelled() {
+    let wait = if quitting.is_some_and(CancellationToken::is_cancelled) {
+        QUIT_GRACE
+    } else if cancel.is_cancelled() {
         STOP_GRACE
     } else {
         let timeout_ms = cfg
@@ -391,6 +399,7 @@ pub(super) fn produce_job(
     };
     let topic = req.draft.topic.as_str();
     let cancel = &job.cancel;
+    let quitting = Some(&job.quitting);
     let result = match &req.import {
         Some(path) => {
             let file = match open_jsonl(path) {
@@ -403,7 +412,7 @@ pub(super) fn produce_job(
                 }
             };
             let records = jsonl_records(std::io::BufReader::new(file));
-            produce_blocking(&cfg, topic, records, req.rate, cancel, progress)
+            produce_blocking(&cfg, topic, records, req.rate, cancel, quitting, progress)
         }
         None => {
             let prepared = match req.draft.prepare() {
@@ -442,7 +451,7 @@ pub(super) fn produce_job(
                 }
                 .map_err(|(_, e)| e)
             });
-            produce_blocking(&cfg, topic, records, req.rate, cancel, progress)
+            produce_blocking(&cfg, topic, records, req.rate, cancel, quitting, progress)
         }
     };
     match result {

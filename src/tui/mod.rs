@@ -57,7 +57,11 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
         }
         let r = event_loop(&mut guard, &settings, worker, &mut opts).await;
         guard.restore();
-        r
+        // What a quit interrupted is said where the user can read it.
+        if let Ok(Some(farewell)) = &r {
+            eprintln!("{farewell}");
+        }
+        r.map(|_| ())
     });
     // librdkafka calls still running on blocking threads are abandoned, so
     // quitting never waits on a slow or dead broker.
@@ -121,12 +125,18 @@ fn profiles_status(opts: &TuiOptions, here: &str) -> Status {
     }
 }
 
+/// How long quit waits for a stopped send's last report (its own wait
+/// for deliveries is shorter): quit must be done within a second.
+const QUIT_WAIT: Duration = Duration::from_millis(600);
+
+/// Runs until quit; returns what to tell the user once the terminal is
+/// back.
 async fn event_loop(
     guard: &mut TerminalGuard,
     settings: &Settings,
     mut worker: WorkerHandle,
     opts: &mut TuiOptions,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<String>> {
     let mut app = fresh_app(settings);
     app.shared.decoders = worker.decoders.clone();
     let mut input = EventStream::new();
@@ -242,8 +252,37 @@ async fn event_loop(
             }
         }
     }
+    let farewell = stop_send_in_flight(&mut app, guard, &mut worker).await;
     worker.shutdown();
-    Ok(())
+    Ok(farewell)
+}
+
+/// Quit with a send running: stop it and wait (bounded) for its last
+/// report, so the user learns how many messages were acknowledged and
+/// how many failed instead of nothing at all.
+async fn stop_send_in_flight(
+    app: &mut App,
+    guard: &mut TerminalGuard,
+    worker: &mut WorkerHandle,
+) -> Option<String> {
+    app.screens.produce.in_flight()?;
+    // Cancels every job; the send's wait for deliveries becomes short.
+    worker.shutdown();
+    app.shared.say(Status::info(
+        "quitting: stopping the send and waiting for its last delivery reports",
+    ));
+    let _ = guard.terminal.draw(|f| app.draw(f));
+    let deadline = tokio::time::Instant::now() + QUIT_WAIT;
+    while app.screens.produce.in_flight().is_some() {
+        match tokio::time::timeout_at(deadline, worker.events.recv()).await {
+            // Late answers of other jobs are applied and dropped alike.
+            Ok(Some(ev)) => {
+                let _ = app.apply(ev);
+            }
+            Ok(None) | Err(_) => break,
+        }
+    }
+    app.screens.produce.last_run().map(|r| r.quit_summary())
 }
 
 fn on_terminal_event(app: &mut App, ev: TermEvent) -> Vec<Output> {

@@ -82,6 +82,7 @@ impl ProduceField {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProduceRun {
     pub session: u64,
+    pub topic: String,
     pub count: u64,
     pub stats: ProduceStats,
     /// None while running; Some(None) done; Some(Some(e)) failed to start.
@@ -90,9 +91,10 @@ pub struct ProduceRun {
 }
 
 impl ProduceRun {
-    pub fn new(session: u64, count: u64) -> ProduceRun {
+    pub fn new(session: u64, topic: &str, count: u64) -> ProduceRun {
         ProduceRun {
             session,
+            topic: topic.to_string(),
             count,
             stats: ProduceStats::default(),
             done: None,
@@ -102,6 +104,34 @@ impl ProduceRun {
 
     pub fn running(&self) -> bool {
         self.done.is_none()
+    }
+
+    /// What a quit interrupted, for the terminal once it is back: every
+    /// message sent acknowledged or failed, or, when the send's last
+    /// report did not come in time, how many have no report.
+    pub fn quit_summary(&self) -> String {
+        let s = &self.stats;
+        let unknown = s.sent.saturating_sub(s.acked + s.failed);
+        let mut line = format!(
+            "creel: the send to {} was stopped by quit: sent {}, acknowledged {}, failed {}",
+            self.topic, s.sent, s.acked, s.failed
+        );
+        if self.running() && unknown > 0 {
+            line.push_str(&format!(
+                ", {unknown} without a delivery report when creel quit (they may have landed)"
+            ));
+        }
+        if self.count > 0 && s.sent < self.count {
+            line.push_str(&format!(
+                " ({} of {} not sent)",
+                self.count - s.sent,
+                self.count
+            ));
+        }
+        if let Some((why, n)) = s.errors.iter().max_by_key(|(_, n)| **n) {
+            line.push_str(&format!("\ncreel:   {n} x {why}"));
+        }
+        line
     }
 }
 

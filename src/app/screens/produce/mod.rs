@@ -86,10 +86,20 @@ impl ProduceScreen {
     }
 
     fn running(&self) -> bool {
+        self.in_flight().is_some()
+    }
+
+    /// The send still running, if one is.
+    pub fn in_flight(&self) -> Option<&ProduceRun> {
         self.view
             .as_ref()
             .and_then(|v| v.run.as_ref())
-            .is_some_and(ProduceRun::running)
+            .filter(|r| r.running())
+    }
+
+    /// The latest send, running or ended.
+    pub fn last_run(&self) -> Option<&ProduceRun> {
+        self.view.as_ref().and_then(|v| v.run.as_ref())
     }
 
     fn send(&mut self, shared: &mut Shared) -> Vec<Output> {
@@ -123,7 +133,7 @@ impl ProduceScreen {
             .map(|(_, bytes)| Box::new(bytes.clone()));
         let session = shared.session();
         view.error = None;
-        view.run = Some(ProduceRun::new(session, count));
+        view.run = Some(ProduceRun::new(session, &draft.topic, count));
         view.remember(draft.clone());
         vec![Output::Command(Command::Produce(Box::new(
             ProduceRequest {
@@ -158,7 +168,7 @@ impl ProduceScreen {
         }
         let rate = view.bulk().ok().and_then(|(_, r)| r);
         let session = shared.session();
-        view.run = Some(ProduceRun::new(session, 0));
+        view.run = Some(ProduceRun::new(session, &draft.topic, 0));
         vec![
             Output::info(format!("importing {path} into {}", draft.topic)),
             Output::Command(Command::Produce(Box::new(ProduceRequest {
