@@ -143,7 +143,16 @@ def tui_until(cmd, done, limit=300):
     command itself, so its pid is the TUI's."""
     session = f"creel-peers-{os.getpid()}-{time.monotonic_ns() % 1_000_000}"
     t0 = time.monotonic()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45"] + cmd, check=True)
+    # The tmux server exits with its last session; a session started as it
+    # goes fails ("server exited unexpectedly"): start again.
+    for attempt in range(10):
+        p = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "160", "-y", "45"] + cmd,
+                           capture_output=True)
+        if p.returncode == 0:
+            break
+        time.sleep(0.2)
+    else:
+        raise RuntimeError(f"tmux new-session failed: {p.stderr.decode(errors='replace')}")
     try:
         pid = int(subprocess.run(["tmux", "display-message", "-p", "-t", session, "#{pane_pid}"],
                                  capture_output=True, text=True, check=True).stdout)
@@ -176,7 +185,7 @@ def creel_tui(bootstrap, topics):
     t, rss, screen = tui_until([CREEL, "-b", bootstrap, "--exit-when-loaded", report], done)
     os.unlink(report)
     assert out["topics"] >= topics, out
-    return t, out["max_rss_kb"] / 1024, screen
+    return t, out["max_rss_kb"] / 1024, f"creel showed {out['topics']} topics"
 
 
 def kaskade_tui(bootstrap, topics):
@@ -187,7 +196,8 @@ def kaskade_tui(bootstrap, topics):
     def done(screen):
         m = re.search(r"Topics \[(\d+)\]", screen)
         return m is not None and int(m.group(1)) >= topics and "≈" in screen
-    return tui_until([KASKADE, "admin", "-b", bootstrap], done)
+    t, rss, screen = tui_until([KASKADE, "admin", "-b", bootstrap], done)
+    return t, rss, re.search(r"Topics \[\d+\]", screen).group(0)
 
 
 def seed_topics(bootstrap, have, want):
@@ -323,8 +333,11 @@ def topics_section(bootstrap):
         # meanwhile): measure once the cluster has settled.
         for _ in range(300):
             p = subprocess.run([CREEL, "-b", bootstrap, "topics", "--json"], capture_output=True)
-            if p.returncode == 0 and all(d["error"] is None for t in json.loads(p.stdout)
-                                         for d in t["partition_details"]):
+            listed = json.loads(p.stdout) if p.returncode == 0 else []
+            # Every new topic listed (a broker may not have applied them
+            # all yet) and every partition answering.
+            if sum(t["name"].startswith("peers-t") for t in listed) >= want and all(
+                    d["error"] is None for t in listed for d in t["partition_details"]):
                 break
             time.sleep(1)
         shown = len(json.loads(p.stdout))
@@ -343,7 +356,8 @@ def topics_section(bootstrap):
             k = sorted((kaskade_tui(bootstrap, shown) for _ in range(3)), key=lambda m: m[0])[1]
             lines.append(row(f"kaskade {KASKADE_VERSION} TUI (admin): launch to the table complete with counts",
                              k[0], k[1], tui))
-        print("\n".join(lines[-8:]), file=sys.stderr)
+        print("\n".join(lines[-8:]), f"({tui[2]}; kaskade: {k[2] if not kaskade_missing else '-'})",
+              file=sys.stderr)
     return lines
 
 
