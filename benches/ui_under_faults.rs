@@ -139,21 +139,8 @@ impl Run {
     /// The send's report printed after quit: whether it adds up
     /// (sent = acknowledged + failed, none without a report).
     fn send_report_adds_up(&self) -> bool {
-        let s = self.screen();
-        let Some(line) = s.lines().find(|l| l.contains("was stopped by quit")) else {
-            return false;
-        };
-        let number = |after: &str| -> Option<u64> {
-            let rest = &line[line.find(after)? + after.len()..];
-            rest.split(|c: char| !c.is_ascii_digit())
-                .next()?
-                .parse()
-                .ok()
-        };
-        match (number("sent "), number("acknowledged "), number("failed ")) {
-            (Some(s), Some(a), Some(f)) => s == a + f && !line.contains("without a delivery"),
-            _ => false,
-        }
+        common::tmux::quit_report(&self.screen())
+            .is_some_and(|r| r.sent == r.acked + r.failed && !r.line.contains("without a delivery"))
     }
 
     /// `key` (q, or Ctrl-C from a form), then the time until the process

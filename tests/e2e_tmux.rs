@@ -699,22 +699,14 @@ fn quit_during_a_bulk_send_says_what_was_acknowledged() {
     t.keys(&["C-c"]);
     let s = t.exited(Duration::from_secs(5));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
-    let line = s
-        .lines()
-        .find(|l| l.starts_with("creel: the send to sink was stopped by quit"))
-        .unwrap_or_else(|| panic!("no summary after quit:\n{s}"));
-    let number = |after: &str| -> u64 {
-        let rest = &line[line
-            .find(after)
-            .unwrap_or_else(|| panic!("{after:?} in {line}"))
-            + after.len()..];
-        rest.split(|c: char| !c.is_ascii_digit())
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
-    let (sent, acked, failed) = (number("sent "), number("acknowledged "), number("failed "));
+    let report =
+        common::tmux::quit_report(&s).unwrap_or_else(|| panic!("no summary after quit:\n{s}"));
+    let line = report.line.as_str();
+    assert!(
+        line.starts_with("creel: the send to sink was stopped by quit"),
+        "{line}"
+    );
+    let (sent, acked, failed) = (report.sent, report.acked, report.failed);
     assert!(sent > 0 && acked > 0, "{line}");
     assert_eq!(
         sent,

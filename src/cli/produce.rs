@@ -138,72 +138,59 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
             ));
         }
     };
-    let stats = if let Some(path) = &args.jsonl {
+    // One send, whichever source the records come from.
+    type Records<'a> =
+        Box<dyn Iterator<Item = Result<crate::protocol::produce::OutRecord, String>> + 'a>;
+    let records: Records<'_> = if let Some(path) = &args.jsonl {
         let file = match crate::kafka::open_jsonl(path) {
             Ok(f) => f,
             Err(e) => return usage(format!("--jsonl {e}")),
         };
-        let records = jsonl_records(std::io::BufReader::new(file));
-        produce_blocking(
-            &cfg,
-            &args.topic,
-            records,
-            args.rate,
-            &cancel,
-            None,
-            progress,
-        )
+        Box::new(jsonl_records(std::io::BufReader::new(file)))
     } else if args.template.is_some() {
         let n = args.count.unwrap_or(1);
-        let records = (0..n).map(|seq| {
+        Box::new((0..n).map(|seq| {
             prepared
                 .record(seq)
                 .and_then(|r| encoders.apply(r))
                 .map_err(|(_, e)| e)
-        });
-        produce_blocking(
-            &cfg,
-            &args.topic,
-            records,
-            args.rate,
-            &cancel,
-            None,
-            progress,
-        )
+        }))
     } else {
         let stdin = std::io::stdin().lock();
         let limit = args.count.unwrap_or(u64::MAX) as usize;
-        let records = stdin
-            .split(b'\n')
-            .take(limit)
-            .enumerate()
-            // A read error ends the input (yielded once): it would repeat.
-            .scan(false, |failed, (seq, line)| {
-                if *failed {
-                    return None;
-                }
-                *failed = line.is_err();
-                Some((seq, line))
-            })
-            .map(|(seq, line)| {
-                let line = line.map_err(|e| format!("reading stdin: {e}"))?;
-                let mut r = prepared.record(seq as u64).map_err(|(_, e)| e)?;
-                // Bytes as they came: a value need not be UTF-8.
-                r.value = Some(line.strip_suffix(b"\r").unwrap_or(&line).to_vec());
-                encoders
-                    .apply(r)
-                    .map_err(|(_, e)| format!("line {}: {e}", seq + 1))
-            });
-        produce_blocking(
-            &cfg,
-            &args.topic,
-            records,
-            args.rate,
-            &cancel,
-            None,
-            progress,
+        Box::new(
+            stdin
+                .split(b'\n')
+                .take(limit)
+                .enumerate()
+                // A read error ends the input (yielded once): it would repeat.
+                .scan(false, |failed, (seq, line)| {
+                    if *failed {
+                        return None;
+                    }
+                    *failed = line.is_err();
+                    Some((seq, line))
+                })
+                .map(|(seq, line)| {
+                    let line = line.map_err(|e| format!("reading stdin: {e}"))?;
+                    let mut r = prepared.record(seq as u64).map_err(|(_, e)| e)?;
+                    // Bytes as they came: a value need not be UTF-8.
+                    r.value = Some(line.strip_suffix(b"\r").unwrap_or(&line).to_vec());
+                    encoders
+                        .apply(r)
+                        .map_err(|(_, e)| format!("line {}: {e}", seq + 1))
+                }),
         )
     };
+    let stats = produce_blocking(
+        &cfg,
+        &args.topic,
+        records,
+        args.rate,
+        &cancel,
+        None,
+        progress,
+    );
     line.clear();
     let stats = match stats {
         Ok(s) => s,

@@ -400,7 +400,9 @@ pub(super) fn produce_job(
     let topic = req.draft.topic.as_str();
     let cancel = &job.cancel;
     let quitting = Some(&job.quitting);
-    let result = match &req.import {
+    // One send, whichever source the records come from.
+    type Records<'a> = Box<dyn Iterator<Item = Result<OutRecord, String>> + 'a>;
+    let records: Records<'_> = match &req.import {
         Some(path) => {
             let file = match open_jsonl(path) {
                 Ok(f) => f,
@@ -411,8 +413,7 @@ pub(super) fn produce_job(
                     )
                 }
             };
-            let records = jsonl_records(std::io::BufReader::new(file));
-            produce_blocking(&cfg, topic, records, req.rate, cancel, quitting, progress)
+            Box::new(jsonl_records(std::io::BufReader::new(file)))
         }
         None => {
             let prepared = match req.draft.prepare() {
@@ -439,7 +440,7 @@ pub(super) fn produce_job(
                 }
             };
             let exact = req.exact.clone();
-            let records = (0..req.count).map(|seq| {
+            let records = (0..req.count).map(move |seq| {
                 let r = prepared.record(seq);
                 match &exact {
                     Some(bytes) => r.map(|r| OutRecord {
@@ -451,9 +452,10 @@ pub(super) fn produce_job(
                 }
                 .map_err(|(_, e)| e)
             });
-            produce_blocking(&cfg, topic, records, req.rate, cancel, quitting, progress)
+            Box::new(records)
         }
     };
+    let result = produce_blocking(&cfg, topic, records, req.rate, cancel, quitting, progress);
     match result {
         Ok(stats) => done(stats, None),
         Err(e) => done(ProduceStats::default(), Some(e)),

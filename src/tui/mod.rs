@@ -252,22 +252,21 @@ async fn event_loop(
             }
         }
     }
-    let farewell = stop_send_in_flight(&mut app, guard, &mut worker).await;
+    // Cancels every job; a send still running then waits less for its
+    // deliveries.
     worker.shutdown();
-    Ok(farewell)
+    Ok(stop_send_in_flight(&mut app, guard, &mut worker).await)
 }
 
-/// Quit with a send running: stop it and wait (bounded) for its last
-/// report, so the user learns how many messages were acknowledged and
-/// how many failed instead of nothing at all.
+/// Quit with a send running (the worker already told to stop): wait
+/// (bounded) for its last report, so the user learns how many messages
+/// were acknowledged and how many failed instead of nothing at all.
 async fn stop_send_in_flight(
     app: &mut App,
     guard: &mut TerminalGuard,
     worker: &mut WorkerHandle,
 ) -> Option<String> {
     app.screens.produce.in_flight()?;
-    // Cancels every job; the send's wait for deliveries becomes short.
-    worker.shutdown();
     app.shared.say(Status::info(
         "quitting: stopping the send and waiting for its last delivery reports",
     ));

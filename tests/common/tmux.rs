@@ -106,3 +106,29 @@ impl Drop for Tmux {
             .status();
     }
 }
+
+/// The line creel prints after a quit stopped a send, and its sent,
+/// acknowledged and failed counts.
+pub struct QuitReport {
+    pub line: String,
+    pub sent: u64,
+    pub acked: u64,
+    pub failed: u64,
+}
+
+pub fn quit_report(screen: &str) -> Option<QuitReport> {
+    let line = screen.lines().find(|l| l.contains("was stopped by quit"))?;
+    let number = |after: &str| -> Option<u64> {
+        let rest = &line[line.find(after)? + after.len()..];
+        rest.split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    Some(QuitReport {
+        line: line.to_string(),
+        sent: number("sent ")?,
+        acked: number("acknowledged ")?,
+        failed: number("failed ")?,
+    })
+}

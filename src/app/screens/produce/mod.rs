@@ -91,10 +91,7 @@ impl ProduceScreen {
 
     /// The send still running, if one is.
     pub fn in_flight(&self) -> Option<&ProduceRun> {
-        self.view
-            .as_ref()
-            .and_then(|v| v.run.as_ref())
-            .filter(|r| r.running())
+        self.last_run().filter(|r| r.running())
     }
 
     /// The latest send, running or ended.
