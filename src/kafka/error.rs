@@ -52,13 +52,14 @@ pub(crate) fn kind_of(code: RDKafkaErrorCode) -> ErrorKind {
     }
 }
 
-/// The words for a code: a missing ACL said plainly; a request the
-/// cluster lacks, or never answers, said as likely unsupported.
+/// The words for a code: a missing ACL said plainly; a request never
+/// answered names both likely causes, a broker (or group coordinator)
+/// that is down or slow, and a request the cluster lacks.
 fn words(code: RDKafkaErrorCode, detail: &str) -> String {
     match kind_of(code) {
         ErrorKind::Unsupported => format!("not supported by this cluster ({detail})"),
         ErrorKind::TimedOut => format!(
-            "no answer: this cluster may not support the request (creel demo's mock cluster does not) ({detail})"
+            "no answer in time: a broker may be down or slow, or this cluster may not support the request (creel demo's mock cluster does not) ({detail})"
         ),
         ErrorKind::Unauthorized => code_text(code),
         _ => detail.to_string(),
@@ -104,8 +105,9 @@ mod tests {
         );
         assert_eq!(e.kind, ErrorKind::TimedOut);
         assert!(
-            e.message
-                .starts_with("no answer: this cluster may not support"),
+            e.message.starts_with(
+                "no answer in time: a broker may be down or slow, or this cluster may not support"
+            ),
             "{e}"
         );
         assert_eq!(

@@ -2,7 +2,7 @@
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::mocking::MockCluster;
+use rdkafka::mocking::{MockCluster, MockCoordinator};
 use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
@@ -102,4 +102,72 @@ fn a_request_the_cluster_lacks_is_an_error_naming_its_operation() {
     let e = describe_consumer_groups(c.client(), &["a\0b".to_string()], Duration::from_secs(2))
         .expect_err("invalid");
     assert_eq!((e.op, e.kind), (Op::DescribeGroups, ErrorKind::Invalid));
+}
+
+/// Ask for `g`'s committed offset on t/0 until it comes back or `within`
+/// passes; returns the last answer and how long it took.
+fn offset_within(c: &BaseConsumer, within: Duration) -> (Result<Option<i64>, OpError>, Duration) {
+    let start = std::time::Instant::now();
+    let named = [("t".to_string(), 0)];
+    loop {
+        let out = list_group_offsets(
+            c.client(),
+            &["g".into()],
+            Some(&named),
+            Duration::from_secs(2),
+            1,
+        );
+        let answer = out[0].1.clone().map(|parts| parts[0].offset);
+        if answer.is_ok() || start.elapsed() > within {
+            return (answer, start.elapsed());
+        }
+    }
+}
+
+// Both tests below failed on the librdkafka that rdkafka-sys 4.10.0 bundles
+// (vendor/README.md): the first aborted the process, the second never
+// answered again.
+#[test]
+fn a_group_request_that_timed_out_while_its_coordinator_was_down_does_not_abort() {
+    let mock = MockCluster::new(3).expect("mock cluster");
+    mock.create_topic("t", 1, 1).expect("topic");
+    let b = mock.bootstrap_servers();
+    commit(&b, "g", 5);
+    mock.coordinator(MockCoordinator::Group("g".into()), 2)
+        .expect("coordinator");
+    mock.broker_down(2).expect("down");
+    let c = client(&b);
+    let named = [("t".to_string(), 0)];
+    let out = list_group_offsets(
+        c.client(),
+        &["g".into()],
+        Some(&named),
+        Duration::from_millis(800),
+        1,
+    );
+    let err = out[0].1.as_ref().expect_err("the coordinator is down");
+    assert_eq!(err.kind, ErrorKind::TimedOut, "{err}");
+    // The request above is still waiting for its coordinator inside
+    // librdkafka; its return used to free the request twice.
+    mock.broker_up(2).expect("up");
+    let (answer, took) = offset_within(&c, Duration::from_secs(20));
+    assert_eq!(answer, Ok(Some(5)), "after {took:?}");
+}
+
+#[test]
+fn group_offsets_come_back_when_the_coordinator_returns() {
+    let mock = MockCluster::new(3).expect("mock cluster");
+    mock.create_topic("t", 1, 1).expect("topic");
+    let b = mock.bootstrap_servers();
+    commit(&b, "g", 7);
+    mock.coordinator(MockCoordinator::Group("g".into()), 2)
+        .expect("coordinator");
+    let c = client(&b);
+    assert_eq!(offset_within(&c, Duration::ZERO).0, Ok(Some(7)));
+    mock.broker_down(2).expect("down");
+    // Long enough for the client to drop broker 2 from its metadata.
+    std::thread::sleep(Duration::from_secs(3));
+    mock.broker_up(2).expect("up");
+    let (answer, took) = offset_within(&c, Duration::from_secs(20));
+    assert_eq!(answer, Ok(Some(7)), "after {took:?}");
 }
