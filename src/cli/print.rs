@@ -11,6 +11,58 @@ use crate::config::Settings;
 use crate::kafka::fetch_snapshot_blocking;
 use crate::model::ClusterSnapshot;
 
+/// One topic of `creel topics --json`.
+#[derive(serde::Serialize)]
+struct TopicJson<'a> {
+    name: &'a str,
+    internal: bool,
+    partitions: usize,
+    replication_factor: usize,
+    messages: Option<i64>,
+    under_replicated: usize,
+    partition_details: PartitionsJson<'a>,
+}
+
+impl<'a> TopicJson<'a> {
+    fn of(t: &'a crate::model::Topic) -> Self {
+        TopicJson {
+            name: &t.name,
+            internal: t.internal,
+            partitions: t.partitions.len(),
+            replication_factor: t.replication_factor(),
+            messages: t.messages(),
+            under_replicated: t.under_replicated(),
+            partition_details: PartitionsJson(&t.partitions),
+        }
+    }
+}
+
+struct PartitionsJson<'a>(&'a [crate::model::Partition]);
+
+impl serde::Serialize for PartitionsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(serde::Serialize)]
+        struct PartitionJson<'a> {
+            id: i32,
+            leader: i32,
+            replicas: &'a [i32],
+            isr: &'a [i32],
+            low: Option<i64>,
+            high: Option<i64>,
+            error: &'a Option<String>,
+        }
+        s.collect_seq(self.0.iter().map(|p| PartitionJson {
+            id: p.id,
+            leader: p.leader,
+            replicas: &p.replicas,
+            isr: &p.isr,
+            low: p.watermarks.map(|w| w.low),
+            high: p.watermarks.map(|w| w.high),
+            error: &p.error,
+        }))
+    }
+}
+
 fn snapshot(
     settings: &Settings,
     timeout: Duration,
@@ -45,28 +97,9 @@ pub fn topics(
     topics.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = std::io::stdout().lock();
     if as_json {
-        let v: Vec<_> = topics
-            .iter()
-            .map(|t| {
-                json!({
-                    "name": t.name,
-                    "internal": t.internal,
-                    "partitions": t.partitions.len(),
-                    "replication_factor": t.replication_factor(),
-                    "messages": t.messages(),
-                    "under_replicated": t.under_replicated(),
-                    "partition_details": t.partitions.iter().map(|p| json!({
-                        "id": p.id,
-                        "leader": p.leader,
-                        "replicas": p.replicas,
-                        "isr": p.isr,
-                        "low": p.watermarks.map(|w| w.low),
-                        "high": p.watermarks.map(|w| w.high),
-                        "error": p.error,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect();
+        // Written as it is serialized, without a JSON tree of every
+        // partition in memory first.
+        let v: Vec<TopicJson> = topics.iter().map(|t| TopicJson::of(t)).collect();
         serde_json::to_writer(&mut out, &v)?;
         writeln!(out)?;
     } else {

@@ -158,16 +158,17 @@ pub fn fetch_watermarks(
             wanted.push((t.name.as_str(), p.id));
         }
     }
-    let found = watermarks::fetch(consumer, &wanted, timeout)?;
+    let mut found = watermarks::fetch_in_order(consumer, &wanted, timeout)?.into_iter();
+    // `wanted` holds the partitions with a leader, in this same order.
     for t in topics.iter_mut() {
         for p in t.partitions.iter_mut() {
             if p.leader < 0 {
                 p.error.get_or_insert_with(|| "no leader".into());
                 continue;
             }
-            match found.get(&(t.name.clone(), p.id)) {
-                Some(Ok(w)) => p.watermarks = Some(*w),
-                Some(Err(e)) => p.error = Some(e.message.clone()),
+            match found.next() {
+                Some(Ok(w)) => p.watermarks = Some(w),
+                Some(Err(e)) => p.error = Some(e.message),
                 None => {}
             }
         }
