@@ -28,6 +28,8 @@ fn main() -> ExitCode {
     };
     match creel::cli::run(cli, started) {
         Ok(code) => code,
+        // `creel topics | head -1`: the reader has what it wanted.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             // The terminal is already restored here: tui::run restores it
             // before returning any error.
@@ -35,4 +37,11 @@ fn main() -> ExitCode {
             exit::code(exit::of_error(&e))
         }
     }
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

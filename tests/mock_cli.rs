@@ -214,3 +214,91 @@ fn progress_is_not_written_when_stderr_is_not_a_terminal() {
     assert!(err.starts_with("creel: sent 25000,"), "{err:?}");
     assert_eq!(err.matches("creel: sent").count(), 1, "{err:?}");
 }
+
+/// `creel topics | head -1`, `creel tail ... | head`: a reader that stops
+/// early is not an error. creel stops quietly with success, as grep and
+/// kcat do, instead of printing "Broken pipe".
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let mock = Mock::start(1).unwrap();
+    for i in 0..3 {
+        mock.create_topic(&format!("t{i}"), 1, 1).unwrap();
+    }
+    for args in [
+        &["topics"][..],
+        &["topics", "--json"],
+        &["brokers", "--json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
+            .args(["-b", &mock.bootstrap()])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader is gone before creel writes a byte.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
+
+/// The same for a live tail and a search: the read stops and creel exits
+/// quietly with success, instead of following on for a reader that is gone
+/// (a hang is caught by the deadline; how long it took is printed).
+#[test]
+fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
+    use std::io::Write;
+    use std::time::{Duration, Instant};
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("t", 2, 1).unwrap();
+    let b = mock.bootstrap();
+    let mut produce = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", &b, "produce", "-t", "t"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = produce.stdin.take().unwrap();
+        for i in 0..2_000 {
+            writeln!(stdin, "line {i}").unwrap();
+        }
+    }
+    assert!(produce.wait().unwrap().success());
+    for args in [
+        &["tail", "-t", "t", "-o", "beginning"][..],
+        &["search", "-t", "t", "-e", "line"],
+    ] {
+        let started = Instant::now();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
+            .args(["-b", &b])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break Some(s);
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let out = child.wait_with_output().unwrap();
+        let status = status.unwrap_or_else(|| panic!("{args:?} still running after 20 s"));
+        assert_eq!(status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(
+            !stderr(&out).contains("Broken pipe"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        eprintln!("{args:?} ended {:?} after start", started.elapsed());
+    }
+}

@@ -83,12 +83,17 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         let how = super::tail::Output::new(args.json);
         let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         let mut code = ExitCode::from(super::exit::NO);
+        let events = &mut worker.events;
+        let commands = &worker.commands;
+        // A failed write (a reader that went away) ends the loop with its
+        // error, and the worker is still stopped below.
+        let ended = async {
         loop {
             let ev = tokio::select! {
-                ev = worker.events.recv() => ev,
+                ev = events.recv() => ev,
                 _ = tokio::signal::ctrl_c() => {
                     // Stop the scan; its final report still comes.
-                    let _ = worker.commands.send(Command::CancelSearch).await;
+                    let _ = commands.send(Command::CancelSearch).await;
                     continue;
                 }
             };
@@ -134,9 +139,14 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
                 _ => {}
             }
         }
-        worker.shutdown();
         Ok::<_, anyhow::Error>(code)
-    })?;
+        }
+        .await;
+        worker.shutdown();
+        ended
+    });
+    // Whatever ended the search, the scanners' blocking calls get a
+    // bounded wait, never an unbounded one in the runtime's drop.
     rt.shutdown_timeout(std::time::Duration::from_millis(300));
-    Ok(code)
+    code
 }

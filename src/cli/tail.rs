@@ -62,39 +62,50 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         // While brokers are away every fetch fails, in a few words that
         // alternate: each is said once per outage (until messages flow).
         let mut said: Vec<String> = vec![];
-        while let Some(ev) = read.events.recv().await {
-            match ev {
-                Event::Messages { batch, .. } => {
-                    said.clear();
-                    for m in batch.iter().take(limit - printed) {
-                        print(&mut out, &args.topic, m, how, decoders.as_deref())?;
-                        printed += 1;
+        let events = &mut read.events;
+        // A failed write (a reader that went away) ends the loop with its
+        // error, and the read is still stopped below.
+        let ended = async {
+            while let Some(ev) = events.recv().await {
+                match ev {
+                    Event::Messages { batch, .. } => {
+                        said.clear();
+                        for m in batch.iter().take(limit - printed) {
+                            print(&mut out, &args.topic, m, how, decoders.as_deref())?;
+                            printed += 1;
+                        }
+                        out.flush()?;
+                        if printed >= limit {
+                            break;
+                        }
                     }
-                    out.flush()?;
-                    if printed >= limit {
-                        break;
+                    Event::MessagesFailed { error, .. } => {
+                        let text = error.to_string();
+                        if !said.contains(&text) {
+                            eprintln!("creel: {text}");
+                            said.push(text);
+                        }
+                        if printed == 0 {
+                            return Ok::<_, anyhow::Error>(ExitCode::from(
+                                super::exit::CANNOT_TELL,
+                            ));
+                        }
                     }
+                    Event::MessagesFellBack { reason, .. } => eprintln!("creel: {reason}"),
+                    Event::MessagesDone { .. } => break,
+                    _ => {}
                 }
-                Event::MessagesFailed { error, .. } => {
-                    let text = error.to_string();
-                    if !said.contains(&text) {
-                        eprintln!("creel: {text}");
-                        said.push(text);
-                    }
-                    if printed == 0 {
-                        return Ok::<_, anyhow::Error>(ExitCode::from(super::exit::CANNOT_TELL));
-                    }
-                }
-                Event::MessagesFellBack { reason, .. } => eprintln!("creel: {reason}"),
-                Event::MessagesDone { .. } => break,
-                _ => {}
             }
+            Ok::<_, anyhow::Error>(ExitCode::SUCCESS)
         }
+        .await;
         read.cancel.cancel();
-        Ok(ExitCode::SUCCESS)
-    })?;
+        ended
+    });
+    // Whatever ended the read, librdkafka's blocking calls get their
+    // bounded wait, never an unbounded one in the runtime's drop.
     rt.shutdown_timeout(std::time::Duration::from_millis(300));
-    Ok(code)
+    code
 }
 
 /// How messages are written: text or JSON, and whether stdout is a
