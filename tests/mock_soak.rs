@@ -143,6 +143,17 @@ fn memory_stays_bounded_following_a_busy_topic_with_a_lag_watch_and_searches() {
         soak.as_secs()
     );
     eprintln!("  creel lag --watch: {l0:.1} MB, peak {lpeak:.1}, end {lend:.1}");
+    // One sample a minute (every 30th, 2 s apart): a plateau and a leak
+    // look alike in start/peak/end.
+    let per_minute: Vec<String> = lag_rss
+        .iter()
+        .step_by(30)
+        .map(|m| format!("{m:.1}"))
+        .collect();
+    eprintln!(
+        "  creel lag --watch each minute (MB): {}",
+        per_minute.join(" ")
+    );
     eprintln!(
         "  creel search, {} runs: peak {speak:.1} MB",
         search_peaks.len()

@@ -1,4 +1,4 @@
-//! DescribeCluster.
+//! DescribeCluster, and how many events a client has waiting.
 
 use std::time::Duration;
 
@@ -59,5 +59,22 @@ pub fn describe_cluster<C: ClientContext>(
             Some(sys::rd_kafka_Node_id(controller))
         };
         Ok(ClusterDescription { nodes, controller })
+    }
+}
+
+/// Events waiting on a consumer's queue to be served by `poll`
+/// (librdkafka's statistics, errors, logs; the main queue is forwarded
+/// there). A client that nobody polls keeps every one of them.
+pub fn pending_events<C: ClientContext>(client: &Client<C>) -> usize {
+    // SAFETY: `client` is borrowed for the call; the queue handle returned
+    // by rd_kafka_queue_get_consumer is ours and destroyed here.
+    unsafe {
+        let q = sys::rd_kafka_queue_get_consumer(client.native_ptr());
+        if q.is_null() {
+            return 0;
+        }
+        let n = sys::rd_kafka_queue_length(q);
+        sys::rd_kafka_queue_destroy(q);
+        n
     }
 }

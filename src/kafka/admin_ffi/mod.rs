@@ -23,7 +23,7 @@ mod oauth;
 mod tests;
 
 pub use allocator::return_freed_memory;
-pub use cluster::{describe_cluster, ClusterDescription};
+pub use cluster::{describe_cluster, pending_events, ClusterDescription};
 pub use configs::incremental_alter_topic_configs;
 pub use groups::{
     delete_group_offsets, describe_consumer_groups, list_consumer_groups, list_group_offsets,
