@@ -14,6 +14,25 @@ fn creel(bootstrap: &str, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `creel produce` with `n` lines "line I" on stdin.
+fn produce_lines(bootstrap: &str, topic: &str, n: usize) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", bootstrap, "produce", "-t", topic])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut stdin = child.stdin.take().unwrap();
+        for i in 0..n {
+            writeln!(stdin, "line {i}").unwrap();
+        }
+    }
+    child.wait_with_output().unwrap()
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -185,23 +204,9 @@ fn a_time_start_the_cluster_cannot_look_up_falls_back_visibly() {
 /// debris in a log (progress is shown only when stderr is a terminal).
 #[test]
 fn progress_is_not_written_when_stderr_is_not_a_terminal() {
-    use std::io::Write;
     let mock = Mock::start(1).unwrap();
     mock.create_topic("t", 1, 1).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
-        .args(["-b", &mock.bootstrap(), "produce", "-t", "t"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        for i in 0..25_000 {
-            writeln!(stdin, "line {i}").unwrap();
-        }
-    }
-    let out = child.wait_with_output().unwrap();
+    let out = produce_lines(&mock.bootstrap(), "t", 25_000);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(
@@ -249,24 +254,12 @@ fn a_reader_that_stops_early_is_not_an_error() {
 /// (a hang is caught by the deadline; how long it took is printed).
 #[test]
 fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
-    use std::io::Write;
     use std::time::{Duration, Instant};
     let mock = Mock::start(1).unwrap();
     mock.create_topic("t", 2, 1).unwrap();
     let b = mock.bootstrap();
-    let mut produce = Command::new(env!("CARGO_BIN_EXE_creel"))
-        .args(["-b", &b, "produce", "-t", "t"])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        let mut stdin = produce.stdin.take().unwrap();
-        for i in 0..2_000 {
-            writeln!(stdin, "line {i}").unwrap();
-        }
-    }
-    assert!(produce.wait().unwrap().success());
+    let produced = produce_lines(&b, "t", 2_000);
+    assert!(produced.status.success(), "{}", stderr(&produced));
     for args in [
         &["tail", "-t", "t", "-o", "beginning"][..],
         &["search", "-t", "t", "-e", "line"],

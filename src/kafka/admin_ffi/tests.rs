@@ -124,17 +124,29 @@ fn offset_within(c: &BaseConsumer, within: Duration) -> (Result<Option<i64>, OpE
     }
 }
 
+/// Three brokers; group g committed `offset` on t/0 and is coordinated by
+/// broker 2.
+fn coordinated_by_broker_2(
+    offset: i64,
+) -> (
+    MockCluster<'static, rdkafka::producer::DefaultProducerContext>,
+    String,
+) {
+    let mock = MockCluster::new(3).expect("mock cluster");
+    mock.create_topic("t", 1, 1).expect("topic");
+    let b = mock.bootstrap_servers();
+    commit(&b, "g", offset);
+    mock.coordinator(MockCoordinator::Group("g".into()), 2)
+        .expect("coordinator");
+    (mock, b)
+}
+
 // Both tests below failed on the librdkafka that rdkafka-sys 4.10.0 bundles
 // (vendor/README.md): the first aborted the process, the second never
 // answered again.
 #[test]
 fn a_group_request_that_timed_out_while_its_coordinator_was_down_does_not_abort() {
-    let mock = MockCluster::new(3).expect("mock cluster");
-    mock.create_topic("t", 1, 1).expect("topic");
-    let b = mock.bootstrap_servers();
-    commit(&b, "g", 5);
-    mock.coordinator(MockCoordinator::Group("g".into()), 2)
-        .expect("coordinator");
+    let (mock, b) = coordinated_by_broker_2(5);
     mock.broker_down(2).expect("down");
     let c = client(&b);
     let named = [("t".to_string(), 0)];
@@ -156,12 +168,7 @@ fn a_group_request_that_timed_out_while_its_coordinator_was_down_does_not_abort(
 
 #[test]
 fn group_offsets_come_back_when_the_coordinator_returns() {
-    let mock = MockCluster::new(3).expect("mock cluster");
-    mock.create_topic("t", 1, 1).expect("topic");
-    let b = mock.bootstrap_servers();
-    commit(&b, "g", 7);
-    mock.coordinator(MockCoordinator::Group("g".into()), 2)
-        .expect("coordinator");
+    let (mock, b) = coordinated_by_broker_2(7);
     let c = client(&b);
     assert_eq!(offset_within(&c, Duration::ZERO).0, Ok(Some(7)));
     mock.broker_down(2).expect("down");
