@@ -7,7 +7,8 @@
 Starts the Apache Kafka test cluster (tests/kafka/kafka-cluster, three KRaft
 nodes on loopback, each with a 1 GB heap: with the test suite's 320 MB a
 node holding 10,000 partitions spends its time collecting garbage and
-answers in seconds; CREEL_KAFKA_HEAP overrides it), seeds it with Confluent's Python client, then measures
+answers in seconds; CREEL_KAFKA_HEAP overrides it), seeds it with
+Confluent's Python client, then measures
 each tool as a separate process: wall time and peak RSS (GNU time: the
 process, or the shell pipeline and what it waited for). Prints a table with ratios to creel and
 writes it to benches/peers.md, which the README's performance section shows.

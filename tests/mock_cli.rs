@@ -33,6 +33,20 @@ fn produce_lines(bootstrap: &str, topic: &str, n: usize) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// creel started with its stdout a pipe whose reader is gone before creel
+/// writes a byte.
+fn without_reader(bootstrap: &str, args: &[&str]) -> std::process::Child {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", bootstrap])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child
+}
+
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -234,15 +248,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
         &["topics", "--json"],
         &["brokers", "--json"],
     ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
-            .args(["-b", &mock.bootstrap()])
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The reader is gone before creel writes a byte.
-        drop(child.stdout.take());
+        let child = without_reader(&mock.bootstrap(), args);
         let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert_eq!(stderr(&out), "", "{args:?}");
@@ -265,14 +271,7 @@ fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
         &["search", "-t", "t", "-e", "line"],
     ] {
         let started = Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
-            .args(["-b", &b])
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        drop(child.stdout.take());
+        let mut child = without_reader(&b, args);
         let deadline = Instant::now() + Duration::from_secs(20);
         let status = loop {
             if let Some(s) = child.try_wait().unwrap() {

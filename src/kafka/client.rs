@@ -56,15 +56,28 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
     cfg
 }
 
+/// Whether a metadata client asks librdkafka for a statistics report each
+/// second (the brokers' states in the header). Only a client that is
+/// polled may: the reports queue up until served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Statistics {
+    Polled,
+    Off,
+}
+
 /// The worker's metadata and watermark client.
 pub(crate) fn consumer(
     settings: &Settings,
     context: CreelContext,
+    statistics: Statistics,
 ) -> Result<BaseConsumer<CreelContext>, ClientError> {
     let mut cfg = client_config(settings);
     // Message counts and lag want the high watermark, not the last stable
     // offset, whatever the readers use.
     cfg.set("isolation.level", "read_uncommitted");
+    if statistics == Statistics::Off {
+        cfg.set("statistics.interval.ms", "0");
+    }
     let c: BaseConsumer<CreelContext> = cfg
         .create_with_context(context)
         .map_err(|e| ClientError::create(&e))?;

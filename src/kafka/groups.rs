@@ -225,12 +225,9 @@ impl GroupsClient {
         // No statistics: nothing here shows broker health, and `creel lag
         // --watch` would otherwise queue a report every second for as long
         // as it runs (the 30-minute soak saw it grow 18 MB).
-        let mut settings = settings.clone();
-        settings
-            .properties
-            .insert("statistics.interval.ms".into(), "0".into());
+        let statistics = super::client::Statistics::Off;
         Ok(GroupsClient {
-            consumer: super::client::consumer(&settings, CreelContext::new(None))
+            consumer: super::client::consumer(settings, CreelContext::new(None), statistics)
                 .map_err(|e| OpError::new(Op::Connect, ErrorKind::Invalid, e.to_string()))?,
             watched: settings.watched_groups.clone(),
             timeout,

@@ -186,13 +186,16 @@ pub fn fetch_snapshot_blocking(
     timeout: Duration,
     describe: bool,
 ) -> Result<crate::model::ClusterSnapshot, OpError> {
-    let consumer = super::client::consumer(settings, CreelContext::new(None)).map_err(|e| {
-        OpError::new(
-            Op::Connect,
-            crate::protocol::ErrorKind::Invalid,
-            e.to_string(),
-        )
-    })?;
+    // One-shot and never polled: no statistics to queue.
+    let statistics = super::client::Statistics::Off;
+    let consumer =
+        super::client::consumer(settings, CreelContext::new(None), statistics).map_err(|e| {
+            OpError::new(
+                Op::Connect,
+                crate::protocol::ErrorKind::Invalid,
+                e.to_string(),
+            )
+        })?;
     let (mut brokers, mut topics) = fetch_metadata(&consumer, timeout)?;
     let mut memo = DescribeMemo::default();
     if describe {

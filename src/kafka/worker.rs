@@ -13,7 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::schema::Decoders;
 
-use super::client::{client_config, consumer, ClientError};
+use super::client::{client_config, consumer, ClientError, Statistics};
 use super::context::CreelContext;
 use super::jobs::{Finished, Job, JobKind, JobSpec, Jobs};
 use super::reader::SkipList;
@@ -59,7 +59,11 @@ const CONFIGS_DEADLINE: Duration = Duration::from_secs(10);
 pub fn spawn_worker(settings: &Settings) -> Result<WorkerHandle, ClientError> {
     let (cmd_tx, cmd_rx) = mpsc::channel(32);
     let (ev_tx, ev_rx) = mpsc::channel(256);
-    let consumer = Arc::new(consumer(settings, CreelContext::new(Some(ev_tx.clone())))?);
+    let consumer = Arc::new(consumer(
+        settings,
+        CreelContext::new(Some(ev_tx.clone())),
+        Statistics::Polled,
+    )?);
     let mut admin_cfg = client_config(settings);
     admin_cfg.set("statistics.interval.ms", "0");
     let admin: Admin = Arc::new(
