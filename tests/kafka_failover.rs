@@ -5,7 +5,9 @@
 //! within a refresh, reading and producing go on, and after the return all
 //! is healthy again with the right counts and the right lag; the tail holds
 //! every message written exactly once, in offset order, and memory does
-//! not grow from cycle to cycle.
+//! not grow from cycle to cycle. `creel lag --watch`'s own client counts
+//! every partition after each return, and while a partition with one
+//! replica has no leader, `creel lag` says its total is partial.
 //!
 //! The lag watch found two librdkafka 2.12.1 defects (vendor/README.md):
 //! the process aborted when the group's coordinator came back after a
@@ -80,6 +82,54 @@ fn healthy(app: &App, topic: &str) -> bool {
         && parts.iter().all(|(_, isr)| isr.len() == 3)
 }
 
+/// `creel lag` on a group whose `offline` partitions of `topic` have no
+/// leader: not a verdict on the partitions it could read but "cannot
+/// tell" (exit 2), naming the unread ones, with the lag of the others (3
+/// behind on each). Asked again for a while: the group's coordinator may
+/// have been on the stopped node too, and takes seconds to move.
+fn lag_is_said_partial(bootstrap: &str, group: &str, topic: &str, offline: &[i32]) {
+    let asked_at = Instant::now();
+    let said = format!(
+        "cannot tell: group {group:?}: {} of 3 partitions unread, its lag counts only the others: ",
+        offline.len()
+    );
+    loop {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_creel"))
+            .args(["-b", bootstrap, "lag", "--group", group, "--json"])
+            .args(["--samples", "3", "--interval", "1"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let g = &v["groups"][0];
+        let unread: Vec<i64> = g["partitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| !p["error"].is_null())
+            .filter_map(|p| p["partition"].as_i64())
+            .collect();
+        let right = out.status.code() == Some(2)
+            && err.contains(&said)
+            && offline
+                .iter()
+                .all(|p| err.contains(&format!("{topic}/{p}: ")))
+            && v["verdict"] == "cannot tell"
+            && unread == offline.iter().map(|p| *p as i64).collect::<Vec<_>>()
+            && g["lag"] == 3 * (3 - offline.len() as i64);
+        if right {
+            eprintln!("partial lag said after {:?}: {err}", asked_at.elapsed());
+            return;
+        }
+        assert!(
+            asked_at.elapsed() < Duration::from_secs(60),
+            "partitions {offline:?} of {topic} offline: exit {:?}\n{err}\n{v}",
+            out.status.code()
+        );
+        std::thread::sleep(Duration::from_secs(2));
+    }
+}
+
 const CYCLES: i64 = 5;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -95,10 +145,23 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
     // is what was written after them.
     let group = "failover-watchers";
     common::commit(&b, group, &[(topic, 0, 3), (topic, 1, 3), (topic, 2, 3)]);
+    // One replica per partition: while its leader is down a partition
+    // cannot be read at all, and `creel lag` must say its total is partial.
+    let solo = "unreplicated";
+    create_topics_rf(&b, &[(solo, 3)], 1).await;
+    for p in 0..3 {
+        produce(&b, solo, p, 4).await;
+    }
+    let solo_group = "unreplicated-readers";
+    common::commit(&b, solo_group, &[(solo, 0, 1), (solo, 1, 1), (solo, 2, 1)]);
     let mut s = creel::config::Settings::for_bootstrap(&b);
     s.refresh = Duration::from_secs(2);
     s.groups_refresh = Duration::from_secs(2);
     let mut worker = spawn_worker(&s).unwrap();
+    // `creel lag --watch`'s own client beside the TUI's worker: one
+    // long-lived client that asks only for groups and offsets.
+    let headless = creel::kafka::GroupsClient::new(&s, Duration::from_secs(10)).unwrap();
+    let only = [group.to_string()];
     let mut app = App::new("t", &b, chrono::Local::now());
     common::drive(
         &mut worker,
@@ -109,6 +172,12 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
     )
     .await;
     assert!(header(&app).contains("brokers 3/3 up"), "{}", header(&app));
+    let solo_leaders: Vec<i32> = leaders_and_isr(&app, solo)
+        .into_iter()
+        .map(|(l, _)| l)
+        .collect();
+    assert_eq!(solo_leaders.len(), 3, "{solo_leaders:?}");
+    let mut partial_lag_said = false;
     common::drive(
         &mut worker,
         &mut app,
@@ -159,6 +228,13 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
             .unwrap();
         assert_eq!(t.under_replicated(), 3, "every partition lost a replica");
         assert!(t.partitions.iter().all(|p| p.replicas.len() == 3));
+        let offline: Vec<i32> = (0..3)
+            .filter(|p| solo_leaders[*p as usize] == node as i32)
+            .collect();
+        if !offline.is_empty() {
+            tokio::task::block_in_place(|| lag_is_said_partial(&b, solo_group, solo, &offline));
+            partial_lag_said = true;
+        }
 
         // Producing and reading go on with two brokers.
         for p in 0..3 {
@@ -215,6 +291,30 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
             |a| group_lag(a, group) == Some(lag),
         )
         .await;
+        // And the headless watch, every partition counted (it used to keep
+        // asking a partition's old leader, and summed the others as if
+        // they were the whole lag).
+        let asked_at = Instant::now();
+        let headless_lag = loop {
+            let snap = tokio::task::block_in_place(|| headless.fetch(Some(&only)));
+            let g = snap
+                .ok()
+                .and_then(|s| s.groups.into_iter().find(|g| g.id == group));
+            let counted = g.as_ref().map(|g| {
+                let complete =
+                    g.partitions.len() == 3 && g.partitions.iter().all(|p| p.lag().is_some());
+                (complete, g.total_lag())
+            });
+            if counted == Some((true, Some(lag))) || asked_at.elapsed() > Duration::from_secs(60) {
+                break counted;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+        };
+        assert_eq!(
+            headless_lag,
+            Some((true, Some(lag))),
+            "cycle {cycle}: the headless lag watch"
+        );
         // Every message written since the tail began, once, in order: on
         // partition p the offsets 5 .. 5 + 2 * cycle.
         let expected: Vec<(i32, i64)> = (0..3)
@@ -223,6 +323,10 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
         assert_eq!(tailed(&app), expected, "cycle {cycle}: the tail");
         rss.push(common::rss_mb(std::process::id()).unwrap_or(0.0));
     }
+    assert!(
+        partial_lag_said,
+        "no node led a partition of {solo}: {solo_leaders:?}"
+    );
     eprintln!("RSS after each return (MB): {rss:?}");
     // The first cycle warms up clients and caches; after it, flat.
     let growth = rss.last().unwrap() - rss[1];

@@ -282,6 +282,34 @@ fn group_detail_partitions_members_chart() {
     both_sizes("group_chart", &fixtures::group_detail(GroupTab::Chart));
 }
 
+/// A partition whose log end could not be read: the row says "unread"
+/// and the summary that the total counts only the others.
+#[test]
+fn group_detail_with_an_unread_partition() {
+    use creel::app::screens::group_detail::GroupTab;
+    let mut app = fixtures::group_detail(GroupTab::Partitions);
+    let g = app
+        .shared
+        .groups
+        .as_mut()
+        .unwrap()
+        .groups
+        .iter_mut()
+        .find(|g| g.id == "analytics-loader")
+        .unwrap();
+    g.partitions[0].log_end = None;
+    g.partitions[0].error = Some("Broker: Leader not available".into());
+    let total = g.partitions.len();
+    let screen = render(&app, 120, 40);
+    assert!(
+        screen.contains(&format!(
+            "(1 of {total} partitions unread, lag counts the others)"
+        )),
+        "{screen}"
+    );
+    insta::assert_snapshot!("group_partitions_unread_120x40", screen);
+}
+
 #[test]
 fn topic_consumers_tab() {
     let mut app = fixtures::with_groups();

@@ -11,7 +11,7 @@ use super::exit;
 use crate::app::{LagBook, LagStatus};
 use crate::config::Settings;
 use crate::kafka::GroupsClient;
-use crate::model::{GroupState, GroupsSnapshot};
+use crate::model::{ConsumerGroup, GroupPartition, GroupState, GroupsSnapshot};
 
 pub struct LagArgs {
     pub groups: Vec<String>,
@@ -116,8 +116,45 @@ fn cannot_tell(snap: &GroupsSnapshot, asked: &[String]) -> Vec<String> {
         if let Some(e) = &g.error {
             why.push(format!("group {:?}: {e}", g.id));
         }
+        if let Some(unread) = unread_partitions(g) {
+            why.push(unread);
+        }
     }
     why
+}
+
+/// Partitions named in a sentence before the rest are only counted.
+const UNREAD_NAMED: usize = 3;
+
+/// A group's partitions whose offsets or log end could not be read: its
+/// lag is then the sum of the others, which must not pass for the whole.
+fn unread_partitions(g: &ConsumerGroup) -> Option<String> {
+    let unread: Vec<&GroupPartition> = g.partitions.iter().filter(|p| p.error.is_some()).collect();
+    if unread.is_empty() {
+        return None;
+    }
+    let mut named: Vec<String> = unread
+        .iter()
+        .take(UNREAD_NAMED)
+        .map(|p| {
+            format!(
+                "{}/{}: {}",
+                crate::ui::text::sanitize(&p.topic),
+                p.partition,
+                p.error.as_deref().unwrap_or_default()
+            )
+        })
+        .collect();
+    if unread.len() > UNREAD_NAMED {
+        named.push(format!("and {} more", unread.len() - UNREAD_NAMED));
+    }
+    Some(format!(
+        "group {:?}: {} of {} partitions unread, its lag counts only the others: {}",
+        g.id,
+        unread.len(),
+        g.partitions.len(),
+        named.join("; ")
+    ))
 }
 
 fn status_of(book: &LagBook, group: &str) -> Option<LagStatus> {
@@ -210,6 +247,7 @@ fn print(
                             "consume_per_sec": rates.consume,
                             "produce_per_sec": rates.produce,
                             "owner": p.owner,
+                            "error": p.error,
                         })
                     }).collect::<Vec<_>>(),
                 })
@@ -282,4 +320,56 @@ fn print(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn partition(p: i32, error: Option<&str>) -> GroupPartition {
+        GroupPartition {
+            topic: "orders".into(),
+            partition: p,
+            committed: Some(1),
+            log_start: Some(0),
+            log_end: error.is_none().then_some(4),
+            owner: None,
+            error: error.map(String::from),
+        }
+    }
+
+    fn group(partitions: Vec<GroupPartition>) -> ConsumerGroup {
+        ConsumerGroup {
+            id: "billing".into(),
+            state: GroupState::Empty,
+            assignor: String::new(),
+            members: vec![],
+            partitions,
+            error: None,
+        }
+    }
+
+    #[test]
+    fn a_lag_with_unread_partitions_is_said_partial() {
+        let whole = group((0..3).map(|p| partition(p, None)).collect());
+        assert_eq!(unread_partitions(&whole), None);
+
+        let g = group(vec![
+            partition(0, None),
+            partition(1, Some("leader not available")),
+            partition(2, None),
+        ]);
+        assert_eq!(g.total_lag(), Some(6), "the others' lag is still shown");
+        assert_eq!(
+            unread_partitions(&g).unwrap(),
+            "group \"billing\": 1 of 3 partitions unread, its lag counts only the others: \
+             orders/1: leader not available"
+        );
+
+        let many = group((0..5).map(|p| partition(p, Some("gone"))).collect());
+        assert!(unread_partitions(&many).unwrap().ends_with(
+            "5 of 5 partitions unread, its lag counts only the others: \
+                        orders/0: gone; orders/1: gone; orders/2: gone; and 2 more"
+        ));
+    }
 }

@@ -128,6 +128,7 @@ pub fn fetch_in_order<C: ConsumerContext>(
         }
         jobs = again;
     }
+    refresh_moved_leaders(consumer, wanted, &low, &high, timeout);
     let no_answer = || {
         Err(OpError::new(
             Op::Watermarks,
@@ -193,6 +194,56 @@ fn ask<C: ConsumerContext>(
     tpl.set_all_offsets(at)?;
     let answer = consumer.offsets_for_times(tpl, timeout)?;
     Ok(in_chunk_order(chunk, &answer))
+}
+
+/// Topics past this many with a moved leader are refreshed in one request
+/// for all topics instead of one each.
+const MOVED_TOPICS_ONE_BY_ONE: usize = 16;
+
+/// Refresh librdkafka's metadata of the topics whose leader moved.
+/// librdkafka keeps asking the leader it knows for offsets, and only a
+/// metadata request tells it otherwise: a client that asks for nothing
+/// else (`creel lag --watch`) went on without those partitions for good
+/// after a failover. The next call then finds the new leaders.
+fn refresh_moved_leaders<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    wanted: &[(&str, i32)],
+    low: &[Option<OffsetAnswer>],
+    high: &[Option<OffsetAnswer>],
+    timeout: Duration,
+) {
+    let moved = |a: &Option<OffsetAnswer>| matches!(a, Some(Err(e)) if e.code.as_ref().is_some_and(|c| leader_moved(c.code)));
+    let mut topics: Vec<&str> = wanted
+        .iter()
+        .zip(low.iter().zip(high))
+        .filter(|(_, (l, h))| moved(l) || moved(h))
+        .map(|((topic, _), _)| *topic)
+        .collect();
+    topics.sort_unstable();
+    topics.dedup();
+    // Errors are not this call's to report: the partitions already carry
+    // theirs, and the next call asks again.
+    if topics.len() > MOVED_TOPICS_ONE_BY_ONE {
+        let _ = consumer.fetch_metadata(None, timeout);
+    } else {
+        for topic in topics {
+            let _ = consumer.fetch_metadata(Some(topic), timeout);
+        }
+    }
+}
+
+/// Codes that say a partition's leader is not where librdkafka thinks.
+fn leader_moved(code: i32) -> bool {
+    use RDKafkaErrorCode::*;
+    [
+        NotLeaderForPartition,
+        LeaderNotAvailable,
+        FencedLeaderEpoch,
+        UnknownLeaderEpoch,
+        ReplicaNotAvailable,
+    ]
+    .iter()
+    .any(|c| *c as i32 == code)
 }
 
 /// The code of a whole-call failure that one partition's leader caused, so

@@ -155,7 +155,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &GroupDetail) {
         Span::raw(" state "),
         Span::styled(group.state.to_string(), theme::title()),
         Span::raw(format!(
-            " · assignor {} · {} members · lag {} · ",
+            " · assignor {} · {} members · lag {} ",
             if group.assignor.is_empty() {
                 "-"
             } else {
@@ -167,8 +167,25 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &GroupDetail) {
                 .map(thousands)
                 .unwrap_or_else(|| "-".into()),
         )),
-        status::group(judged),
     ];
+    // The total is then the others' sum: said next to it, as `creel lag`
+    // says it.
+    let unread = group
+        .partitions
+        .iter()
+        .filter(|p| p.error.is_some())
+        .count();
+    if unread > 0 {
+        summary.push(Span::styled(
+            format!(
+                "({unread} of {} partitions unread, lag counts the others) ",
+                group.partitions.len()
+            ),
+            theme::warn(),
+        ));
+    }
+    summary.push(Span::raw("· "));
+    summary.push(status::group(judged));
     if let Some(s) = group_status {
         summary.push(Span::styled(format!(" {}", s.meaning()), theme::dim()));
     }
@@ -272,7 +289,9 @@ fn draw_partitions(
             let committed = p.committed.map(thousands).unwrap_or_else(|| "-".into());
             let end = p.log_end.map(thousands).unwrap_or_else(|| "?".into());
             let lag = p.lag().map(thousands).unwrap_or_else(|| "-".into());
-            let eta_span = if p.committed.is_none() {
+            let eta_span = if p.error.is_some() {
+                Span::styled("unread", theme::warn())
+            } else if p.committed.is_none() {
                 Span::styled("no offset", theme::dim())
             } else {
                 eta_text(eta(p.lag(), rates))
