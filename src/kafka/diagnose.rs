@@ -13,7 +13,8 @@ pub fn code_text(code: RDKafkaErrorCode) -> String {
         GroupAuthorizationFailed => "the consumer group",
         ClusterAuthorizationFailed => "the cluster",
         TransactionalIdAuthorizationFailed => "the transactional id",
-        _ => return format!("{code} ({code:?})"),
+        // rdkafka's Display is already "Name (description)".
+        _ => return code.to_string(),
     };
     format!("not authorized: no ACL lets this user do that on {what} ({code:?})")
 }
@@ -173,6 +174,16 @@ mod tests {
 
     fn explain1(reason: &str) -> (Failure, String) {
         explain(reason, reason)
+    }
+
+    /// A code is named once: the row of an unread partition used to say
+    /// "UnknownPartition (Local: Unknown partition) (UnknownPartition)".
+    #[test]
+    fn a_code_is_named_once_with_its_description() {
+        assert_eq!(
+            code_text(RDKafkaErrorCode::UnknownPartition),
+            "UnknownPartition (Local: Unknown partition)"
+        );
     }
 
     #[test]

@@ -233,9 +233,13 @@ fn refresh_moved_leaders<C: ConsumerContext>(
 }
 
 /// Codes that say a partition's leader is not where librdkafka thinks.
+/// UnknownPartition is librdkafka's own word for a partition it saw with
+/// no leader (a long-lived client kept it after the leader returned).
 fn leader_moved(code: i32) -> bool {
     use RDKafkaErrorCode::*;
     [
+        UnknownPartition,
+        UnknownTopicOrPartition,
         NotLeaderForPartition,
         LeaderNotAvailable,
         FencedLeaderEpoch,
