@@ -130,6 +130,24 @@ fn lag_is_said_partial(bootstrap: &str, group: &str, topic: &str, offline: &[i32
     }
 }
 
+/// A topic of 3 partitions with `rf` replicas and `written` messages on
+/// each, and a group that committed `committed` on each.
+async fn three_partitions_read_to(
+    b: &str,
+    topic: &str,
+    rf: i32,
+    written: usize,
+    group: &str,
+    committed: i64,
+) {
+    create_topics_rf(b, &[(topic, 3)], rf).await;
+    for p in 0..3 {
+        produce(b, topic, p, written).await;
+    }
+    let offsets: Vec<(&str, i32, i64)> = (0..3).map(|p| (topic, p, committed)).collect();
+    common::commit(b, group, &offsets);
+}
+
 const CYCLES: i64 = 5;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -137,23 +155,15 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
     let k = kafka::cluster();
     let b = k.bootstrap("PLAINTEXT").to_string();
     let topic = "replicated";
-    create_topics_rf(&b, &[(topic, 3)], 3).await;
-    for p in 0..3 {
-        produce(&b, topic, p, 5).await;
-    }
     // A group that read 3 messages of each partition and stopped: its lag
     // is what was written after them.
     let group = "failover-watchers";
-    common::commit(&b, group, &[(topic, 0, 3), (topic, 1, 3), (topic, 2, 3)]);
+    three_partitions_read_to(&b, topic, 3, 5, group, 3).await;
     // One replica per partition: while its leader is down a partition
     // cannot be read at all, and `creel lag` must say its total is partial.
     let solo = "unreplicated";
-    create_topics_rf(&b, &[(solo, 3)], 1).await;
-    for p in 0..3 {
-        produce(&b, solo, p, 4).await;
-    }
     let solo_group = "unreplicated-readers";
-    common::commit(&b, solo_group, &[(solo, 0, 1), (solo, 1, 1), (solo, 2, 1)]);
+    three_partitions_read_to(&b, solo, 1, 4, solo_group, 1).await;
     let mut s = creel::config::Settings::for_bootstrap(&b);
     s.refresh = Duration::from_secs(2);
     s.groups_refresh = Duration::from_secs(2);
