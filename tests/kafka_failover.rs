@@ -170,8 +170,22 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
     let mut worker = spawn_worker(&s).unwrap();
     // `creel lag --watch`'s own client beside the TUI's worker: one
     // long-lived client that asks only for groups and offsets.
-    let headless = creel::kafka::GroupsClient::new(&s, Duration::from_secs(10)).unwrap();
+    let headless =
+        std::sync::Arc::new(creel::kafka::GroupsClient::new(&s, Duration::from_secs(10)).unwrap());
     let only = [group.to_string(), solo_group.to_string()];
+    // It samples all along, through every outage, as `creel lag --watch`
+    // does: a client that met a partition without a leader must find it
+    // again after the return (the tmux trial found it stuck for good).
+    let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let sampler = {
+        let (client, only, on) = (headless.clone(), only.clone(), sampling.clone());
+        std::thread::spawn(move || {
+            while on.load(std::sync::atomic::Ordering::Relaxed) {
+                let _ = client.fetch(Some(&only));
+                std::thread::sleep(Duration::from_secs(2));
+            }
+        })
+    };
     let mut app = App::new("t", &b, chrono::Local::now());
     common::drive(
         &mut worker,
@@ -247,9 +261,6 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
             .collect();
         if !offline.is_empty() {
             tokio::task::block_in_place(|| lag_is_said_partial(&b, solo_group, solo, &offline));
-            // The long-lived client meets the leaderless partition too
-            // (and must find it again after the return, below).
-            let _ = tokio::task::block_in_place(|| headless.fetch(Some(&only)));
             partial_lag_said = true;
         }
 
@@ -348,6 +359,8 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
         partial_lag_said,
         "no node led a partition of {solo}: {solo_leaders:?}"
     );
+    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+    sampler.join().unwrap();
     eprintln!("RSS after each return (MB): {rss:?}");
     // The first cycle warms up clients and caches; after it, flat.
     let growth = rss.last().unwrap() - rss[1];
