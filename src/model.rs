@@ -260,6 +260,12 @@ pub struct ConsumerGroup {
 }
 
 impl ConsumerGroup {
+    /// Partitions whose committed offset or log end could not be read:
+    /// `total_lag` then counts only the others.
+    pub fn unread_partitions(&self) -> impl Iterator<Item = &GroupPartition> {
+        self.partitions.iter().filter(|p| p.error.is_some())
+    }
+
     pub fn total_lag(&self) -> Option<i64> {
         let lags: Vec<i64> = self.partitions.iter().filter_map(|p| p.lag()).collect();
         (!lags.is_empty()).then(|| lags.iter().sum())

@@ -116,7 +116,7 @@ fn cannot_tell(snap: &GroupsSnapshot, asked: &[String]) -> Vec<String> {
         if let Some(e) = &g.error {
             why.push(format!("group {:?}: {e}", g.id));
         }
-        if let Some(unread) = unread_partitions(g) {
+        if let Some(unread) = unread_sentence(g) {
             why.push(unread);
         }
     }
@@ -128,8 +128,8 @@ const UNREAD_NAMED: usize = 3;
 
 /// A group's partitions whose offsets or log end could not be read: its
 /// lag is then the sum of the others, which must not pass for the whole.
-fn unread_partitions(g: &ConsumerGroup) -> Option<String> {
-    let unread: Vec<&GroupPartition> = g.partitions.iter().filter(|p| p.error.is_some()).collect();
+fn unread_sentence(g: &ConsumerGroup) -> Option<String> {
+    let unread: Vec<&GroupPartition> = g.unread_partitions().collect();
     if unread.is_empty() {
         return None;
     }
@@ -352,7 +352,7 @@ mod tests {
     #[test]
     fn a_lag_with_unread_partitions_is_said_partial() {
         let whole = group((0..3).map(|p| partition(p, None)).collect());
-        assert_eq!(unread_partitions(&whole), None);
+        assert_eq!(unread_sentence(&whole), None);
 
         let g = group(vec![
             partition(0, None),
@@ -361,13 +361,13 @@ mod tests {
         ]);
         assert_eq!(g.total_lag(), Some(6), "the others' lag is still shown");
         assert_eq!(
-            unread_partitions(&g).unwrap(),
+            unread_sentence(&g).unwrap(),
             "group \"billing\": 1 of 3 partitions unread, its lag counts only the others: \
              orders/1: leader not available"
         );
 
         let many = group((0..5).map(|p| partition(p, Some("gone"))).collect());
-        assert!(unread_partitions(&many).unwrap().ends_with(
+        assert!(unread_sentence(&many).unwrap().ends_with(
             "5 of 5 partitions unread, its lag counts only the others: \
                         orders/0: gone; orders/1: gone; orders/2: gone; and 2 more"
         ));

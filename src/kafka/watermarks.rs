@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
@@ -225,10 +225,17 @@ fn refresh_moved_leaders<C: ConsumerContext>(
     // theirs, and the next call asks again.
     if topics.len() > MOVED_TOPICS_ONE_BY_ONE {
         let _ = consumer.fetch_metadata(None, timeout);
-    } else {
-        for topic in topics {
-            let _ = consumer.fetch_metadata(Some(topic), timeout);
+        return;
+    }
+    // One budget for all of them: a slow broker must not hold the call
+    // for a timeout per topic.
+    let deadline = Instant::now() + timeout;
+    for topic in topics {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
         }
+        let _ = consumer.fetch_metadata(Some(topic), left);
     }
 }
 

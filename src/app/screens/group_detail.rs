@@ -170,11 +170,7 @@ fn draw(frame: &mut Frame, area: Rect, app: &Shared, detail: &GroupDetail) {
     ];
     // The total is then the others' sum: said next to it, as `creel lag`
     // says it.
-    let unread = group
-        .partitions
-        .iter()
-        .filter(|p| p.error.is_some())
-        .count();
+    let unread = group.unread_partitions().count();
     if unread > 0 {
         summary.push(Span::styled(
             format!(
