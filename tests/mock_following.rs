@@ -147,3 +147,67 @@ async fn f_jumps_to_the_live_end_and_new_messages_follow() {
     assert!(ex.following());
     assert_eq!(ex.selected().unwrap().offset, PER_PARTITION + 29);
 }
+
+/// A topic written to without pause is never at its end on every partition
+/// in the same instant; a read that reached each partition's end once is
+/// live all the same, and must say "following" while the writes go on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_topic_written_to_without_pause_is_followed() {
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("busy", 6, 1).unwrap();
+    let b = mock.bootstrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writer = {
+        let (b, stop) = (b.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let p = TrafficProducer::new(&b).unwrap();
+            let mut i = 0i64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                // Bursts across all six partitions, a burst every 2 ms: some
+                // partition nearly always has something new.
+                for partition in 0..6 {
+                    let v = format!("m{i}");
+                    p.send(&Record {
+                        topic: "busy",
+                        partition: Some(partition),
+                        key: None,
+                        value: Some(v.as_bytes()),
+                        headers: &[],
+                        timestamp_ms: None,
+                    })
+                    .unwrap();
+                }
+                i += 1;
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            p.flush(Duration::from_secs(10)).unwrap();
+            i
+        })
+    };
+    std::thread::sleep(Duration::from_secs(1));
+
+    let mut w = spawn_worker(&Settings::for_bootstrap(&b)).unwrap();
+    let mut app = App::new("t", &b, chrono::Local::now());
+    for c in sent(app.open_messages("busy", None, StartAt::LastN(100))) {
+        w.commands.send(c).await.unwrap();
+    }
+    until(&mut w, &mut app, "following", |a| {
+        a.explorer().is_some_and(|e| e.following())
+    })
+    .await;
+    assert!(title(&app).contains("· following) "), "{}", title(&app));
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let bursts = writer.join().unwrap();
+    // Still following after the writes stop: the newest message arrives.
+    let last = format!("m{}", bursts - 1).into_bytes();
+    until(&mut w, &mut app, "the last message written", |a| {
+        a.explorer().is_some_and(|e| {
+            e.messages
+                .iter()
+                .filter(|m| m.value.as_ref() == Some(&last))
+                .count()
+                == 6
+        })
+    })
+    .await;
+}

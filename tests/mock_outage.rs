@@ -4,7 +4,8 @@
 //! only the wait). What the user sees: the header says all brokers are
 //! down within a refresh, every message already loaded stays on screen,
 //! creel reconnects by itself, and the view goes on following with no
-//! message missing or shown twice.
+//! message missing or shown twice. A lag watch runs through the same
+//! outages and says what it cannot count.
 
 mod common;
 
@@ -16,7 +17,8 @@ use creel::app::App;
 use creel::config::Settings;
 use creel::kafka::spawn_worker;
 use creel::model::StartAt;
-use rdkafka::mocking::MockCluster;
+use rdkafka::mocking::{MockCluster, MockCoordinator};
+use rdkafka::types::{RDKafkaApiKey, RDKafkaRespErr};
 
 /// (partition, offset) of every message the view holds, and their values.
 fn held(app: &App) -> (Vec<(i32, i64)>, Vec<String>) {
@@ -94,4 +96,141 @@ async fn all_brokers_gone_then_back_keeps_the_view_and_follows_on() {
     let distinct: BTreeSet<&String> = values.iter().collect();
     assert_eq!(distinct.len(), values.len());
     assert_eq!(after.len() as u64, written, "all {written} messages held");
+}
+
+/// `creel lag --watch` is what an on-call engineer leaves running through
+/// an outage: every broker gone must be said ("cannot tell", a JSON line
+/// per failed sample) and the watch must go on, and count the group again
+/// once the brokers are back.
+#[test]
+fn a_lag_watch_says_cannot_tell_through_an_outage_and_goes_on() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::sync::mpsc;
+
+    let mock = MockCluster::new(3).unwrap();
+    mock.create_topic("events", 3, 3).unwrap();
+    // The group's coordinator on broker 1, partition 2's leader on broker 3:
+    // broker 3 down leaves the committed offsets readable and the end
+    // offsets not.
+    mock.coordinator(MockCoordinator::Group("billing".into()), 1)
+        .unwrap();
+    for p in 0..3 {
+        mock.partition_leader("events", p, Some(p + 1)).unwrap();
+    }
+    let b = mock.bootstrap_servers();
+    let writer = common::Writer::start(&b, "events", Duration::from_millis(5), |n| {
+        (None, format!("event {n}"), None)
+    });
+    common::commit(
+        &b,
+        "billing",
+        &[("events", 0, 0), ("events", 1, 0), ("events", 2, 0)],
+    );
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", &b, "lag", "--watch", "--json", "--interval", "1"])
+        .args(["--group", "billing"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (tx, lines) = mpsc::channel::<serde_json::Value>();
+    let stdout = watch.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            tx.send(serde_json::from_str(&line).expect("each line is JSON"))
+                .unwrap();
+        }
+    });
+    let stderr = watch.stderr.take().unwrap();
+    let said = std::thread::spawn(move || {
+        BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
+    // The group's total lag as a sample tells it, None when it cannot.
+    let lag_of = |doc: &serde_json::Value| -> Option<i64> {
+        doc["groups"]
+            .as_array()?
+            .iter()
+            .find(|g| g["group"] == "billing")?["lag"]
+            .as_i64()
+    };
+    let next_until = |what: &str, ok: &dyn Fn(&serde_json::Value) -> bool| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(doc) if ok(&doc) => return doc,
+                Ok(doc) => eprintln!("passed over: {doc}"),
+                Err(_) => panic!("no sample with {what} within 60 s"),
+            }
+        }
+    };
+
+    // The mock cluster cannot describe groups, so every sample is "cannot
+    // tell" for that; the committed offsets and the lag are read all the
+    // same.
+    let before = next_until("the group's lag", &|d| lag_of(d).is_some_and(|l| l > 0));
+
+    // One partition's leader gone: that partition is named unread, the
+    // others are still counted.
+    mock.broker_down(3).unwrap();
+    let partial = next_until("partition 2 unread", &|d| {
+        d["groups"][0]["partitions"][2]["error"].is_string()
+    });
+    assert!(lag_of(&partial).is_some(), "{partial}");
+    std::thread::sleep(Duration::from_secs(10));
+    assert!(watch.try_wait().unwrap().is_none(), "the watch goes on");
+    mock.broker_up(3).unwrap();
+    let before = next_until("the group's lag again", &|d| {
+        lag_of(d).is_some_and(|l| l > lag_of(&before).unwrap())
+            && d["groups"][0]["partitions"][2]["error"].is_null()
+    });
+
+    // End offsets refused as a whole (not per partition): the sample cannot
+    // be taken. It is a line saying so, and the next sample is taken.
+    mock.request_errors(
+        RDKafkaApiKey::ListOffsets,
+        &[RDKafkaRespErr::RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED; 30],
+    );
+    let failed = next_until("a failed sample", &|d| d["groups"] == serde_json::json!([]));
+    assert_eq!(failed["verdict"], "cannot tell", "{failed}");
+    let why = failed["cannot_tell"][0].as_str().unwrap_or_default();
+    assert!(why.contains("cannot read consumer groups"), "{failed}");
+    std::thread::sleep(Duration::from_secs(5));
+    assert!(watch.try_wait().unwrap().is_none(), "the watch goes on");
+    mock.clear_request_errors(RDKafkaApiKey::ListOffsets);
+    let before = next_until("the group's lag again", &|d| {
+        lag_of(d).is_some_and(|l| l > lag_of(&before).unwrap())
+    });
+
+    // Every broker gone: nothing is counted, the watch waits them out.
+    for id in 1..=3 {
+        mock.broker_down(id).unwrap();
+    }
+    let gone = next_until("no lag figure", &|d| lag_of(d).is_none());
+    assert_eq!(gone["verdict"], "cannot tell", "{gone}");
+    std::thread::sleep(Duration::from_secs(15));
+    assert!(watch.try_wait().unwrap().is_none(), "the watch goes on");
+    for id in 1..=3 {
+        mock.broker_up(id).unwrap();
+    }
+    next_until("the group's lag again", &|d| {
+        lag_of(d).is_some_and(|l| l > lag_of(&before).unwrap())
+    });
+    assert!(watch.try_wait().unwrap().is_none(), "the watch goes on");
+    writer.stop();
+    watch.kill().unwrap();
+    watch.wait().unwrap();
+    let said = said.join().unwrap();
+    assert!(
+        said.iter().any(
+            |l| l.starts_with("creel: cannot tell: cannot read consumer groups: ")
+                && l.ends_with("trying again in 1 s")
+        ),
+        "the failed sample is said on stderr: {said:?}"
+    );
 }

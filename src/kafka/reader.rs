@@ -339,6 +339,11 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
     // the request does not tail.
     let mut done: HashSet<i32> = HashSet::new();
     let mut eof: HashSet<i32> = HashSet::new();
+    // Every partition that reached its end at least once since the read
+    // began. On a busy topic new messages keep arriving, so all partitions
+    // are seldom at their end in the same instant; once each has been there
+    // the read is live, which is what a person following it wants to know.
+    let mut been_at_end: HashSet<i32> = HashSet::new();
     for s in &spans {
         let empty = s.to.is_some_and(|to| s.from >= to);
         if empty {
@@ -347,6 +352,7 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
         }
         if s.from >= s.marks.high {
             eof.insert(s.partition);
+            been_at_end.insert(s.partition);
         }
         tpl.add_partition_offset(&req.topic, s.partition, Offset::Offset(s.from))
             .map_err(|e| op_error(op, &e))?;
@@ -404,7 +410,10 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
                 }
             }
         }
-        let tailing = done.union(&eof).count() == all;
+        let tailing = done
+            .union(if req.tail { &been_at_end } else { &eof })
+            .count()
+            == all;
         if tailing && !caught_up && batch.is_empty() {
             caught_up = true;
             let partitions = spans.iter().map(|s| s.partition).collect();
@@ -457,6 +466,7 @@ fn read(job: &Job, base: &ClientConfig, req: ReadRequest, skips: &SkipList) -> R
             }
             Some(Err(KafkaError::PartitionEOF(p))) => {
                 eof.insert(p);
+                been_at_end.insert(p);
             }
             // The lookup of creel's throwaway group may be refused (no
             // group ACL); fetching assigned partitions goes on without it.
