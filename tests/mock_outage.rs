@@ -234,3 +234,80 @@ fn a_lag_watch_says_cannot_tell_through_an_outage_and_goes_on() {
         "the failed sample is said on stderr: {said:?}"
     );
 }
+
+/// A long-lived lag client (a watch) while the broker leading one
+/// partition is down: the partitions that have a leader are counted, the
+/// one without is named, and it is counted again after the return. (The
+/// call underneath is checked against librdkafka's stale leader in
+/// watermarks.rs's own test.)
+#[test]
+fn a_lag_client_counts_the_other_partitions_while_a_leader_is_down() {
+    let mock = MockCluster::new(3).unwrap();
+    mock.create_topic("events", 3, 3).unwrap();
+    mock.coordinator(MockCoordinator::Group("billing".into()), 1)
+        .unwrap();
+    for p in 0..3 {
+        mock.partition_leader("events", p, Some(p + 1)).unwrap();
+    }
+    let b = mock.bootstrap_servers();
+    let producer = creel::kafka::mock::TrafficProducer::new(&b).unwrap();
+    for p in 0..3 {
+        for i in 0..10 {
+            let v = format!("e{i}");
+            producer
+                .send(&creel::kafka::mock::Record {
+                    topic: "events",
+                    partition: Some(p),
+                    key: None,
+                    value: Some(v.as_bytes()),
+                    headers: &[],
+                    timestamp_ms: None,
+                })
+                .unwrap();
+        }
+    }
+    producer.flush(Duration::from_secs(10)).unwrap();
+    common::commit(
+        &b,
+        "billing",
+        &[("events", 0, 0), ("events", 1, 0), ("events", 2, 0)],
+    );
+    let client =
+        creel::kafka::GroupsClient::new(&Settings::for_bootstrap(&b), Duration::from_secs(3))
+            .unwrap();
+    let only = ["billing".to_string()];
+    // Per partition: Some(lag), or None with the partition's error.
+    let sample = || -> Result<Vec<Result<i64, String>>, String> {
+        let snap = client.fetch(Some(&only)).map_err(|e| e.message)?;
+        let g = snap.groups.iter().find(|g| g.id == "billing").unwrap();
+        let mut parts: Vec<_> = g.partitions.iter().collect();
+        parts.sort_by_key(|p| p.partition);
+        Ok(parts
+            .iter()
+            .map(|p| p.lag().ok_or_else(|| p.error.clone().unwrap_or_default()))
+            .collect())
+    };
+    for _ in 0..3 {
+        assert_eq!(sample(), Ok(vec![Ok(10), Ok(10), Ok(10)]));
+        std::thread::sleep(Duration::from_millis(500));
+    }
+
+    mock.broker_down(3).unwrap();
+    let mut seen = vec![];
+    let counted = (0..4).find_map(|_| {
+        let s = sample();
+        seen.push(format!("{s:?}"));
+        std::thread::sleep(Duration::from_millis(500));
+        match s {
+            Ok(v) if v[..2] == [Ok(10), Ok(10)] && v[2].is_err() => Some(v),
+            _ => None,
+        }
+    });
+    let counted = counted.unwrap_or_else(|| panic!("four samples: {seen:#?}"));
+    assert!(!counted[2].as_ref().unwrap_err().is_empty(), "{counted:?}");
+
+    mock.broker_up(3).unwrap();
+    common::wait_for(Duration::from_secs(40), "partition 2 counted again", || {
+        (sample() == Ok(vec![Ok(10), Ok(10), Ok(10)])).then_some(())
+    });
+}

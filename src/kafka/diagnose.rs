@@ -13,6 +13,9 @@ pub fn code_text(code: RDKafkaErrorCode) -> String {
         GroupAuthorizationFailed => "the consumer group",
         ClusterAuthorizationFailed => "the cluster",
         TransactionalIdAuthorizationFailed => "the transactional id",
+        // librdkafka's own words ("Broker handle destroyed without
+        // termination") say nothing to someone who runs a cluster.
+        DestroyBroker => return format!("the broker it was sent to has left the cluster ({code})"),
         // rdkafka's Display is already "Name (description)".
         _ => return code.to_string(),
     };

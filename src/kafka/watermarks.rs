@@ -90,6 +90,26 @@ pub fn fetch_in_order<C: ConsumerContext>(
         let mut again = Vec::new();
         let answers = run_round(consumer, wanted, &jobs, timeout)
             .map_err(|e| op_error(Op::Watermarks, &e))?;
+        if let Some(e) = answers
+            .iter()
+            .find_map(|(_, a)| a.as_ref().err().filter(|e| partition_refusal(e).is_none()))
+        {
+            // A whole call that failed (a timeout, a broker gone) may be
+            // librdkafka asking a leader that is no more: only fresh
+            // metadata tells it otherwise, so the next call can answer.
+            let err = op_error(Op::Watermarks, e);
+            if matches!(
+                err.kind,
+                ErrorKind::TimedOut | ErrorKind::Broker | ErrorKind::Internal
+            ) {
+                refresh_topics(
+                    consumer,
+                    wanted.iter().map(|(t, _)| *t),
+                    REFRESH_AFTER_FAILURE,
+                );
+            }
+            return Err(err);
+        }
         let refused = answers
             .iter()
             .filter(|(_, a)| a.as_ref().is_err_and(|e| partition_refusal(e).is_some()))
@@ -122,7 +142,7 @@ pub fn fetch_in_order<C: ConsumerContext>(
                             at: job.at,
                         });
                     }
-                    None => return Err(op_error(Op::Watermarks, &e)),
+                    None => unreachable!("a whole-call failure returned above"),
                 },
             }
         }
@@ -200,6 +220,10 @@ fn ask<C: ConsumerContext>(
 /// for all topics instead of one each.
 const MOVED_TOPICS_ONE_BY_ONE: usize = 16;
 
+/// How long the metadata refresh after a failed call may take, on top of
+/// the call's own timeout.
+const REFRESH_AFTER_FAILURE: Duration = Duration::from_secs(2);
+
 /// Refresh librdkafka's metadata of the topics whose leader moved.
 /// librdkafka keeps asking the leader it knows for offsets, and only a
 /// metadata request tells it otherwise: a client that asks for nothing
@@ -213,22 +237,30 @@ fn refresh_moved_leaders<C: ConsumerContext>(
     timeout: Duration,
 ) {
     let moved = |a: &Option<OffsetAnswer>| matches!(a, Some(Err(e)) if e.code.as_ref().is_some_and(|c| leader_moved(c.code)));
-    let mut topics: Vec<&str> = wanted
+    let topics = wanted
         .iter()
         .zip(low.iter().zip(high))
         .filter(|(_, (l, h))| moved(l) || moved(h))
-        .map(|((topic, _), _)| *topic)
-        .collect();
+        .map(|((topic, _), _)| *topic);
+    refresh_topics(consumer, topics, timeout);
+}
+
+/// Refresh librdkafka's metadata of `topics` (all topics when there are
+/// many), within `timeout` for all of them: a slow broker must not hold
+/// the call for a timeout per topic. Errors are not this call's to report:
+/// the caller has its own, and the next call asks again.
+fn refresh_topics<'a, C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topics: impl Iterator<Item = &'a str>,
+    timeout: Duration,
+) {
+    let mut topics: Vec<&str> = topics.collect();
     topics.sort_unstable();
     topics.dedup();
-    // Errors are not this call's to report: the partitions already carry
-    // theirs, and the next call asks again.
     if topics.len() > MOVED_TOPICS_ONE_BY_ONE {
         let _ = consumer.fetch_metadata(None, timeout);
         return;
     }
-    // One budget for all of them: a slow broker must not hold the call
-    // for a timeout per topic.
     let deadline = Instant::now() + timeout;
     for topic in topics {
         let left = deadline.saturating_duration_since(Instant::now());
@@ -252,6 +284,7 @@ fn leader_moved(code: i32) -> bool {
         FencedLeaderEpoch,
         UnknownLeaderEpoch,
         ReplicaNotAvailable,
+        DestroyBroker,
     ]
     .iter()
     .any(|c| *c as i32 == code)
@@ -275,6 +308,10 @@ fn partition_refusal(e: &KafkaError) -> Option<RDKafkaErrorCode> {
             | OffsetNotAvailable
             | KafkaStorageError
             | TopicAuthorizationFailed
+            // The leader librdkafka knows is a broker that left the
+            // metadata: the request to it fails the whole call, for as
+            // long as librdkafka keeps that leader.
+            | DestroyBroker
     )
     .then_some(code)
 }
@@ -318,4 +355,53 @@ fn in_chunk_order(chunk: &[(&str, i32)], tpl: &TopicPartitionList) -> Vec<Offset
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rdkafka::mocking::MockCluster;
+    use rdkafka::ClientConfig;
+
+    /// A client that asks for nothing but offsets (as `creel lag --watch`
+    /// does), after the broker leading one partition went down: librdkafka
+    /// kept sending that partition's request to the broker it knew and
+    /// timed out the whole call, every call, for minutes. The failed call
+    /// refreshes the metadata, so the next one answers the partitions that
+    /// have a leader and names the one without.
+    #[test]
+    fn a_call_after_a_leader_went_down_answers_the_other_partitions() {
+        let mock = MockCluster::new(3).unwrap();
+        mock.create_topic("events", 3, 3).unwrap();
+        for p in 0..3 {
+            mock.partition_leader("events", p, Some(p + 1)).unwrap();
+        }
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", mock.bootstrap_servers())
+            .create()
+            .unwrap();
+        let wanted = [("events", 0), ("events", 1), ("events", 2)];
+        let timeout = Duration::from_secs(3);
+        let answered = |r: &Result<Vec<Result<Watermarks, OpError>>, OpError>| -> Vec<bool> {
+            r.as_ref()
+                .map(|v| v.iter().map(Result::is_ok).collect())
+                .unwrap_or_default()
+        };
+        for _ in 0..3 {
+            let r = fetch_in_order(&consumer, &wanted, timeout);
+            assert_eq!(answered(&r), [true, true, true], "{r:?}");
+            std::thread::sleep(Duration::from_millis(700));
+        }
+        mock.broker_down(3).unwrap();
+        let mut seen = vec![];
+        for _ in 0..3 {
+            let r = fetch_in_order(&consumer, &wanted, timeout);
+            if answered(&r) == [true, true, false] {
+                return;
+            }
+            seen.push(format!("{r:?}"));
+            std::thread::sleep(Duration::from_millis(700));
+        }
+        panic!("three calls after broker 3 went down: {seen:#?}");
+    }
 }
