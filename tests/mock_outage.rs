@@ -98,6 +98,24 @@ async fn all_brokers_gone_then_back_keeps_the_view_and_follows_on() {
     assert_eq!(after.len() as u64, written, "all {written} messages held");
 }
 
+/// Three brokers, topic "events" with partition P led by broker P+1, and
+/// group "billing"'s coordinator on broker 1: broker 3 down leaves the
+/// committed offsets readable and partition 2's end offsets not.
+fn pinned_cluster() -> (
+    MockCluster<'static, rdkafka::producer::DefaultProducerContext>,
+    String,
+) {
+    let mock = MockCluster::new(3).unwrap();
+    mock.create_topic("events", 3, 3).unwrap();
+    mock.coordinator(MockCoordinator::Group("billing".into()), 1)
+        .unwrap();
+    for p in 0..3 {
+        mock.partition_leader("events", p, Some(p + 1)).unwrap();
+    }
+    let b = mock.bootstrap_servers();
+    (mock, b)
+}
+
 /// `creel lag --watch` is what an on-call engineer leaves running through
 /// an outage: every broker gone must be said ("cannot tell", a JSON line
 /// per failed sample) and the watch must go on, and count the group again
@@ -108,17 +126,7 @@ fn a_lag_watch_says_cannot_tell_through_an_outage_and_goes_on() {
     use std::process::{Command, Stdio};
     use std::sync::mpsc;
 
-    let mock = MockCluster::new(3).unwrap();
-    mock.create_topic("events", 3, 3).unwrap();
-    // The group's coordinator on broker 1, partition 2's leader on broker 3:
-    // broker 3 down leaves the committed offsets readable and the end
-    // offsets not.
-    mock.coordinator(MockCoordinator::Group("billing".into()), 1)
-        .unwrap();
-    for p in 0..3 {
-        mock.partition_leader("events", p, Some(p + 1)).unwrap();
-    }
-    let b = mock.bootstrap_servers();
+    let (mock, b) = pinned_cluster();
     let writer = common::Writer::start(&b, "events", Duration::from_millis(5), |n| {
         (None, format!("event {n}"), None)
     });
@@ -242,14 +250,7 @@ fn a_lag_watch_says_cannot_tell_through_an_outage_and_goes_on() {
 /// watermarks.rs's own test.)
 #[test]
 fn a_lag_client_counts_the_other_partitions_while_a_leader_is_down() {
-    let mock = MockCluster::new(3).unwrap();
-    mock.create_topic("events", 3, 3).unwrap();
-    mock.coordinator(MockCoordinator::Group("billing".into()), 1)
-        .unwrap();
-    for p in 0..3 {
-        mock.partition_leader("events", p, Some(p + 1)).unwrap();
-    }
-    let b = mock.bootstrap_servers();
+    let (mock, b) = pinned_cluster();
     let producer = creel::kafka::mock::TrafficProducer::new(&b).unwrap();
     for p in 0..3 {
         for i in 0..10 {
