@@ -56,6 +56,16 @@ pub(crate) fn kind_of(code: RDKafkaErrorCode) -> ErrorKind {
 /// answered names both likely causes, a broker (or group coordinator)
 /// that is down or slow, and a request the cluster lacks.
 fn words(code: RDKafkaErrorCode, detail: &str) -> String {
+    use RDKafkaErrorCode::{CoordinatorLoadInProgress, CoordinatorNotAvailable, NotCoordinator};
+    // librdkafka's text for these ("LISTCONSUMERGROUPOFFSETS worker failed
+    // to parse response: ... Not coordinator") names its internals; what
+    // happened is a broker failing over, and it passes by itself.
+    if matches!(
+        code,
+        NotCoordinator | CoordinatorNotAvailable | CoordinatorLoadInProgress
+    ) {
+        return format!("the group's coordinator is moving or not ready yet ({code:?})");
+    }
     match kind_of(code) {
         ErrorKind::Unsupported => format!("not supported by this cluster ({detail})"),
         ErrorKind::TimedOut => format!(
@@ -96,6 +106,19 @@ pub(crate) fn sys_code_error(op: Op, err: rdkafka_sys::rd_kafka_resp_err_t, text
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moving_coordinator_is_said_in_words() {
+        let e = sys_code_error(
+            Op::GroupOffsets,
+            rdkafka_sys::rd_kafka_resp_err_t::RD_KAFKA_RESP_ERR_NOT_COORDINATOR,
+            "LISTCONSUMERGROUPOFFSETS worker failed to parse response: ListConsumerGroupOffsetsResponse response failure: Broker: Not coordinator",
+        );
+        assert_eq!(
+            e.message,
+            "the group's coordinator is moving or not ready yet (NotCoordinator)"
+        );
+    }
 
     #[test]
     fn errors_are_kinded_by_code_and_worded_by_kind() {
