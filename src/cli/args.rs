@@ -127,7 +127,7 @@ pub enum Cmd {
         /// Print JSON instead of a table
         #[arg(long)]
         json: bool,
-        /// Keep printing every --interval seconds
+        /// Keep printing every --interval seconds, through outages: a sample that cannot be taken is said ("cannot tell") and the next one is taken
         #[arg(long)]
         watch: bool,
         /// Samples a status is judged over, --interval apart (default: the
