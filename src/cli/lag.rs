@@ -46,25 +46,31 @@ pub fn run(settings: &Settings, args: LagArgs) -> anyhow::Result<ExitCode> {
     loop {
         let snap = match client.fetch(only) {
             Ok(s) => s,
-            // A watch is kept open through the outage it is there to see:
-            // the failed sample is said, and the next one is taken.
-            Err(e) if args.watch => {
+            Err(e) => {
                 progress.clear();
                 let why = format!("cannot read consumer groups: {e:#}");
+                if !args.watch {
+                    eprintln!("creel: cannot tell: {why}");
+                    return Ok(ExitCode::from(exit::CANNOT_TELL));
+                }
+                // A watch is kept open through the outage it is there to
+                // see: the failed sample is said (with --json as a line of
+                // its own, so a pipeline sees the gap instead of a silence)
+                // and the next one is taken.
                 eprintln!(
                     "creel: cannot tell: {why}; trying again in {} s",
                     args.interval.as_secs()
                 );
                 if args.json {
-                    print_failed_sample(&why, &book)?;
+                    let nothing = GroupsSnapshot {
+                        groups: vec![],
+                        taken_at: chrono::Local::now(),
+                        list_error: None,
+                    };
+                    print(&nothing, &book, &[why], Verdict::CannotTell, true)?;
                 }
                 std::thread::sleep(args.interval);
                 continue;
-            }
-            Err(e) => {
-                progress.clear();
-                eprintln!("creel: cannot tell: cannot read consumer groups: {e:#}");
-                return Ok(ExitCode::from(exit::CANNOT_TELL));
             }
         };
         book.record(&snap);
@@ -221,22 +227,6 @@ impl Verdict {
             Verdict::CannotTell => exit::CANNOT_TELL,
         }
     }
-}
-
-/// A watch's sample that could not be taken, as a line of its own so a
-/// pipeline reading the JSON sees the gap instead of a silence.
-fn print_failed_sample(why: &str, book: &LagBook) -> anyhow::Result<()> {
-    let doc = json!({
-        "taken_at": chrono::Local::now().to_rfc3339(),
-        "verdict": Verdict::CannotTell.word(),
-        "cannot_tell": [why],
-        "window": book.window,
-        "groups": [],
-    });
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer(&mut out, &doc)?;
-    writeln!(out)?;
-    Ok(())
 }
 
 fn print(

@@ -90,26 +90,6 @@ pub fn fetch_in_order<C: ConsumerContext>(
         let mut again = Vec::new();
         let answers = run_round(consumer, wanted, &jobs, timeout)
             .map_err(|e| op_error(Op::Watermarks, &e))?;
-        if let Some(e) = answers
-            .iter()
-            .find_map(|(_, a)| a.as_ref().err().filter(|e| partition_refusal(e).is_none()))
-        {
-            // A whole call that failed (a timeout, a broker gone) may be
-            // librdkafka asking a leader that is no more: only fresh
-            // metadata tells it otherwise, so the next call can answer.
-            let err = op_error(Op::Watermarks, e);
-            if matches!(
-                err.kind,
-                ErrorKind::TimedOut | ErrorKind::Broker | ErrorKind::Internal
-            ) {
-                refresh_topics(
-                    consumer,
-                    wanted.iter().map(|(t, _)| *t),
-                    REFRESH_AFTER_FAILURE,
-                );
-            }
-            return Err(err);
-        }
         let refused = answers
             .iter()
             .filter(|(_, a)| a.as_ref().is_err_and(|e| partition_refusal(e).is_some()))
@@ -142,7 +122,24 @@ pub fn fetch_in_order<C: ConsumerContext>(
                             at: job.at,
                         });
                     }
-                    None => unreachable!("a whole-call failure returned above"),
+                    None => {
+                        // A whole call that failed (a timeout, a broker
+                        // gone) may be librdkafka asking a leader that is no
+                        // more: only fresh metadata tells it otherwise, so
+                        // the next call can answer.
+                        let err = op_error(Op::Watermarks, &e);
+                        if matches!(
+                            err.kind,
+                            ErrorKind::TimedOut | ErrorKind::Broker | ErrorKind::Internal
+                        ) {
+                            refresh_topics(
+                                consumer,
+                                wanted.iter().map(|(t, _)| *t),
+                                REFRESH_AFTER_FAILURE,
+                            );
+                        }
+                        return Err(err);
+                    }
                 },
             }
         }
