@@ -671,6 +671,72 @@ fn secure_profiles_connect_in_the_tui_and_no_secret_reaches_the_screen() {
     clean(&s, "after exit");
 }
 
+/// A developer exports what they loaded and quits at once: the file is
+/// still written whole (quit waits for an export, after giving the
+/// terminal back), every message once, in the order shown.
+#[test]
+fn quit_right_after_an_export_still_writes_the_whole_file() {
+    use creel::kafka::mock::{Mock, Record, TrafficProducer};
+    const N: usize = 40_000;
+    let mock = Mock::start(1).unwrap();
+    // The mock cluster keeps about 5 MB per partition.
+    mock.create_topic("big", 16, 1).unwrap();
+    let b = mock.bootstrap();
+    let producer = TrafficProducer::new(&b).unwrap();
+    // 1 KB values: the export takes long enough to be in flight at quit.
+    let pad = "x".repeat(1_000);
+    for i in 0..N {
+        let value = format!("{{\"seq\":{i},\"pad\":\"{pad}\"}}");
+        producer
+            .send(&Record {
+                topic: "big",
+                partition: Some((i % 16) as i32),
+                key: None,
+                value: Some(value.as_bytes()),
+                headers: &[],
+                timestamp_ms: None,
+            })
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.jsonl");
+    let t = Tmux::start(&format!("{} -b {b}", creel()));
+    t.wait_for("big", Duration::from_secs(20));
+    t.keys(&["m"]);
+    t.wait_for("Read big from", Duration::from_secs(5));
+    t.type_text("beginning");
+    t.keys(&["Enter"]);
+    t.wait_for("big (40,000 held", Duration::from_secs(60));
+    t.keys(&["e"]);
+    t.wait_for("export to:", Duration::from_secs(5));
+    t.type_text(&file.display().to_string());
+    t.keys(&["Enter", "C-c"]);
+    let s = t.exited(Duration::from_secs(20));
+    assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let seqs: Vec<i64> = text
+        .lines()
+        .enumerate()
+        .map(|(n, l)| {
+            let doc: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| {
+                panic!(
+                    "line {} is cut short ({e}): the export was abandoned",
+                    n + 1
+                )
+            });
+            let value: serde_json::Value =
+                serde_json::from_str(doc["value"].as_str().unwrap()).unwrap();
+            value["seq"].as_i64().unwrap()
+        })
+        .collect();
+    assert_eq!(seqs.len(), N, "every loaded message in the file");
+    let mut sorted = seqs.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), N, "each once");
+}
+
 /// A tester quits while a bulk send runs on a slow cluster (200 ms round
 /// trips, so messages are always in flight): creel stops the send, and
 /// once the terminal is back says how many were sent, acknowledged and

@@ -13,9 +13,20 @@ use crate::schema::{Decoders, Part};
 
 pub type Note = Status;
 
+/// An export still writing its file: quit waits for it, since the file is
+/// what the user asked for and the messages may be gone from memory after.
+pub struct PendingExport {
+    pub path: PathBuf,
+    pub handle: tokio::task::JoinHandle<()>,
+}
+
 /// `decoders`: the registry's, so that exports carry the decoded form
 /// beside the raw bytes.
-pub fn run(effect: Effect, notes: &mpsc::Sender<Note>, decoders: Option<Arc<Decoders>>) {
+pub fn run(
+    effect: Effect,
+    notes: &mpsc::Sender<Note>,
+    decoders: Option<Arc<Decoders>>,
+) -> Option<PendingExport> {
     match effect {
         Effect::Copy(text) => {
             // OSC 52 asks the terminal (even over SSH) to set the clipboard.
@@ -25,16 +36,18 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>, decoders: Option<Arc<Deco
             );
             let mut out = std::io::stdout();
             let _ = out.write_all(seq.as_bytes()).and_then(|_| out.flush());
+            None
         }
         // The loop does these itself.
-        Effect::Redraw | Effect::SwitchProfile(_) | Effect::ListProfiles => {}
+        Effect::Redraw | Effect::SwitchProfile(_) | Effect::ListProfiles => None,
         Effect::Export {
             topic,
             messages,
             path,
         } => {
             let notes = notes.clone();
-            tokio::task::spawn_blocking(move || {
+            let shown = path.clone();
+            let handle = tokio::task::spawn_blocking(move || {
                 let r = export(&topic, &messages, &path, &notes, decoders.as_deref());
                 let note = match r {
                     Ok((n, path)) => {
@@ -44,6 +57,10 @@ pub fn run(effect: Effect, notes: &mpsc::Sender<Note>, decoders: Option<Arc<Deco
                 };
                 let _ = notes.blocking_send(note);
             });
+            Some(PendingExport {
+                path: shown,
+                handle,
+            })
         }
     }
 }

@@ -57,16 +57,47 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
         }
         let r = event_loop(&mut guard, &settings, worker, &mut opts).await;
         guard.restore();
+        let quit = r?;
         // What a quit interrupted is said where the user can read it.
-        if let Ok(Some(farewell)) = &r {
+        if let Some(farewell) = &quit.farewell {
             eprintln!("{farewell}");
         }
-        r.map(|_| ())
+        finish_exports(quit.exports).await;
+        Ok(())
     });
     // librdkafka calls still running on blocking threads are abandoned, so
-    // quitting never waits on a slow or dead broker.
-    runtime.shutdown_timeout(Duration::from_millis(300));
+    // quitting never waits on a slow or dead broker: the only blocking work
+    // whose end matters, an export, was waited for above.
+    runtime.shutdown_background();
     result
+}
+
+/// How long quit waits for exports still writing, after the terminal is
+/// back: a file the user asked for is worth a few seconds, not a hang on a
+/// schema registry that stopped answering.
+const EXPORT_WAIT: Duration = Duration::from_secs(10);
+
+async fn finish_exports(exports: Vec<effects::PendingExport>) {
+    let deadline = tokio::time::Instant::now() + EXPORT_WAIT;
+    for e in exports {
+        if e.handle.is_finished() {
+            continue;
+        }
+        eprintln!("creel: finishing the export to {}", e.path.display());
+        if tokio::time::timeout_at(deadline, e.handle).await.is_err() {
+            eprintln!(
+                "creel: the export to {} did not finish within {} s; the file holds only its first messages",
+                e.path.display(),
+                EXPORT_WAIT.as_secs()
+            );
+        }
+    }
+}
+
+/// What the event loop leaves for after the terminal is restored.
+struct Quit {
+    farewell: Option<String>,
+    exports: Vec<effects::PendingExport>,
 }
 
 /// The app for `settings`, as at start: nothing of another cluster in it.
@@ -136,7 +167,7 @@ async fn event_loop(
     settings: &Settings,
     mut worker: WorkerHandle,
     opts: &mut TuiOptions,
-) -> anyhow::Result<Option<String>> {
+) -> anyhow::Result<Quit> {
     let mut app = fresh_app(settings);
     app.shared.decoders = worker.decoders.clone();
     let mut input = EventStream::new();
@@ -150,6 +181,7 @@ async fn event_loop(
         None => None,
     };
     let mut key_read_at: Option<u128> = None;
+    let mut exports: Vec<effects::PendingExport> = Vec::new();
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(1);
     if let Some(when) = opts.refresh_when.take() {
         tokio::task::spawn_blocking(move || {
@@ -246,7 +278,10 @@ async fn event_loop(
                         ))),
                     }
                 }
-                Output::Effect(effect) => effects::run(effect, &notes_tx, worker.decoders.clone()),
+                Output::Effect(effect) => {
+                    exports.retain(|e| !e.handle.is_finished());
+                    exports.extend(effects::run(effect, &notes_tx, worker.decoders.clone()));
+                }
                 // `App` says statuses and navigates itself.
                 Output::Status(_) | Output::Nav(_) => {}
             }
@@ -255,7 +290,8 @@ async fn event_loop(
     // Cancels every job; a send still running then waits less for its
     // deliveries.
     worker.shutdown();
-    Ok(stop_send_in_flight(&mut app, guard, &mut worker).await)
+    let farewell = stop_send_in_flight(&mut app, guard, &mut worker).await;
+    Ok(Quit { farewell, exports })
 }
 
 /// Quit with a send running (the worker already told to stop): wait
