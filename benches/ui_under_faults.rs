@@ -11,11 +11,12 @@
 //!   slow; with all brokers down nothing can be started), then all down:
 //!   from the quit key sent to the process gone, max over QUITS starts
 //!   each (default 10; the full run is QUITS=200), no creel
-//!   process left behind, and the send's report printed after quit adding
-//!   up (sent = acknowledged + failed) every time.
+//!   process left behind, exit code 0 with the terminal out of raw mode,
+//!   and the send's report printed after quit adding up (sent =
+//!   acknowledged + failed) every time.
 //!
 //! Run: `cargo bench --bench ui_under_faults`. It asserts only that every
-//! run ended and left nothing running; the figures are printed.
+//! run ended cleanly and left nothing running; the figures are printed.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -55,8 +56,10 @@ impl Run {
         let _ = std::fs::remove_file(&exit_file);
         // The shell notes the moment creel is gone; `tag` in the command
         // line finds a creel left behind.
+        // It also writes creel's exit code and whether the terminal was
+        // left in raw mode: a crash after the terminal came back shows.
         let script = format!(
-            "{} -b {bootstrap} --key-log {}; date +%s%6N > {}; sleep 600",
+            "{} -b {bootstrap} --key-log {}; echo \"$? $(date +%s%6N) $(stty -a | grep -q -- '-icanon' && echo RAW || echo COOKED)\" > {}; sleep 600",
             env!("CARGO_BIN_EXE_creel"),
             key_log.display(),
             exit_file.display()
@@ -151,11 +154,22 @@ impl Run {
 
     fn quit_with(&self, key: &str) -> f64 {
         let sent = self.key(key);
-        let exit: u128 = common::wait_for(Duration::from_secs(30), "creel to exit", || {
-            std::fs::read_to_string(&self.exit_file)
-                .ok()
-                .and_then(|s| s.trim().parse().ok())
-        });
+        let (code, exit, mode): (i32, u128, String) =
+            common::wait_for(Duration::from_secs(30), "creel to exit", || {
+                let s = std::fs::read_to_string(&self.exit_file).ok()?;
+                let mut w = s.split_whitespace();
+                Some((
+                    w.next()?.parse().ok()?,
+                    w.next()?.parse().ok()?,
+                    w.next()?.to_string(),
+                ))
+            });
+        assert_eq!(
+            (code, mode.as_str()),
+            (0, "COOKED"),
+            "creel's exit code and the terminal's mode after quit:\n{}",
+            self.screen()
+        );
         let left = Command::new("pgrep")
             // The creel process itself, not the shell that started it.
             .args([

@@ -15,7 +15,7 @@ use crate::model::{ConsumerGroup, GroupMember, GroupPartition, GroupsSnapshot};
 use crate::protocol::{ErrorKind, Op, OpError};
 
 /// ListConsumerGroupOffsets requests in flight at once.
-const OFFSETS_IN_FLIGHT: usize = 16;
+const OFFSETS_IN_FLIGHT: usize = 64;
 
 /// Blocking: call from a blocking thread.
 pub fn fetch_groups(

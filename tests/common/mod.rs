@@ -62,14 +62,21 @@ pub struct Tansu {
 
 impl Tansu {
     pub fn start() -> Tansu {
+        Tansu::start_advertising(None)
+    }
+
+    /// `advertised`: the port clients are told to connect to instead of
+    /// the one tansu listens on (a proxy in front of it).
+    pub fn start_advertising(advertised: Option<u16>) -> Tansu {
         let bin = tansu_bin();
         let port = free_port();
         let url = format!("tcp://127.0.0.1:{port}");
+        let shown = format!("tcp://127.0.0.1:{}", advertised.unwrap_or(port));
         let log = std::env::temp_dir().join(format!("creel-tansu-{port}.log"));
         let out = std::fs::File::create(&log).expect("tansu log file");
         let child = Command::new(&bin)
             .args(["broker", "--storage-engine", "memory://tansu/"])
-            .args(["--listener-url", &url, "--advertised-listener-url", &url])
+            .args(["--listener-url", &url, "--advertised-listener-url", &shown])
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log fd"))
             .stderr(out)
