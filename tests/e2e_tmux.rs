@@ -673,7 +673,7 @@ fn secure_profiles_connect_in_the_tui_and_no_secret_reaches_the_screen() {
 
 /// A developer exports what they loaded and quits at once: the file is
 /// still written whole (quit waits for an export, after giving the
-/// terminal back), every message once, in the order shown.
+/// terminal back), every message once, and creel says where it went.
 #[test]
 fn quit_right_after_an_export_still_writes_the_whole_file() {
     use creel::kafka::mock::{Mock, Record, TrafficProducer};
@@ -714,6 +714,11 @@ fn quit_right_after_an_export_still_writes_the_whole_file() {
     t.keys(&["Enter", "C-c"]);
     let s = t.exited(Duration::from_secs(20));
     assert!(s.contains("EXIT=0") && s.contains("COOKED"), "{s}");
+    // The screen that says how an export went is gone: it is said after.
+    assert!(
+        s.contains(&format!("creel: exported {N} messages to")),
+        "{s}"
+    );
     let text = std::fs::read_to_string(&file).unwrap();
     let seqs: Vec<i64> = text
         .lines()

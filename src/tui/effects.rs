@@ -14,10 +14,11 @@ use crate::schema::{Decoders, Part};
 pub type Note = Status;
 
 /// An export still writing its file: quit waits for it, since the file is
-/// what the user asked for and the messages may be gone from memory after.
+/// what the user asked for and the messages are gone from memory after.
+/// The task ends with the line that says how it went.
 pub struct PendingExport {
     pub path: PathBuf,
-    pub handle: tokio::task::JoinHandle<()>,
+    pub handle: tokio::task::JoinHandle<String>,
 }
 
 /// `decoders`: the registry's, so that exports carry the decoded form
@@ -55,7 +56,9 @@ pub fn run(
                     }
                     Err(e) => Status::error(format!("export to {} failed: {e}", path.display())),
                 };
+                let said = note.text.clone();
                 let _ = notes.blocking_send(note);
+                said
             });
             Some(PendingExport {
                 path: shown,

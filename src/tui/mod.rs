@@ -80,16 +80,18 @@ const EXPORT_WAIT: Duration = Duration::from_secs(10);
 async fn finish_exports(exports: Vec<effects::PendingExport>) {
     let deadline = tokio::time::Instant::now() + EXPORT_WAIT;
     for e in exports {
-        if e.handle.is_finished() {
-            continue;
+        if !e.handle.is_finished() {
+            eprintln!("creel: finishing the export to {}", e.path.display());
         }
-        eprintln!("creel: finishing the export to {}", e.path.display());
-        if tokio::time::timeout_at(deadline, e.handle).await.is_err() {
-            eprintln!(
+        // The screen that would have said how it went is gone.
+        match tokio::time::timeout_at(deadline, e.handle).await {
+            Ok(Ok(said)) => eprintln!("creel: {said}"),
+            Ok(Err(err)) => eprintln!("creel: an export stopped: {err}"),
+            Err(_) => eprintln!(
                 "creel: the export to {} did not finish within {} s; the file holds only its first messages",
                 e.path.display(),
                 EXPORT_WAIT.as_secs()
-            );
+            ),
         }
     }
 }
@@ -290,6 +292,8 @@ async fn event_loop(
     // Cancels every job; a send still running then waits less for its
     // deliveries.
     worker.shutdown();
+    // Those that end from here on have no screen left to say so.
+    exports.retain(|e| !e.handle.is_finished());
     let farewell = stop_send_in_flight(&mut app, guard, &mut worker).await;
     Ok(Quit { farewell, exports })
 }
