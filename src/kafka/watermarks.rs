@@ -401,4 +401,79 @@ mod tests {
         }
         panic!("three calls after broker 3 went down: {seen:#?}");
     }
+
+    /// Offsets asked in an order of their own, over two topics, one
+    /// partition named twice: each entry gets its own partition's end
+    /// (the vendored librdkafka matches answers by binary search and skips
+    /// the leaders' duplicate lookup when nothing can repeat).
+    #[test]
+    fn offsets_in_any_order_each_get_their_own_partition() {
+        use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+        let mock = MockCluster::new(3).unwrap();
+        mock.create_topic("a", 7, 1).unwrap();
+        mock.create_topic("b", 5, 1).unwrap();
+        let b = mock.bootstrap_servers();
+        let producer: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", &b)
+            .create()
+            .unwrap();
+        // Partition p of "a" holds p + 1 messages, of "b" 10 + p.
+        let count = |topic: &str, p: i32| i64::from(if topic == "a" { p + 1 } else { 10 + p });
+        for (topic, parts) in [("a", 7), ("b", 5)] {
+            for p in 0..parts {
+                for _ in 0..count(topic, p) {
+                    producer
+                        .send(BaseRecord::<(), _>::to(topic).partition(p).payload("x"))
+                        .unwrap();
+                }
+            }
+        }
+        producer.flush(Duration::from_secs(10)).unwrap();
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &b)
+            .create()
+            .unwrap();
+        let wanted = [
+            ("b", 4),
+            ("a", 6),
+            ("a", 0),
+            ("b", 0),
+            ("a", 3),
+            ("b", 2),
+            ("a", 1),
+            ("a", 5),
+            ("b", 1),
+            ("a", 2),
+            ("b", 3),
+            ("a", 4),
+        ];
+        let found = fetch_in_order(&consumer, &wanted, Duration::from_secs(10)).unwrap();
+        for ((topic, p), w) in wanted.iter().zip(&found) {
+            let w = w.as_ref().unwrap();
+            assert_eq!((w.low, w.high), (0, count(topic, *p)), "{topic}/{p}");
+        }
+        // A list that names a partition twice: both entries answered.
+        let mut tpl = TopicPartitionList::new();
+        for (topic, p) in [("a", 3), ("b", 1), ("a", 3), ("a", 0)] {
+            tpl.add_partition(topic, p);
+        }
+        tpl.set_all_offsets(Offset::End).unwrap();
+        let answer = consumer
+            .offsets_for_times(tpl, Duration::from_secs(10))
+            .unwrap();
+        let ends: Vec<(String, i32, Offset)> = answer
+            .elements()
+            .iter()
+            .map(|e| (e.topic().to_string(), e.partition(), e.offset()))
+            .collect();
+        assert_eq!(
+            ends,
+            [
+                ("a".to_string(), 3, Offset::Offset(4)),
+                ("b".to_string(), 1, Offset::Offset(11)),
+                ("a".to_string(), 3, Offset::Offset(4)),
+                ("a".to_string(), 0, Offset::Offset(1)),
+            ]
+        );
+    }
 }
