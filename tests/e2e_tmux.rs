@@ -707,7 +707,10 @@ fn quit_right_after_an_export_still_writes_the_whole_file() {
     t.wait_for("Read big from", Duration::from_secs(5));
     t.type_text("beginning");
     t.keys(&["Enter"]);
-    t.wait_for("big (40,000 held", Duration::from_secs(60));
+    t.wait_for(
+        &format!("big ({} held", creel::ui::text::thousands(N as i64)),
+        Duration::from_secs(60),
+    );
     t.keys(&["e"]);
     t.wait_for("export to:", Duration::from_secs(5));
     t.type_text(&file.display().to_string());

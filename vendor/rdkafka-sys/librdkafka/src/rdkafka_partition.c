@@ -3272,11 +3272,8 @@ static int rd_kafka_topic_partition_list_find0(
         return -1;
 }
 
-/* creel: a list's element pointers sorted by topic and partition, ties in
- * list order, so that a lookup per element costs a binary search instead of
- * a pass over the list. offsets_for_times() on 500 partitions spent most of
- * its CPU in linear lookups (quadratic per call). NULL for an empty list;
- * rd_free() it. */
+/* creel: by topic and partition, then by address, which for elements of
+ * one list is list order. */
 static int rd_kafka_topic_partition_ptr_cmp(const void *_a, const void *_b) {
         const rd_kafka_topic_partition_t *a =
             *(const rd_kafka_topic_partition_t *const *)_a;
@@ -3288,6 +3285,11 @@ static int rd_kafka_topic_partition_ptr_cmp(const void *_a, const void *_b) {
         return RD_CMP((uintptr_t)a, (uintptr_t)b);
 }
 
+/* creel: a list's element pointers sorted by topic and partition, ties in
+ * list order, so that a lookup per element costs a binary search instead of
+ * a pass over the list. offsets_for_times() on 500 partitions spent most of
+ * its CPU in linear lookups (quadratic per call). NULL for an empty list;
+ * rd_free() it. */
 static const rd_kafka_topic_partition_t **
 rd_kafka_topic_partition_list_sorted_ptrs(
     const rd_kafka_topic_partition_list_t *rktparlist) {
