@@ -1,3 +1,4 @@
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -33,7 +34,13 @@ fn main() -> ExitCode {
         Err(e) => {
             // The terminal is already restored here: tui::run restores it
             // before returning any error.
-            eprintln!("creel: {}", creel::redact::redact(&format!("{e:#}")));
+            // Not eprintln!: with the terminal closed (SIGHUP) the write
+            // fails, and that must not turn into a panic.
+            let _ = writeln!(
+                std::io::stderr(),
+                "creel: {}",
+                creel::redact::redact(&format!("{e:#}"))
+            );
             exit::code(exit::of_error(&e))
         }
     }

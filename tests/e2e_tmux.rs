@@ -745,6 +745,44 @@ fn quit_right_after_an_export_still_writes_the_whole_file() {
     assert_eq!(sorted.len(), N, "each once");
 }
 
+/// `kill`, `timeout` or a closed window end creel as `q` does: the
+/// terminal comes back cooked and out of the alternate screen, and the
+/// exit code says which signal (128 + its number), as a shell reports it.
+/// Before, the signal ended the process where it stood, leaving the
+/// terminal raw.
+#[test]
+fn a_stop_signal_restores_the_terminal_and_says_which() {
+    use creel::kafka::mock::Mock;
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("orders", 2, 1).unwrap();
+    let b = mock.bootstrap();
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let t = Tmux::start(&format!("{} -b {b}", creel()));
+        t.wait_for("orders", Duration::from_secs(20));
+        let pid = t.command_pid().expect("creel runs in the pane");
+        let asked = Instant::now();
+        let killed = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let s = t.exited(Duration::from_secs(5));
+        assert!(
+            asked.elapsed() < Duration::from_secs(2),
+            "SIG{signal}: exit took {:?}",
+            asked.elapsed()
+        );
+        assert!(
+            s.contains(&format!("EXIT={code}")) && s.contains("COOKED"),
+            "SIG{signal}:\n{s}"
+        );
+        assert!(
+            !t.alternate_screen_on(),
+            "SIG{signal}: alternate screen still on"
+        );
+    }
+}
+
 /// A tester quits while a bulk send runs on a slow cluster (200 ms round
 /// trips, so messages are always in flight): creel stops the send, and
 /// once the terminal is back says how many were sent, acknowledged and

@@ -59,10 +59,7 @@ pub fn run(cli: Cli, started: Instant) -> anyhow::Result<ExitCode> {
         overrides: overrides.clone(),
     };
     let code = match cli.command {
-        None => {
-            crate::tui::run(settings, tui_options)?;
-            ExitCode::SUCCESS
-        }
+        None => crate::tui::run(settings, tui_options)?,
         Some(Cmd::Topics { json, internal }) => {
             print::topics(&settings, json, internal, Duration::from_secs(15))?
         }
@@ -283,7 +280,7 @@ fn demo(
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if print_bootstrap {
+    let code = if print_bootstrap {
         println!("{}", demo.bootstrap);
         eprintln!(
             "creel: demo cluster running; try `creel -b {} -r {}` in another terminal (-r: its schema registry). Ctrl-C stops it.",
@@ -293,10 +290,11 @@ fn demo(
             .enable_all()
             .build()?;
         rt.block_on(tokio::signal::ctrl_c())?;
+        ExitCode::SUCCESS
     } else {
-        crate::tui::run(settings, opts)?;
-    }
+        crate::tui::run(settings, opts)?
+    };
     let took = demo.stop();
     tracing::info!("demo cluster stopped in {took:?}");
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }

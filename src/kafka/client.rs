@@ -52,7 +52,14 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
     for (k, v) in &settings.properties {
         cfg.set(k, v);
     }
-    cfg.set_log_level(RDKafkaLogLevel::Info);
+    // librdkafka's debug contexts (`-X debug=protocol`) log at debug level,
+    // which would otherwise be filtered out before they reach --log.
+    let level = if settings.properties.contains_key("debug") {
+        RDKafkaLogLevel::Debug
+    } else {
+        RDKafkaLogLevel::Info
+    };
+    cfg.set_log_level(level);
     cfg
 }
 

@@ -2,9 +2,12 @@
 //! worker, events back, frames out. Nothing here waits on Kafka.
 
 mod effects;
+mod signals;
 mod terminal;
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -33,7 +36,8 @@ pub struct TuiOptions {
     pub overrides: crate::config::Overrides,
 }
 
-pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
+/// Ends with success on a quit, or 128 + the signal that stopped it.
+pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<ExitCode> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         // Every Kafka call runs on the blocking pool; bound it.
@@ -46,6 +50,7 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
         // Clients are created before the terminal is touched, so a bad -X
         // property is a plain error on stderr.
         let worker = spawn_worker(&settings)?;
+        let mut stops = signals::StopSignals::listen().context("cannot listen for signals")?;
         let mut guard = TerminalGuard::enter().context("cannot set up the terminal")?;
         // For the end-to-end test of the panic hook: a panic on a worker
         // thread, as a bug would cause, must still end creel cleanly.
@@ -55,15 +60,25 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
                 panic!("CREEL_PANIC_FOR_TEST");
             });
         }
-        let r = event_loop(&mut guard, &settings, worker, &mut opts).await;
+        // Held here, not in the loop, so that a loop ending in an error
+        // (the terminal cannot be read) still lets each file be finished.
+        let mut exports = Vec::new();
+        let r = event_loop(
+            &mut guard,
+            &settings,
+            worker,
+            &mut opts,
+            &mut exports,
+            &mut stops,
+        )
+        .await;
         guard.restore();
-        let quit = r?;
         // What a quit interrupted is said where the user can read it.
-        if let Some(farewell) = &quit.farewell {
-            eprintln!("{farewell}");
+        if let Ok(Some(farewell)) = &r {
+            tell(farewell);
         }
-        finish_exports(quit.exports).await;
-        Ok(())
+        finish_exports(exports, &mut stops).await;
+        r.map(|_| stops.exit_code())
     });
     // librdkafka calls still running on blocking threads are abandoned, so
     // quitting never waits on a slow or dead broker: the only blocking work
@@ -77,29 +92,45 @@ pub fn run(settings: Settings, mut opts: TuiOptions) -> anyhow::Result<()> {
 /// schema registry that stopped answering.
 const EXPORT_WAIT: Duration = Duration::from_secs(10);
 
-async fn finish_exports(exports: Vec<effects::PendingExport>) {
+/// A signal during the wait (Ctrl-C on the shell's terminal, now that it
+/// is back) gives up on what is still writing.
+async fn finish_exports(exports: Vec<effects::PendingExport>, stops: &mut signals::StopSignals) {
     let deadline = tokio::time::Instant::now() + EXPORT_WAIT;
     for e in exports {
         if !e.handle.is_finished() {
-            eprintln!("creel: finishing the export to {}", e.path.display());
+            tell(&format!(
+                "creel: finishing the export to {}",
+                e.path.display()
+            ));
         }
+        let cut_short = |why: &str| {
+            format!(
+                "creel: the export to {} {why}; the file holds only its first messages",
+                e.path.display()
+            )
+        };
         // The screen that would have said how it went is gone.
-        match tokio::time::timeout_at(deadline, e.handle).await {
-            Ok(Ok(said)) => eprintln!("creel: {said}"),
-            Ok(Err(err)) => eprintln!("creel: an export stopped: {err}"),
-            Err(_) => eprintln!(
-                "creel: the export to {} did not finish within {} s; the file holds only its first messages",
-                e.path.display(),
-                EXPORT_WAIT.as_secs()
-            ),
+        tokio::select! {
+            done = tokio::time::timeout_at(deadline, e.handle) => match done {
+                Ok(Ok(said)) => tell(&format!("creel: {said}")),
+                Ok(Err(err)) => tell(&format!("creel: an export stopped: {err}")),
+                Err(_) => tell(&cut_short(&format!(
+                    "did not finish within {} s",
+                    EXPORT_WAIT.as_secs()
+                ))),
+            },
+            _ = stops.next() => {
+                tell(&cut_short("was stopped"));
+                return;
+            }
         }
     }
 }
 
-/// What the event loop leaves for after the terminal is restored.
-struct Quit {
-    farewell: Option<String>,
-    exports: Vec<effects::PendingExport>,
+/// A line on stderr after the screen is gone. The terminal may be gone
+/// too (a closed window), and a failed write must not become a panic.
+fn tell(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
 }
 
 /// The app for `settings`, as at start: nothing of another cluster in it.
@@ -163,13 +194,15 @@ fn profiles_status(opts: &TuiOptions, here: &str) -> Status {
 const QUIT_WAIT: Duration = Duration::from_millis(600);
 
 /// Runs until quit; returns what to tell the user once the terminal is
-/// back.
+/// back. Exports it starts are left in `exports`, to finish after that.
 async fn event_loop(
     guard: &mut TerminalGuard,
     settings: &Settings,
     mut worker: WorkerHandle,
     opts: &mut TuiOptions,
-) -> anyhow::Result<Quit> {
+    exports: &mut Vec<effects::PendingExport>,
+    stops: &mut signals::StopSignals,
+) -> anyhow::Result<Option<String>> {
     let mut app = fresh_app(settings);
     app.shared.decoders = worker.decoders.clone();
     let mut input = EventStream::new();
@@ -183,7 +216,6 @@ async fn event_loop(
         None => None,
     };
     let mut key_read_at: Option<u128> = None;
-    let mut exports: Vec<effects::PendingExport> = Vec::new();
     let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(1);
     if let Some(when) = opts.refresh_when.take() {
         tokio::task::spawn_blocking(move || {
@@ -248,6 +280,9 @@ async fn event_loop(
                 vec![]
             }
             Some(()) = ready_rx.recv() => app.refresh(),
+            // Ends as `q` does: the send stopped and reported, the
+            // terminal restored, the exports finished.
+            _ = stops.next() => break,
             _ = tick.tick() => vec![],
         };
         for output in work {
@@ -294,8 +329,7 @@ async fn event_loop(
     worker.shutdown();
     // Those that end from here on have no screen left to say so.
     exports.retain(|e| !e.handle.is_finished());
-    let farewell = stop_send_in_flight(&mut app, guard, &mut worker).await;
-    Ok(Quit { farewell, exports })
+    Ok(stop_send_in_flight(&mut app, guard, &mut worker).await)
 }
 
 /// Quit with a send running (the worker already told to stop): wait
