@@ -210,6 +210,10 @@ fn build_group(
     }
 }
 
+/// Events served after a sample at most, so a client flooded with them
+/// still answers.
+const EVENTS_PER_SAMPLE: usize = 10_000;
+
 /// A client of its own for headless commands and benchmarks.
 pub struct GroupsClient {
     consumer: BaseConsumer<CreelContext>,
@@ -245,10 +249,23 @@ impl GroupsClient {
 
     /// One snapshot; `only` limits it to those groups (no listing).
     pub fn fetch(&self, only: Option<&[String]>) -> Result<GroupsSnapshot, OpError> {
-        // Errors and logs still arrive as events: served here, so a watch
-        // through a long outage keeps none of them.
-        let _ = self.consumer.poll(Duration::ZERO);
-        fetch_groups(&self.consumer, &self.watched, only, self.timeout)
+        let snapshot = fetch_groups(&self.consumer, &self.watched, only, self.timeout);
+        self.serve_events();
+        snapshot
+    }
+
+    /// Errors and log lines arrive as events on the client's queue, and
+    /// nothing else polls this client. A poll serves one event; one per
+    /// sample let them pile up whenever more came (every reconnect through
+    /// an outage logs, `-X debug` logs each request), and the log got one
+    /// line every two seconds.
+    fn serve_events(&self) {
+        for _ in 0..EVENTS_PER_SAMPLE {
+            if self.pending_events() == 0 {
+                break;
+            }
+            let _ = self.consumer.poll(Duration::ZERO);
+        }
     }
 
     /// Events the client holds unserved (see `admin_ffi::pending_events`).

@@ -199,3 +199,33 @@ fn a_lag_watch_client_keeps_no_events_waiting() {
     }
     assert_eq!(c.pending_events(), 0);
 }
+
+/// With librdkafka's debug lines on, each sample brings dozens of log
+/// events: all of them are served (to the log), none left waiting. A
+/// sample used to serve one, so they piled up and the log of a watch got
+/// a line every two seconds.
+#[test]
+fn a_lag_watch_client_serves_every_log_line() {
+    let mock = MockCluster::new(1).expect("mock cluster");
+    mock.create_topic("t", 1, 1).expect("topic");
+    let b = mock.bootstrap_servers();
+    commit(&b, "g", 3);
+    let mut settings = crate::config::Settings::for_bootstrap(&b);
+    settings
+        .properties
+        .insert("debug".into(), "protocol".into());
+    let c =
+        crate::kafka::groups::GroupsClient::new(&settings, Duration::from_secs(5)).expect("client");
+    let only = ["g".to_string()];
+    let mut waiting = vec![];
+    for _ in 0..4 {
+        let snap = c.fetch(Some(&only)).expect("a snapshot");
+        assert_eq!(snap.groups.len(), 1);
+        waiting.push(c.pending_events());
+    }
+    // A line or two may land between the last one served and the count.
+    assert!(
+        waiting.iter().all(|n| *n <= 2),
+        "events left waiting after each sample: {waiting:?}"
+    );
+}
