@@ -323,8 +323,10 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
         // asking a partition's old leader, and summed the others as if
         // they were the whole lag).
         let asked_at = Instant::now();
+        let mut last_answer;
         let headless_lag = loop {
             let snap = tokio::task::block_in_place(|| headless.fetch(Some(&only)));
+            last_answer = describe_answer(&snap);
             let groups = snap.map(|s| s.groups).unwrap_or_default();
             let counted_of = |id: &str| {
                 groups.iter().find(|g| g.id == id).map(|g| {
@@ -342,11 +344,17 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
             }
             tokio::time::sleep(Duration::from_secs(2)).await;
         };
-        assert_eq!(
-            headless_lag,
-            Some((true, Some(lag))),
-            "cycle {cycle}: the headless lag watch"
-        );
+        if headless_lag != Some((true, Some(lag))) {
+            // Whether a new client reads what the long-lived one cannot
+            // tells a stuck client from a cluster that cannot answer.
+            let fresh = creel::kafka::GroupsClient::new(&s, Duration::from_secs(10)).unwrap();
+            let fresh_answer =
+                describe_answer(&tokio::task::block_in_place(|| fresh.fetch(Some(&only))));
+            panic!(
+                "cycle {cycle}: the headless lag watch; its last answer: {last_answer}\n\
+                 a new client's: {fresh_answer}"
+            );
+        }
         // Every message written since the tail began, once, in order: on
         // partition p the offsets 5 .. 5 + 2 * cycle.
         let expected: Vec<(i32, i64)> = (0..3)
@@ -368,4 +376,23 @@ async fn brokers_stop_and_return_five_times_under_a_replicated_topic() {
         growth < 16.0,
         "memory grew {growth:.1} MB over the cycles: {rss:?}"
     );
+}
+
+/// What a headless lag sample held, partition by partition, for a failure
+/// message.
+fn describe_answer(
+    snap: &Result<creel::model::GroupsSnapshot, creel::protocol::OpError>,
+) -> String {
+    match snap {
+        Err(e) => format!("error: {e}"),
+        Ok(s) => s
+            .groups
+            .iter()
+            .map(|g| {
+                let parts: Vec<String> = g.partitions.iter().map(|p| format!("{p:?}")).collect();
+                format!("{}: [{}] error {:?}", g.id, parts.join(", "), g.error)
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
 }

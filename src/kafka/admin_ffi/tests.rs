@@ -229,3 +229,71 @@ fn a_lag_watch_client_serves_every_log_line() {
         "events left waiting after each sample: {waiting:?}"
     );
 }
+
+/// A group's coordinator moves (a failover), and the broker librdkafka
+/// has cached as the coordinator is up and answers NotCoordinator. The
+/// cache entry used to survive that answer, kept alive by each use, so a
+/// long-lived lag client never read the group again (found on Kafka: a
+/// watch showed the group unread for minutes after a node came back,
+/// while a new client read it at once); the vendored librdkafka now
+/// drops it (vendor/README.md, fix 4). rust-rdkafka's mock wrapper cannot
+/// make one broker refuse, hence the mock cluster through the C API.
+#[test]
+fn a_group_read_again_after_its_cached_coordinator_says_it_is_not() {
+    use rdkafka::producer::Producer;
+    use std::ffi::{CStr, CString};
+    let host: rdkafka::producer::BaseProducer = ClientConfig::new()
+        .set("test.mock.num.brokers", "3")
+        .create()
+        .expect("a client holding a mock cluster");
+    let group_key = (CString::new("group").unwrap(), CString::new("g").unwrap());
+    // SAFETY: the mock cluster belongs to `host`, which outlives every use
+    // below; the strings outlive their calls.
+    let (mcluster, b) = unsafe {
+        let m = sys::rd_kafka_handle_mock_cluster(host.client().native_ptr());
+        assert!(!m.is_null());
+        let topic = CString::new("t").unwrap();
+        sys::rd_kafka_mock_topic_create(m, topic.as_ptr(), 1, 1);
+        sys::rd_kafka_mock_coordinator_set(m, group_key.0.as_ptr(), group_key.1.as_ptr(), 2);
+        let b = CStr::from_ptr(sys::rd_kafka_mock_cluster_bootstraps(m))
+            .to_string_lossy()
+            .into_owned();
+        (m, b)
+    };
+    commit(&b, "g", 7);
+    let settings = crate::config::Settings::for_bootstrap(&b);
+    let c =
+        crate::kafka::groups::GroupsClient::new(&settings, Duration::from_secs(5)).expect("client");
+    let only = ["g".to_string()];
+    // (The mock cannot describe groups: only the offsets are compared.)
+    let committed = |c: &crate::kafka::groups::GroupsClient| {
+        let snap = c.fetch(Some(&only)).expect("a snapshot");
+        let g = &snap.groups[0];
+        g.partitions
+            .first()
+            .and_then(|p| p.committed)
+            .ok_or_else(|| g.error.clone())
+    };
+    assert_eq!(committed(&c), Ok(7), "read from broker 2");
+    // The coordinator moves to broker 3; broker 2 now refuses.
+    unsafe {
+        sys::rd_kafka_mock_coordinator_set(mcluster, group_key.0.as_ptr(), group_key.1.as_ptr(), 3);
+        for _ in 0..50 {
+            sys::rd_kafka_mock_broker_push_request_error_rtts(
+                mcluster,
+                2,
+                RDKafkaApiKey::OffsetFetch as i16,
+                1,
+                RDKafkaRespErr::RD_KAFKA_RESP_ERR_NOT_COORDINATOR as std::os::raw::c_int,
+                0 as std::os::raw::c_int,
+            );
+        }
+    }
+    let answers: Vec<_> = (0..5).map(|_| committed(&c)).collect();
+    assert!(
+        answers.contains(&Ok(7)),
+        "the group is read again from its new coordinator: {answers:?}"
+    );
+    drop(c);
+    drop(host);
+}

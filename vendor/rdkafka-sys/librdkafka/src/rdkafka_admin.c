@@ -950,6 +950,21 @@ static void rd_kafka_admin_response_parse(rd_kafka_op_t *rko) {
             rko, &rko_result, rko->rko_u.admin_request.reply_buf, errstr,
             sizeof(errstr));
         if (err) {
+                /* creel: a broker that says it is not (or no longer) the
+                 * coordinator must not stay the cached one. Without this,
+                 * the entry, kept alive by every use, sent each later
+                 * request for the group to that broker, which refused it
+                 * for as long as the client lived (seen after a failover:
+                 * a group's offsets unreadable for minutes while a new
+                 * client read them at once). Load-in-progress is left: that
+                 * broker is the coordinator. */
+                if ((err == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+                     err == RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE) &&
+                    rko->rko_u.admin_request.reply_buf &&
+                    rko->rko_u.admin_request.reply_buf->rkbuf_rkb)
+                        rd_kafka_coord_cache_evict(
+                            &rko->rko_rk->rk_coord_cache,
+                            rko->rko_u.admin_request.reply_buf->rkbuf_rkb);
                 rd_kafka_admin_result_fail(
                     rko, err, "%s worker failed to parse response: %s",
                     rd_kafka_op2str(rko->rko_type), errstr);
