@@ -137,8 +137,13 @@ def ensure_kaskade():
 
 
 def peak_rss_mb(pid):
-    with open(f"/proc/{pid}/status") as f:
-        return next(int(l.split()[1]) for l in f if l.startswith("VmHWM:")) / 1024
+    """None once the process is gone: creel exits as soon as it has written
+    its report (which carries its own peak), sometimes before this reads."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            return next((int(l.split()[1]) / 1024 for l in f if l.startswith("VmHWM:")), None)
+    except OSError:
+        return None
 
 
 def tui_until(cmd, done, limit=300):
