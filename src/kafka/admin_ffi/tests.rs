@@ -179,18 +179,34 @@ fn group_offsets_come_back_when_the_coordinator_returns() {
     assert_eq!(answer, Ok(Some(7)), "after {took:?}");
 }
 
+/// A one-broker mock where group "g" committed 3 on t/0, and the client
+/// `creel lag --watch` uses, with these librdkafka properties added. The
+/// mock must outlive the client.
+fn lag_watch_client_on_group_g(
+    properties: &[(&str, &str)],
+) -> (
+    MockCluster<'static, rdkafka::producer::DefaultProducerContext>,
+    crate::kafka::groups::GroupsClient,
+) {
+    let mock = MockCluster::new(1).expect("mock cluster");
+    mock.create_topic("t", 1, 1).expect("topic");
+    let b = mock.bootstrap_servers();
+    commit(&b, "g", 3);
+    let mut settings = crate::config::Settings::for_bootstrap(&b);
+    for (k, v) in properties {
+        settings.properties.insert(k.to_string(), v.to_string());
+    }
+    let c =
+        crate::kafka::groups::GroupsClient::new(&settings, Duration::from_secs(5)).expect("client");
+    (mock, c)
+}
+
 /// `creel lag --watch` runs for hours on one client that nothing else
 /// polls: it must not keep librdkafka's events (statistics every second,
 /// as the 30-minute soak found, 18 MB in half an hour).
 #[test]
 fn a_lag_watch_client_keeps_no_events_waiting() {
-    let mock = MockCluster::new(1).expect("mock cluster");
-    mock.create_topic("t", 1, 1).expect("topic");
-    let b = mock.bootstrap_servers();
-    commit(&b, "g", 3);
-    let settings = crate::config::Settings::for_bootstrap(&b);
-    let c =
-        crate::kafka::groups::GroupsClient::new(&settings, Duration::from_secs(5)).expect("client");
+    let (_mock, c) = lag_watch_client_on_group_g(&[]);
     let only = ["g".to_string()];
     for _ in 0..4 {
         let snap = c.fetch(Some(&only)).expect("a snapshot");
@@ -206,16 +222,7 @@ fn a_lag_watch_client_keeps_no_events_waiting() {
 /// a line every two seconds.
 #[test]
 fn a_lag_watch_client_serves_every_log_line() {
-    let mock = MockCluster::new(1).expect("mock cluster");
-    mock.create_topic("t", 1, 1).expect("topic");
-    let b = mock.bootstrap_servers();
-    commit(&b, "g", 3);
-    let mut settings = crate::config::Settings::for_bootstrap(&b);
-    settings
-        .properties
-        .insert("debug".into(), "protocol".into());
-    let c =
-        crate::kafka::groups::GroupsClient::new(&settings, Duration::from_secs(5)).expect("client");
+    let (_mock, c) = lag_watch_client_on_group_g(&[("debug", "protocol")]);
     let only = ["g".to_string()];
     let mut waiting = vec![];
     for _ in 0..4 {
