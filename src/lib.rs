@@ -16,5 +16,6 @@ pub mod model;
 pub mod protocol;
 pub mod redact;
 pub mod schema;
+pub mod signals;
 pub mod tui;
 pub mod ui;

@@ -126,9 +126,16 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
     }
     let cfg = producer_config(&client_config(settings), acks.value(), &args.compression);
     let cancel = CancellationToken::new();
-    let stop = cancel.clone();
-    // Ctrl-C stops sending; what is in flight still gets its report.
-    let _ = ctrlc_once(move || stop.cancel());
+    let quitting = CancellationToken::new();
+    let (stop, quit) = (cancel.clone(), quitting.clone());
+    // A stop signal (Ctrl-C, `kill`, `timeout`) stops sending, and what is
+    // in flight still gets its report; a second one shortens that wait.
+    let signalled = crate::signals::StopSignals::on_thread(move |n| {
+        stop.cancel();
+        if n > 1 {
+            quit.cancel();
+        }
+    })?;
     let line = super::print::Progress::stderr();
     let progress = |s: &ProduceStats| {
         if s.sent > 0 && s.sent % 10_000 == 0 {
@@ -156,11 +163,9 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
                 .map_err(|(_, e)| e)
         }))
     } else {
-        let stdin = std::io::stdin().lock();
         let limit = args.count.unwrap_or(u64::MAX) as usize;
         Box::new(
-            stdin
-                .split(b'\n')
+            stdin_lines(cancel.clone())
                 .take(limit)
                 .enumerate()
                 // A read error ends the input (yielded once): it would repeat.
@@ -188,7 +193,7 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         records,
         args.rate,
         &cancel,
-        None,
+        Some(&quitting),
         progress,
     );
     line.clear();
@@ -200,6 +205,9 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         }
     };
     summary(&stats);
+    if let Some(code) = signalled.exit_code() {
+        return Ok(code);
+    }
     Ok(if stats.failed > 0 {
         ExitCode::from(super::exit::NO)
     } else {
@@ -251,17 +259,36 @@ fn summary(s: &ProduceStats) {
     }
 }
 
-/// Run `f` on the first Ctrl-C, from a small thread with its own runtime.
-fn ctrlc_once(f: impl FnOnce() + Send + 'static) -> std::io::Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    std::thread::Builder::new()
-        .name("creel-ctrlc".into())
+/// Lines of stdin, read on their own thread. Read in place, a stop signal
+/// waited for the next line: Ctrl-C at a terminal did nothing until Enter.
+/// Here the lines end when `cancel` fires, and the reader thread, blocked
+/// in its read, ends with the process.
+fn stdin_lines(cancel: CancellationToken) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
+    use std::sync::mpsc::{sync_channel, RecvTimeoutError};
+    use std::time::Duration;
+    let (tx, rx) = sync_channel(1024);
+    let reader = std::thread::Builder::new()
+        .name("creel-stdin".into())
         .spawn(move || {
-            if rt.block_on(tokio::signal::ctrl_c()).is_ok() {
-                f();
+            for line in std::io::stdin().lock().split(b'\n') {
+                if tx.send(line).is_err() {
+                    break;
+                }
             }
-        })?;
-    Ok(())
+        });
+    // Failing to start the reader is said once, as a read error.
+    let mut not_started = reader.err();
+    std::iter::from_fn(move || loop {
+        if let Some(e) = not_started.take() {
+            return Some(Err(e));
+        }
+        if cancel.is_cancelled() {
+            return None;
+        }
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(line) => return Some(line),
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => return None,
+        }
+    })
 }

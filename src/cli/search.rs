@@ -77,6 +77,8 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let code = rt.block_on(async {
+        let mut stops = crate::signals::StopSignals::listen()?;
+        let mut signalled = false;
         let mut worker = spawn_worker(settings)?;
         let decoders = worker.decoders.clone();
         worker.commands.send(Command::Search(req)).await?;
@@ -91,8 +93,13 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         loop {
             let ev = tokio::select! {
                 ev = events.recv() => ev,
-                _ = tokio::signal::ctrl_c() => {
-                    // Stop the scan; its final report still comes.
+                _ = stops.next() => {
+                    // The first stop signal stops the scan, and its final
+                    // report still comes; a second ends creel at once.
+                    if signalled {
+                        break;
+                    }
+                    signalled = true;
                     let _ = commands.send(Command::CancelSearch).await;
                     continue;
                 }
@@ -139,7 +146,9 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
                 _ => {}
             }
         }
-        Ok::<_, anyhow::Error>(code)
+        // An interrupted scan answers neither yes nor no: the exit code
+        // says it was ended by a signal, as for any command.
+        Ok::<_, anyhow::Error>(if signalled { stops.exit_code() } else { code })
         }
         .await;
         worker.shutdown();

@@ -43,6 +43,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let code = rt.block_on(async {
+        let mut stops = crate::signals::StopSignals::listen()?;
         let req = ReadRequest {
             session: 1,
             topic: args.topic.clone(),
@@ -65,8 +66,16 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         let events = &mut read.events;
         // A failed write (a reader that went away) ends the loop with its
         // error, and the read is still stopped below.
+        // A stop signal (Ctrl-C, `kill`, `timeout`, a closed window) is
+        // seen between batches, so the output ends after a whole line,
+        // flushed, never partway through one.
         let ended = async {
-            while let Some(ev) = events.recv().await {
+            loop {
+                let ev = tokio::select! {
+                    ev = events.recv() => ev,
+                    _ = stops.next() => return Ok(stops.exit_code()),
+                };
+                let Some(ev) = ev else { break };
                 match ev {
                     Event::Messages { batch, .. } => {
                         said.clear();

@@ -226,8 +226,14 @@ pub fn produce_blocking(
             .unwrap_or(30_000u64);
         Duration::from_millis(timeout_ms + 5_000)
     };
-    let deadline = Instant::now() + wait;
+    let mut deadline = Instant::now() + wait;
+    let mut shortened = false;
     while outstanding(&stats) > 0 && Instant::now() < deadline {
+        // A quit during the wait (a second Ctrl-C) shortens what is left.
+        if !shortened && quitting.is_some_and(CancellationToken::is_cancelled) {
+            deadline = deadline.min(Instant::now() + QUIT_GRACE);
+            shortened = true;
+        }
         producer.poll(Duration::from_millis(50));
         if last_report.elapsed() >= REPORT_EVERY {
             report(&snapshot(&stats));

@@ -2,7 +2,6 @@
 //! worker, events back, frames out. Nothing here waits on Kafka.
 
 mod effects;
-mod signals;
 mod terminal;
 
 use std::io::Write;
@@ -18,6 +17,7 @@ use crate::app::{Action, App, Effect, Input, Mode, Output, Status};
 use crate::config::Settings;
 use crate::kafka::{spawn_worker, WorkerHandle};
 use crate::protocol::Command;
+use crate::signals;
 
 pub use terminal::TerminalGuard;
 
