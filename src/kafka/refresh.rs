@@ -72,6 +72,7 @@ pub fn topics(
 ) -> bool {
     let generation = job.generation;
     job.send(Event::RefreshStarted { generation });
+    let started = std::time::Instant::now();
     let (mut brokers, topics) = match snapshot::fetch_metadata(consumer, REQUEST_TIMEOUT) {
         Ok(v) => v,
         Err(e) => return topics_failed(job, consumer, e, retry_in),
@@ -91,8 +92,15 @@ pub fn topics(
     }) {
         return false;
     }
+    let listed = started.elapsed();
     let marked = snapshot::fetch_watermarks(consumer, &mut snap.topics, REQUEST_TIMEOUT);
     snap.watermarks_complete = true;
+    // Where a slow refresh spends its time (`--log=debug`).
+    tracing::debug!(
+        "refresh {generation}: {} topics listed in {listed:?}, counted {:?} later",
+        snap.topics.len(),
+        started.elapsed() - listed
+    );
     if let Err(e) = marked {
         // The partitions that have no count keep the last one on screen
         // (the app carries it over); the failure is said.
