@@ -203,14 +203,14 @@ impl LagBook {
         }
     }
 
-    /// Add a snapshot's observations and re-judge every group in it. Groups
-    /// and partitions no longer reported are forgotten, so memory follows
-    /// the cluster, not the session's length.
     /// How many samples of `group`'s total lag the window holds.
     pub fn samples(&self, group: &str) -> usize {
         self.totals.get(group).map_or(0, VecDeque::len)
     }
 
+    /// Add a snapshot's observations and re-judge every group in it. Groups
+    /// and partitions no longer reported are forgotten, so memory follows
+    /// the cluster, not the session's length.
     pub fn record(&mut self, snap: &GroupsSnapshot) {
         let at_ms = snap.taken_at.timestamp_millis();
         let live: std::collections::HashSet<&str> =
@@ -224,6 +224,14 @@ impl LagBook {
     }
 
     fn record_group(&mut self, group: &ConsumerGroup, at_ms: i64) {
+        // A group that could not be read in this sample (its coordinator
+        // moving, a timeout) says nothing about its lag: its windows and
+        // status stay as they were. Recorded, its missing partitions and
+        // members wiped the windows, and after every coordinator move each
+        // such group was "collecting" again for a whole window.
+        if group.error.is_some() {
+            return;
+        }
         let windows = self.samples.entry(group.id.clone()).or_default();
         let keys: std::collections::HashSet<(String, i32)> = group
             .partitions

@@ -297,3 +297,35 @@ fn a_steady_consumer_never_flips_to_warn() {
     }
     assert!(warned, "the short window was expected to flap");
 }
+
+/// A sample in which the group could not be read (its coordinator moving:
+/// state unknown, no members, no offsets, an error) keeps the group's
+/// windows and status: before, it wiped them, and the group was
+/// "collecting" again for a whole window after every coordinator move.
+#[test]
+fn a_sample_that_could_not_read_the_group_keeps_its_status() {
+    let mut book = LagBook::new(4);
+    for i in 0..4 {
+        book.record(&snap(i, vec![group("g", &[(0, Some(3), 10 + i)], 2)]));
+    }
+    assert_eq!(book.judged["g"].status, Some(LagStatus::Stall));
+    let unread = ConsumerGroup {
+        state: crate::model::GroupState::Unknown,
+        members: vec![],
+        partitions: vec![],
+        error: Some("cannot describe: the group's coordinator is moving (NotCoordinator)".into()),
+        ..group("g", &[], 0)
+    };
+    book.record(&snap(4, vec![unread]));
+    let j = &book.judged["g"];
+    assert_eq!(
+        j.status,
+        Some(LagStatus::Stall),
+        "kept through the unread sample"
+    );
+    assert_eq!(book.samples("g"), 4);
+    book.record(&snap(5, vec![group("g", &[(0, Some(3), 15)], 2)]));
+    let j = &book.judged["g"];
+    assert_eq!(j.collecting, None, "not collecting again");
+    assert_eq!(j.status, Some(LagStatus::Stall));
+}

@@ -8274,6 +8274,17 @@ rd_kafka_DescribeConsumerGroupsResponse_parse(rd_kafka_op_t *rko_req,
                         error = rd_kafka_error_new(
                             error_code, "DescribeConsumerGroups: %s",
                             rd_kafka_err2str(error_code));
+                        /* creel: as in rd_kafka_admin_response_parse, a
+                         * broker that says it is not the group's
+                         * coordinator must not stay the cached one.
+                         * DescribeGroups (and ConsumerGroupDescribe below)
+                         * say so per group, inside an answer that parses,
+                         * so the eviction there never ran for them. */
+                        if (error_code == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+                            error_code ==
+                                RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE)
+                                rd_kafka_coord_cache_evict(
+                                    &rko_req->rko_rk->rk_coord_cache, rkb);
                 }
 
                 is_simple_consumer_group = *proto_type == '\0';
@@ -8503,6 +8514,12 @@ rd_kafka_ConsumerGroupDescribeResponse_parse(rd_kafka_op_t *rko_req,
                         error = rd_kafka_error_new(
                             ErrorCode, "ConsumerGroupDescribe: %.*s",
                             RD_KAFKAP_STR_PR(&ErrorString));
+                        /* creel: as for DescribeGroups above. */
+                        if (ErrorCode == RD_KAFKA_RESP_ERR_NOT_COORDINATOR ||
+                            ErrorCode ==
+                                RD_KAFKA_RESP_ERR_COORDINATOR_NOT_AVAILABLE)
+                                rd_kafka_coord_cache_evict(
+                                    &rko_req->rko_rk->rk_coord_cache, rkb);
                 }
 
                 rd_list_init(&members, MemberCnt,
