@@ -294,3 +294,42 @@ fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
         eprintln!("{args:?} ended {:?} after start", started.elapsed());
     }
 }
+
+/// `creel produce` splits stdin as kcat -P does: one value per line, an
+/// empty line an empty value, a CR before the newline dropped, and a last
+/// line without a newline still sent.
+#[test]
+fn produce_splits_stdin_into_one_value_per_line() {
+    use std::io::Write;
+    let mock = Mock::start(1).unwrap();
+    mock.create_topic("lines", 1, 1).unwrap();
+    let b = mock.bootstrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
+        .args(["-b", &b, "produce", "-t", "lines"])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a\r\n\nb\nlast")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("sent 4, acknowledged 4, failed 0"),
+        "{}",
+        stderr(&out)
+    );
+    let read = creel(
+        &b,
+        &["tail", "-t", "lines", "-o", "beginning", "-e", "--json"],
+    );
+    let values: Vec<String> = String::from_utf8_lossy(&read.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["value"].to_string())
+        .collect();
+    assert_eq!(values, [r#""a""#, r#""""#, r#""b""#, r#""last""#]);
+}

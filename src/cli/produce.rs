@@ -266,18 +266,49 @@ fn summary(s: &ProduceStats) {
 fn stdin_lines(cancel: CancellationToken) -> impl Iterator<Item = std::io::Result<Vec<u8>>> {
     use std::sync::mpsc::{sync_channel, RecvTimeoutError};
     use std::time::Duration;
-    let (tx, rx) = sync_channel(1024);
+    // Lines go over in batches, one per read: a line each at a terminal,
+    // a buffer's worth from a pipe (a send per line cost a quarter of the
+    // throughput of `creel produce < file`).
+    let (tx, rx) = sync_channel::<Vec<std::io::Result<Vec<u8>>>>(8);
     let reader = std::thread::Builder::new()
         .name("creel-stdin".into())
         .spawn(move || {
-            for line in std::io::stdin().lock().split(b'\n') {
-                if tx.send(line).is_err() {
-                    break;
+            let mut input = std::io::stdin().lock();
+            let mut partial = Vec::new();
+            loop {
+                let chunk = match input.fill_buf() {
+                    Ok(c) => c,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => {
+                        let _ = tx.send(vec![Err(e)]);
+                        return;
+                    }
+                };
+                if chunk.is_empty() {
+                    // As `split`: a last line without a newline still counts.
+                    if !partial.is_empty() {
+                        let _ = tx.send(vec![Ok(partial)]);
+                    }
+                    return;
+                }
+                let mut lines = Vec::new();
+                let mut rest = chunk;
+                while let Some(end) = rest.iter().position(|b| *b == b'\n') {
+                    partial.extend_from_slice(&rest[..end]);
+                    lines.push(Ok(std::mem::take(&mut partial)));
+                    rest = &rest[end + 1..];
+                }
+                partial.extend_from_slice(rest);
+                let read = chunk.len();
+                input.consume(read);
+                if !lines.is_empty() && tx.send(lines).is_err() {
+                    return;
                 }
             }
         });
     // Failing to start the reader is said once, as a read error.
     let mut not_started = reader.err();
+    let mut batch = std::collections::VecDeque::new();
     std::iter::from_fn(move || loop {
         if let Some(e) = not_started.take() {
             return Some(Err(e));
@@ -285,8 +316,11 @@ fn stdin_lines(cancel: CancellationToken) -> impl Iterator<Item = std::io::Resul
         if cancel.is_cancelled() {
             return None;
         }
+        if let Some(line) = batch.pop_front() {
+            return Some(line);
+        }
         match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(line) => return Some(line),
+            Ok(lines) => batch = lines.into(),
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => return None,
         }
