@@ -257,6 +257,11 @@ pub struct ConsumerGroup {
     /// Sorted by topic, partition.
     pub partitions: Vec<GroupPartition>,
     pub error: Option<String>,
+    /// This sample could not read the group for a reason that passes (its
+    /// offsets unread, its coordinator moving): its lag says nothing, and
+    /// the lag windows skip it. A describe the cluster never answers (the
+    /// mock's, an unsupported one) is an `error` but not this.
+    pub sample_failed: bool,
 }
 
 impl ConsumerGroup {

@@ -14,6 +14,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use common::{commit, create_topics_rf, kafka, produce};
+use creel::app::{LagBook, LagStatus};
 use creel::model::{ConsumerGroup, GroupState};
 
 fn move_coordinator(group: &str) -> String {
@@ -50,8 +51,12 @@ async fn a_lag_watch_reads_a_group_again_right_after_its_coordinator_moves() {
     let s = creel::config::Settings::for_bootstrap(&b);
     let client = creel::kafka::GroupsClient::new(&s, Duration::from_secs(10)).unwrap();
     let only = [group.to_string()];
-    let sample = |c: &creel::kafka::GroupsClient| {
+    // The lag windows the watch judges from: a refused sample must not
+    // send the group back to "collecting".
+    let mut book = LagBook::new(3);
+    let mut sample = |c: &creel::kafka::GroupsClient| {
         let snap = c.fetch(Some(&only)).expect("a sample");
+        book.record(&snap);
         seen(
             snap.groups
                 .iter()
@@ -60,7 +65,9 @@ async fn a_lag_watch_reads_a_group_again_right_after_its_coordinator_moves() {
         )
     };
     let whole = (GroupState::Empty, vec![Some(4), Some(0)], None);
-    assert_eq!(sample(&client), whole, "read before the move");
+    for _ in 0..3 {
+        assert_eq!(sample(&client), whole, "read before the move");
+    }
     for round in 1..=2 {
         let moved = move_coordinator(group);
         // The first sample may meet the old coordinator once; the next
@@ -76,4 +83,10 @@ async fn a_lag_watch_reads_a_group_again_right_after_its_coordinator_moves() {
             "round {round} ({moved}): offsets of the first sample: {answers:?}"
         );
     }
+    let judged = &book.judged[group];
+    assert_eq!(
+        (judged.collecting, judged.status),
+        (None, Some(LagStatus::Stop)),
+        "the group's lag status through both moves"
+    );
 }

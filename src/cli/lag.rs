@@ -367,6 +367,7 @@ mod tests {
             members: vec![],
             partitions,
             error: None,
+            sample_failed: false,
         }
     }
 

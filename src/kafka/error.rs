@@ -76,6 +76,21 @@ fn words(code: RDKafkaErrorCode, detail: &str) -> String {
     }
 }
 
+/// A group's coordinator moving or loading: an answer that passes by
+/// itself, unlike an unsupported request or a missing ACL.
+pub(crate) fn coordinator_moving(e: &OpError) -> bool {
+    use RDKafkaErrorCode::{CoordinatorLoadInProgress, CoordinatorNotAvailable, NotCoordinator};
+    e.code.as_ref().is_some_and(|c| {
+        [
+            NotCoordinator,
+            CoordinatorNotAvailable,
+            CoordinatorLoadInProgress,
+        ]
+        .iter()
+        .any(|k| *k as i32 == c.code)
+    })
+}
+
 /// An rdkafka error met while doing `op`.
 pub(crate) fn op_error(op: Op, e: &KafkaError) -> OpError {
     match error_code(e) {
@@ -118,6 +133,9 @@ mod tests {
             e.message,
             "the group's coordinator is moving or not ready yet (NotCoordinator)"
         );
+        assert!(coordinator_moving(&e));
+        let unsupported = code_error(Op::DescribeGroups, RDKafkaErrorCode::UnsupportedFeature);
+        assert!(!coordinator_moving(&unsupported));
     }
 
     #[test]

@@ -52,7 +52,12 @@ pub fn fetch_groups(
     let mut describe_error = None;
     match admin_ffi::describe_consumer_groups(client, &ids, timeout) {
         Ok(v) => described.extend(v.into_iter().map(|d| (d.id.clone(), d))),
-        Err(e) => describe_error = Some(format!("cannot describe groups: {}", e.message)),
+        Err(e) => {
+            describe_error = Some(OpError {
+                message: format!("cannot describe groups: {}", e.message),
+                ..e
+            })
+        }
     }
     let mut offsets: HashMap<String, Result<Vec<admin_ffi::PartitionOffset>, OpError>> =
         admin_ffi::list_group_offsets(client, &ids, None, timeout, OFFSETS_IN_FLIGHT)
@@ -99,7 +104,7 @@ pub fn fetch_groups(
                 id,
                 described.remove(id),
                 offsets.get(id),
-                describe_error.as_deref(),
+                describe_error.as_ref(),
             )
         })
         .collect();
@@ -135,8 +140,12 @@ fn build_group(
     id: &str,
     desc: Option<GroupDescription>,
     offsets: Option<&Result<Vec<admin_ffi::PartitionOffset>, OpError>>,
-    describe_error: Option<&str>,
+    describe_error: Option<&OpError>,
 ) -> ConsumerGroup {
+    let describe_moving = desc
+        .as_ref()
+        .map_or(describe_error, |d| d.error.as_ref())
+        .is_some_and(super::error::coordinator_moving);
     let (state, assignor, members, mut error) = match desc {
         Some(d) => (
             crate::model::GroupState::parse(&d.state),
@@ -156,7 +165,7 @@ fn build_group(
             crate::model::GroupState::Unknown,
             String::new(),
             vec![],
-            describe_error.map(String::from),
+            describe_error.map(|e| e.message.clone()),
         ),
     };
     // Every partition with a commit, plus every assigned one (shown as "-").
@@ -207,6 +216,7 @@ fn build_group(
         members,
         partitions: parts.into_values().collect(),
         error,
+        sample_failed: describe_moving || matches!(offsets, Some(Err(_))),
     }
 }
 

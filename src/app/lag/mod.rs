@@ -225,11 +225,12 @@ impl LagBook {
 
     fn record_group(&mut self, group: &ConsumerGroup, at_ms: i64) {
         // A group that could not be read in this sample (its coordinator
-        // moving, a timeout) says nothing about its lag: its windows and
-        // status stay as they were. Recorded, its missing partitions and
-        // members wiped the windows, and after every coordinator move each
-        // such group was "collecting" again for a whole window.
-        if group.error.is_some() {
+        // moving, its offsets unread) says nothing about its lag: its
+        // windows and status stay as they were. Recorded, its missing
+        // partitions and members wiped the windows, and after every
+        // coordinator move each such group was "collecting" again for a
+        // whole window.
+        if group.sample_failed {
             return;
         }
         let windows = self.samples.entry(group.id.clone()).or_default();

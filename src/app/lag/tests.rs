@@ -160,6 +160,7 @@ fn group(id: &str, parts: &[(i32, Option<i64>, i64)], members: usize) -> Consume
             })
             .collect(),
         error: None,
+        sample_failed: false,
     }
 }
 
@@ -314,6 +315,7 @@ fn a_sample_that_could_not_read_the_group_keeps_its_status() {
         members: vec![],
         partitions: vec![],
         error: Some("cannot describe: the group's coordinator is moving (NotCoordinator)".into()),
+        sample_failed: true,
         ..group("g", &[], 0)
     };
     book.record(&snap(4, vec![unread]));
@@ -328,4 +330,21 @@ fn a_sample_that_could_not_read_the_group_keeps_its_status() {
     let j = &book.judged["g"];
     assert_eq!(j.collecting, None, "not collecting again");
     assert_eq!(j.status, Some(LagStatus::Stall));
+}
+
+/// A describe the cluster never answers (the demo's mock cluster, a
+/// cluster without the request) is an error on every sample but not a
+/// failed sample: the group is judged from its offsets, without members.
+#[test]
+fn a_group_that_can_never_be_described_is_still_judged() {
+    let mut book = LagBook::new(3);
+    for i in 0..3 {
+        let g = ConsumerGroup {
+            state: crate::model::GroupState::Unknown,
+            error: Some("cannot describe: not supported by this cluster".into()),
+            ..group("g", &[(0, Some(3), 10 + i)], 0)
+        };
+        book.record(&snap(i, vec![g]));
+    }
+    assert_eq!(book.judged["g"].status, Some(LagStatus::Stop));
 }
