@@ -50,6 +50,16 @@ impl StopSignals {
         Ok(StopSignals { rx, received: None })
     }
 
+    /// As `listen`, or, should that fail, one that never fires: a signal
+    /// then ends the process as it did before creel listened.
+    pub fn listen_or_never() -> StopSignals {
+        StopSignals::listen().unwrap_or_else(|e| {
+            tracing::warn!("cannot listen for stop signals: {e}");
+            let (_tx, rx) = mpsc::channel(1);
+            StopSignals { rx, received: None }
+        })
+    }
+
     /// The next stop signal's number; pending forever when none comes.
     pub async fn next(&mut self) -> i32 {
         match self.rx.recv().await {

@@ -130,12 +130,14 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
     let (stop, quit) = (cancel.clone(), quitting.clone());
     // A stop signal (Ctrl-C, `kill`, `timeout`) stops sending, and what is
     // in flight still gets its report; a second one shortens that wait.
+    // Should listening fail, a signal ends the send as it always did.
     let signalled = crate::signals::StopSignals::on_thread(move |n| {
         stop.cancel();
         if n > 1 {
             quit.cancel();
         }
-    })?;
+    })
+    .ok();
     let line = super::print::Progress::stderr();
     let progress = |s: &ProduceStats| {
         if s.sent > 0 && s.sent % 10_000 == 0 {
@@ -205,7 +207,7 @@ pub fn run(settings: &Settings, args: ProduceArgs) -> anyhow::Result<ExitCode> {
         }
     };
     summary(&stats);
-    if let Some(code) = signalled.exit_code() {
+    if let Some(code) = signalled.and_then(|s| s.exit_code()) {
         return Ok(code);
     }
     Ok(if stats.failed > 0 {

@@ -77,7 +77,7 @@ pub fn run(settings: &Settings, args: SearchArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let code = rt.block_on(async {
-        let mut stops = crate::signals::StopSignals::listen()?;
+        let mut stops = crate::signals::StopSignals::listen_or_never();
         let mut signalled = false;
         let mut worker = spawn_worker(settings)?;
         let decoders = worker.decoders.clone();

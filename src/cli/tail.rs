@@ -43,7 +43,7 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
         .enable_all()
         .build()?;
     let code = rt.block_on(async {
-        let mut stops = crate::signals::StopSignals::listen()?;
+        let mut stops = crate::signals::StopSignals::listen_or_never();
         let req = ReadRequest {
             session: 1,
             topic: args.topic.clone(),
