@@ -46,8 +46,7 @@ impl StopSignals {
 
     #[cfg(not(unix))]
     pub fn listen() -> std::io::Result<StopSignals> {
-        let (_tx, rx) = mpsc::channel(1);
-        Ok(StopSignals { rx, received: None })
+        Ok(StopSignals::never())
     }
 
     /// As `listen`, or, should that fail, one that never fires: a signal
@@ -55,9 +54,14 @@ impl StopSignals {
     pub fn listen_or_never() -> StopSignals {
         StopSignals::listen().unwrap_or_else(|e| {
             tracing::warn!("cannot listen for stop signals: {e}");
-            let (_tx, rx) = mpsc::channel(1);
-            StopSignals { rx, received: None }
+            StopSignals::never()
         })
+    }
+
+    /// Its sender dropped at once, so `next` pends forever.
+    fn never() -> StopSignals {
+        let (_tx, rx) = mpsc::channel(1);
+        StopSignals { rx, received: None }
     }
 
     /// The next stop signal's number; pending forever when none comes.
@@ -78,11 +82,6 @@ impl StopSignals {
             Some(sig) => code_for(sig),
             None => ExitCode::SUCCESS,
         }
-    }
-
-    /// The first signal received, if any.
-    pub fn received(&self) -> Option<i32> {
-        self.received
     }
 
     /// For a command that blocks its thread (a send): a small thread with

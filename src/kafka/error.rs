@@ -56,14 +56,10 @@ pub(crate) fn kind_of(code: RDKafkaErrorCode) -> ErrorKind {
 /// answered names both likely causes, a broker (or group coordinator)
 /// that is down or slow, and a request the cluster lacks.
 fn words(code: RDKafkaErrorCode, detail: &str) -> String {
-    use RDKafkaErrorCode::{CoordinatorLoadInProgress, CoordinatorNotAvailable, NotCoordinator};
     // librdkafka's text for these ("LISTCONSUMERGROUPOFFSETS worker failed
     // to parse response: ... Not coordinator") names its internals; what
     // happened is a broker failing over, and it passes by itself.
-    if matches!(
-        code,
-        NotCoordinator | CoordinatorNotAvailable | CoordinatorLoadInProgress
-    ) {
+    if is_coordinator_moving(code) {
         return format!("the group's coordinator is moving or not ready yet ({code:?})");
     }
     match kind_of(code) {
@@ -78,17 +74,21 @@ fn words(code: RDKafkaErrorCode, detail: &str) -> String {
 
 /// A group's coordinator moving or loading: an answer that passes by
 /// itself, unlike an unsupported request or a missing ACL.
+const COORDINATOR_MOVING: [RDKafkaErrorCode; 3] = [
+    RDKafkaErrorCode::NotCoordinator,
+    RDKafkaErrorCode::CoordinatorNotAvailable,
+    RDKafkaErrorCode::CoordinatorLoadInProgress,
+];
+
+fn is_coordinator_moving(code: RDKafkaErrorCode) -> bool {
+    COORDINATOR_MOVING.contains(&code)
+}
+
+/// The same, for an error already made an `OpError`.
 pub(crate) fn coordinator_moving(e: &OpError) -> bool {
-    use RDKafkaErrorCode::{CoordinatorLoadInProgress, CoordinatorNotAvailable, NotCoordinator};
-    e.code.as_ref().is_some_and(|c| {
-        [
-            NotCoordinator,
-            CoordinatorNotAvailable,
-            CoordinatorLoadInProgress,
-        ]
-        .iter()
-        .any(|k| *k as i32 == c.code)
-    })
+    e.code
+        .as_ref()
+        .is_some_and(|c| COORDINATOR_MOVING.iter().any(|k| *k as i32 == c.code))
 }
 
 /// An rdkafka error met while doing `op`.

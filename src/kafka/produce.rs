@@ -215,9 +215,7 @@ pub fn produce_blocking(
     }
     // Wait for every delivery report; what is still queued after that is
     // purged, and its purge is its (failed) report.
-    let wait = if quitting.is_some_and(CancellationToken::is_cancelled) {
-        QUIT_GRACE
-    } else if cancel.is_cancelled() {
+    let wait = if cancel.is_cancelled() {
         STOP_GRACE
     } else {
         let timeout_ms = cfg
@@ -227,12 +225,12 @@ pub fn produce_blocking(
         Duration::from_millis(timeout_ms + 5_000)
     };
     let mut deadline = Instant::now() + wait;
-    let mut shortened = false;
     while outstanding(&stats) > 0 && Instant::now() < deadline {
-        // A quit during the wait (a second Ctrl-C) shortens what is left.
-        if !shortened && quitting.is_some_and(CancellationToken::is_cancelled) {
+        // A quit, before the wait or during it (a second Ctrl-C), leaves
+        // at most QUIT_GRACE from when it is first seen (later passes
+        // cannot move the deadline out).
+        if quitting.is_some_and(CancellationToken::is_cancelled) {
             deadline = deadline.min(Instant::now() + QUIT_GRACE);
-            shortened = true;
         }
         producer.poll(Duration::from_millis(50));
         if last_report.elapsed() >= REPORT_EVERY {
