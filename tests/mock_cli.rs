@@ -2,6 +2,8 @@
 //! sees when the cluster cannot answer, or the command is wrong. Exit
 //! codes: 1 "no", 2 "cannot tell", 64 usage, 78 config.
 
+mod common;
+
 use std::process::{Command, Output};
 
 use creel::kafka::mock::Mock;
@@ -16,6 +18,12 @@ fn creel(bootstrap: &str, args: &[&str]) -> Output {
 
 /// `creel produce` with `n` lines "line I" on stdin.
 fn produce_lines(bootstrap: &str, topic: &str, n: usize) -> Output {
+    let input: String = (0..n).map(|i| format!("line {i}\n")).collect();
+    produce_stdin(bootstrap, topic, input.as_bytes())
+}
+
+/// `creel produce` with `input` on stdin, then its end.
+fn produce_stdin(bootstrap: &str, topic: &str, input: &[u8]) -> Output {
     use std::io::Write;
     let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
         .args(["-b", bootstrap, "produce", "-t", topic])
@@ -24,12 +32,7 @@ fn produce_lines(bootstrap: &str, topic: &str, n: usize) -> Output {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    {
-        let mut stdin = child.stdin.take().unwrap();
-        for i in 0..n {
-            writeln!(stdin, "line {i}").unwrap();
-        }
-    }
+    child.stdin.take().unwrap().write_all(input).unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -260,7 +263,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
 /// (a hang is caught by the deadline; how long it took is printed).
 #[test]
 fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
-    use std::time::{Duration, Instant};
+    use std::time::Duration;
     let mock = Mock::start(1).unwrap();
     mock.create_topic("t", 2, 1).unwrap();
     let b = mock.bootstrap();
@@ -270,28 +273,16 @@ fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
         &["tail", "-t", "t", "-o", "beginning"][..],
         &["search", "-t", "t", "-e", "line"],
     ] {
-        let started = Instant::now();
-        let mut child = without_reader(&b, args);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        let status = loop {
-            if let Some(s) = child.try_wait().unwrap() {
-                break Some(s);
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                break None;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        let out = child.wait_with_output().unwrap();
-        let status = status.unwrap_or_else(|| panic!("{args:?} still running after 20 s"));
-        assert_eq!(status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let child = without_reader(&b, args);
+        let (out, took) =
+            common::ended_within(child, Duration::from_secs(20), &format!("{args:?}"));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
         assert!(
             !stderr(&out).contains("Broken pipe"),
             "{args:?}: {}",
             stderr(&out)
         );
-        eprintln!("{args:?} ended {:?} after start", started.elapsed());
+        eprintln!("{args:?} ended {took:?} after start");
     }
 }
 
@@ -300,23 +291,10 @@ fn a_tail_or_search_whose_reader_stopped_ends_at_once() {
 /// line without a newline still sent.
 #[test]
 fn produce_splits_stdin_into_one_value_per_line() {
-    use std::io::Write;
     let mock = Mock::start(1).unwrap();
     mock.create_topic("lines", 1, 1).unwrap();
     let b = mock.bootstrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_creel"))
-        .args(["-b", &b, "produce", "-t", "lines"])
-        .stdin(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a\r\n\nb\nlast")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = produce_stdin(&b, "lines", b"a\r\n\nb\nlast");
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("sent 4, acknowledged 4, failed 0"),
@@ -327,9 +305,9 @@ fn produce_splits_stdin_into_one_value_per_line() {
         &b,
         &["tail", "-t", "lines", "-o", "beginning", "-e", "--json"],
     );
-    let values: Vec<String> = String::from_utf8_lossy(&read.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["value"].to_string())
+    let values: Vec<String> = common::json_lines(&read.stdout)
+        .iter()
+        .map(|v| v["value"].to_string())
         .collect();
     assert_eq!(values, [r#""a""#, r#""""#, r#""b""#, r#""last""#]);
 }

@@ -6,11 +6,14 @@
 //! report), and Ctrl-C at a terminal did nothing to `creel produce` until
 //! the next line was typed.
 
+mod common;
+
 use std::io::Write;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use creel::kafka::mock::{Mock, Record, TrafficProducer};
+use common::{creel_at, ended_within, json_lines, produce_generated, Writer};
+use creel::kafka::mock::Mock;
 
 fn creel(bootstrap: &str, args: &[&str]) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_creel"));
@@ -27,40 +30,9 @@ fn signal(child: &Child, sig: &str) {
     assert!(ok, "kill -{sig} failed");
 }
 
-/// The child's end within `limit`, or a panic naming what hung.
-fn ended_within(mut child: Child, limit: Duration, what: &str) -> (Output, Duration) {
-    let started = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            return (child.wait_with_output().unwrap(), started.elapsed());
-        }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            let out = child.wait_with_output().unwrap();
-            panic!(
-                "{what}: still running {limit:?} after the signal; stderr: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
+/// `n` messages of 100 bytes over the topic's 4 partitions.
 fn fill(b: &str, topic: &str, n: usize) {
-    let p = TrafficProducer::new(b).unwrap();
-    let value = [b'v'; 100];
-    for i in 0..n {
-        p.send(&Record {
-            topic,
-            partition: Some((i % 4) as i32),
-            key: None,
-            value: Some(&value),
-            headers: &[],
-            timestamp_ms: None,
-        })
-        .unwrap();
-    }
-    p.flush(Duration::from_secs(30)).unwrap();
+    produce_generated(b, topic, 4, n, |_| [b'v'; 100]);
 }
 
 /// TERM while `creel tail --json` writes a file on a topic still being
@@ -74,28 +46,9 @@ fn term_ends_a_tail_after_a_whole_line() {
     fill(&b, "busy", 20_000);
     // More keeps coming while the tail reads, so it is mid-stream when
     // the signal comes.
-    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let writer = {
-        let (b, stop) = (b.clone(), stop.clone());
-        std::thread::spawn(move || {
-            let p = TrafficProducer::new(&b).unwrap();
-            let value = [b'w'; 100];
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                for i in 0..500 {
-                    let _ = p.send(&Record {
-                        topic: "busy",
-                        partition: Some(i % 4),
-                        key: None,
-                        value: Some(&value),
-                        headers: &[],
-                        timestamp_ms: None,
-                    });
-                }
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            p.flush(Duration::from_secs(5)).unwrap();
-        })
-    };
+    let writer = Writer::start(&b, "busy", Duration::from_micros(20), |seq| {
+        (None, "w".repeat(100), Some((seq % 4) as i32))
+    });
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("busy.jsonl");
     let child = creel(&b, &["tail", "-t", "busy", "-o", "beginning", "--json"])
@@ -113,8 +66,7 @@ fn term_ends_a_tail_after_a_whole_line() {
     }
     signal(&child, "TERM");
     let (out, took) = ended_within(child, Duration::from_secs(3), "tail");
-    stop.store(true, std::sync::atomic::Ordering::Relaxed);
-    writer.join().unwrap();
+    writer.stop();
     assert_eq!(
         out.status.code(),
         Some(143),
@@ -212,15 +164,13 @@ fn int_ends_a_produce_waiting_for_stdin_with_its_report() {
         err.contains("sent 3, acknowledged 3, failed 0"),
         "report: {err}"
     );
-    let read = creel(
+    let read = creel_at(
         &b,
         &["tail", "-t", "typed", "-o", "beginning", "-e", "--json"],
-    )
-    .output()
-    .unwrap();
-    let values: Vec<String> = String::from_utf8_lossy(&read.stdout)
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["value"].to_string())
+    );
+    let values: Vec<String> = json_lines(&read.stdout)
+        .iter()
+        .map(|v| v["value"].to_string())
         .collect();
     assert_eq!(values, ["\"one\"", "\"two\"", "\"three\""]);
     eprintln!("produce: ended {took:?} after INT");

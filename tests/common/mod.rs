@@ -594,6 +594,31 @@ pub fn produce_generated<V: AsRef<[u8]>>(
     p.flush(Duration::from_secs(120)).expect("flush");
 }
 
+/// A child's output once it ends, and how long it took from this call;
+/// a child still running after `limit` is killed and the test fails,
+/// naming `what` and quoting its stderr.
+pub fn ended_within(
+    mut child: Child,
+    limit: Duration,
+    what: &str,
+) -> (std::process::Output, Duration) {
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return (child.wait_with_output().unwrap(), started.elapsed());
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "{what}: still running after {limit:?}; stderr: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// `creel -b BOOTSTRAP ARGS...`, run to its end.
 pub fn creel_at(bootstrap: &str, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_creel"))
