@@ -38,8 +38,10 @@ pub fn run(settings: &Settings, args: TailArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(super::exit::USAGE));
         }
     };
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+    // The read runs on a thread of its own (read_headless); this thread
+    // only prints and waits for signals, so the runtime needs no workers
+    // of its own (two more threads and their allocator arenas).
+    let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     let code = rt.block_on(async {

@@ -295,9 +295,17 @@ static rd_bool_t rd_http_is_failure_temporary(int error_code) {
         }
 }
 
+static once_flag rd_http_global_init_once = ONCE_FLAG_INIT;
+
 rd_http_error_t *
 rd_http_req_init(rd_kafka_t *rk, rd_http_req_t *hreq, const char *url) {
         memset(hreq, 0, sizeof(*hreq));
+
+        /* Initialize curl on first use, not at the first rd_kafka_new():
+         * curl's global init also runs OpenSSL's (every cipher and digest
+         * registered, the config file read), which every client paid for
+         * although only OIDC uses HTTP. */
+        call_once(&rd_http_global_init_once, rd_http_global_init);
 
         hreq->hreq_curl = curl_easy_init();
         if (!hreq->hreq_curl)

@@ -158,9 +158,7 @@ static void rd_kafka_global_init0(void) {
 
         cJSON_InitHooks(&json_hooks);
 
-#if WITH_CURL
-        rd_http_global_init();
-#endif
+        /* curl is initialized on first use, in rd_http_req_init(). */
 }
 
 /**
