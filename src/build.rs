@@ -2,7 +2,7 @@
 //! binary.
 
 fn main() {
-    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/build.rs");
     let target = std::env::var("TARGET").unwrap_or_default();
     let host = std::env::var("HOST").unwrap_or_default();
     // Packed relative relocations (DT_RELR): at every start the loader reads
@@ -15,17 +15,21 @@ fn main() {
     }
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+/// The glibc of the machine building, as `getconf` says it ("glibc 2.36");
+/// false where there is none.
 fn glibc_at_least(major: u32, minor: u32) -> bool {
-    // SAFETY: gnu_get_libc_version returns a static NUL-terminated string.
-    let version = unsafe { std::ffi::CStr::from_ptr(libc::gnu_get_libc_version()) };
-    let mut parts = version.to_str().unwrap_or("").split('.');
+    let Ok(out) = std::process::Command::new("getconf")
+        .arg("GNU_LIBC_VERSION")
+        .output()
+    else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let Some(version) = text.trim().strip_prefix("glibc ") else {
+        return false;
+    };
+    let mut parts = version.split('.');
     let have_major: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     let have_minor: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     (have_major, have_minor) >= (major, minor)
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn glibc_at_least(_major: u32, _minor: u32) -> bool {
-    false
 }
