@@ -149,10 +149,17 @@ fn build_librdkafka() {
     }
 
     if needs_curl() {
-        // There is no --enable-curl option, but it is enabled by default.
+        // --enable-curl makes configure fail when it cannot link curl; left
+        // to its default ("try") it builds without curl, and so without
+        // OIDC, and says so only in its output.
+        configure_flags.push("--enable-curl".into());
         if let Ok(curl_root) = env::var("DEP_CURL_ROOT") {
             cflags.push("-DCURLSTATIC_LIB".to_string());
             cflags.push(format!("-I{}/include", curl_root));
+            // Where curl-sys leaves the static libcurl.a, for configure's
+            // link check (its -lssl -lcrypto -lz come after -lcurl there).
+            ldflags.push(format!("-L{}/build", curl_root));
+            ldflags.push(format!("-L{}/lib", curl_root));
         }
     } else {
         configure_flags.push("--disable-curl".into());
