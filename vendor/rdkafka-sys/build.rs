@@ -159,7 +159,6 @@ fn build_librdkafka() {
             // Where curl-sys leaves the static libcurl.a, for configure's
             // link check (its -lssl -lcrypto -lz come after -lcurl there).
             ldflags.push(format!("-L{}/build", curl_root));
-            ldflags.push(format!("-L{}/lib", curl_root));
         }
     } else {
         configure_flags.push("--disable-curl".into());
